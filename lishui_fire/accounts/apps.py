@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "lishui_fire.accounts"
+    label = "accounts"
+    verbose_name = _("账户与组织")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (login audit logging)

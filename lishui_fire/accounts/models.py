@@ -1,0 +1,156 @@
+"""Users, their roles, and the organisation units (the detachment and its brigades)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from lishui_fire.core.validators import validate_mainland_mobile, validate_uscc
+
+
+class OrgUnit(models.Model):
+    """The detachment (支队) or one of its brigades (大队).
+
+    A table rather than an enum: a development-zone brigade or a special-duty unit can be added
+    by an administrator without a code change (DOMAIN.md 9.1).
+    """
+
+    class Kind(models.TextChoices):
+        DETACHMENT = "detachment", _("支队")
+        BRIGADE = "brigade", _("大队")
+
+    code = models.CharField(_("代码"), max_length=16, unique=True)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    name_zh = models.CharField(_("中文名称"), max_length=64)
+    name_en = models.CharField(_("英文名称"), max_length=128)
+    division_name = models.CharField(_("行政区划"), max_length=32, blank=True)
+    division_code = models.CharField(_("行政区划代码"), max_length=6, blank=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("组织单位")
+        verbose_name_plural = _("组织单位")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        from django.utils.translation import get_language
+
+        lang = get_language() or "zh-hans"
+        return self.name_en if lang.startswith("en") else self.name_zh
+
+    @property
+    def is_detachment(self) -> bool:
+        return self.kind == self.Kind.DETACHMENT
+
+
+class Role(models.TextChoices):
+    APPLICANT = "applicant", _("申请人")
+    INSPECTOR = "inspector", _("监督员")
+    BRIGADE_SUPERVISOR = "brigade_supervisor", _("大队领导")
+    DETACHMENT_SUPERVISOR = "detachment_supervisor", _("支队领导")
+    ADMINISTRATOR = "administrator", _("系统管理员")
+
+
+STAFF_ROLES = frozenset(
+    {
+        Role.INSPECTOR,
+        Role.BRIGADE_SUPERVISOR,
+        Role.DETACHMENT_SUPERVISOR,
+        Role.ADMINISTRATOR,
+    }
+)
+SUPERVISOR_ROLES = frozenset({Role.BRIGADE_SUPERVISOR, Role.DETACHMENT_SUPERVISOR})
+
+
+class PortalUserManager(UserManager["User"]):
+    def staff(self) -> models.QuerySet[User]:
+        return self.filter(role__in=STAFF_ROLES)
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):  # type: ignore[no-untyped-def]
+        extra_fields.setdefault("role", Role.ADMINISTRATOR)
+        extra_fields.setdefault("real_name", username)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who signs in: an applicant, or a member of staff with a role and a unit."""
+
+    role = models.CharField(
+        _("角色"), max_length=32, choices=Role.choices, default=Role.APPLICANT, db_index=True
+    )
+    real_name = models.CharField(_("真实姓名"), max_length=64)
+    phone = models.CharField(
+        _("手机号码"), max_length=11, blank=True, validators=[validate_mainland_mobile]
+    )
+    org_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("所属单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    enterprise_name = models.CharField(_("单位名称"), max_length=128, blank=True)
+    enterprise_uscc = models.CharField(
+        _("统一社会信用代码"), max_length=18, blank=True, validators=[validate_uscc]
+    )
+
+    objects = PortalUserManager()
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            # Staff belong to a unit; an applicant belongs to none.
+            models.CheckConstraint(
+                condition=Q(role="applicant", org_unit__isnull=True)
+                | (~Q(role="applicant") & Q(org_unit__isnull=False))
+                | Q(role="administrator"),
+                name="user_staff_has_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["phone"],
+                condition=Q(role="applicant") & ~Q(phone=""),
+                name="user_applicant_phone_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.real_name or self.username
+
+    # Role predicates, so templates and policies never compare strings.
+    @property
+    def is_applicant(self) -> bool:
+        return self.role == Role.APPLICANT
+
+    @property
+    def is_portal_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_inspector(self) -> bool:
+        return self.role == Role.INSPECTOR
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role in SUPERVISOR_ROLES
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == Role.ADMINISTRATOR
+
+    @property
+    def sees_all_brigades(self) -> bool:
+        """Detachment staff and administrators see every brigade's jurisdiction."""
+        if self.role in (Role.DETACHMENT_SUPERVISOR, Role.ADMINISTRATOR):
+            return True
+        return bool(self.org_unit and self.org_unit.is_detachment and self.is_portal_staff)

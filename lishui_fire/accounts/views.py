@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from rest_framework import serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+from drf_spectacular.utils import extend_schema, inline_serializer
+
+from lishui_fire.core.errors import DomainError
+
+from . import services
+from .forms import RegistrationForm
+
+# Where each role lands after signing in (URL names; the apps own the pages).
+ROLE_HOME = {
+    "applicant": "permits:mine",
+    "inspector": "permits:today",
+    "brigade_supervisor": "core:overview",
+    "detachment_supervisor": "core:overview",
+    "administrator": "core:overview",
+}
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect(ROLE_HOME.get(request.user.role, "core:index"))  # type: ignore[union-attr]
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:home")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.register_applicant(
+                real_name=data["real_name"],
+                phone=data["phone"],
+                password=data["password1"],
+                enterprise_name=data["enterprise_name"],
+                enterprise_uscc=data["enterprise_uscc"],
+            )
+        except DomainError as exc:
+            form.add_error("phone", exc.message)
+        else:
+            login(request, user, backend="lishui_fire.accounts.backends.UsernameOrPhoneBackend")
+            messages.success(request, _("注册成功，欢迎使用丽水消防服务门户。"))
+            return redirect("accounts:home")
+    return render(request, "registration/register.html", {"form": form})
+
+
+def lockout(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+    """django-axes lockout response: JSON 429 for the API, a page for people."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    message = _("登录失败次数过多，账户已临时锁定，请 %(minutes)d 分钟后再试。") % {
+        "minutes": minutes
+    }
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=429)
+    return render(
+        request, "registration/locked_out.html", {"message": message, "minutes": minutes}, status=429
+    )
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class ObtainTokenView(APIView):
+    """``POST /api/v1/auth/token/`` → ``{"token": "..."}``.
+
+    Goes through ``authenticate()`` with the Django request, so django-axes counts failures and
+    locks the username+IP pair exactly as on the login form.
+    """
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
+        tags=["auth"],
+    )
+    def post(self, request: Any) -> Response:
+        from django.contrib.auth import authenticate
+
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        django_request = request._request
+        user = authenticate(
+            request=django_request,
+            username=serializer.validated_data["username"],
+            password=serializer.validated_data["password"],
+        )
+        if getattr(django_request, "axes_locked_out", False):
+            # AxesMiddleware turns this into the lockout response (429) on the way out.
+            return Response(status=status.HTTP_429_TOO_MANY_REQUESTS)
+        if user is None:
+            return Response(
+                {"non_field_errors": [_("用户名或密码不正确。")]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+def login_url() -> str:
+    return reverse("accounts:login")

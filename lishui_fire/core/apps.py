@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "lishui_fire.core"
+    label = "core"
+    verbose_name = _("平台核心")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        auditlog.register(models.Enterprise, exclude_fields=["updated_at"])
+        auditlog.register(models.CalendarDay)
+        auditlog.register(models.CalendarYear)

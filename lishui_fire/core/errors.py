@@ -1,0 +1,26 @@
+"""Domain errors. Views turn them into a message on the page; the API into ``409 Conflict``."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A refused state change: the message is shown to the user as it is (translated)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class IllegalTransition(DomainError):
+    """The workflow table has no such move from the current status."""
+
+
+class StaleState(DomainError):
+    """Somebody else changed the record first (compare-and-set found a different status)."""
+
+
+class Conflict(DomainError):
+    """A resource conflict such as a full slot."""

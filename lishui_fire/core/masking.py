@@ -1,0 +1,43 @@
+"""Masking of personal data for lists, public pages, PDFs and CSV exports (PIPL).
+
+The full value is shown only to staff who need it, through a view that audits the access
+(``lishui_fire.core.audit.record_pii_access``).
+"""
+
+from __future__ import annotations
+
+MASK = "*"
+
+
+def _mask_middle(value: str, keep_start: int, keep_end: int) -> str:
+    if len(value) <= keep_start + keep_end:
+        # Too short to show any part safely: hide all but the first character.
+        return value[:1] + MASK * (len(value) - 1) if value else value
+    hidden = len(value) - keep_start - keep_end
+    return value[:keep_start] + MASK * hidden + (value[-keep_end:] if keep_end else "")
+
+
+def mask_phone(value: str | None) -> str:
+    """13812345678 → 138****5678 (the common Chinese display form)."""
+    value = (value or "").strip()
+    return _mask_middle(value, 3, 4) if value else ""
+
+
+def mask_id_number(value: str | None) -> str:
+    """330102199001011234 → 330***********1234: region prefix and birth date hidden."""
+    value = (value or "").strip()
+    return _mask_middle(value, 3, 4) if value else ""
+
+
+def mask_name(value: str | None) -> str:
+    """张三 → 张*, 欧阳娜娜 → 欧***: the family name stays readable."""
+    value = (value or "").strip()
+    return value[:1] + MASK * (len(value) - 1) if value else ""
+
+
+def mask_email(value: str | None) -> str:
+    value = (value or "").strip()
+    if "@" not in value:
+        return _mask_middle(value, 1, 0)
+    local, domain = value.split("@", 1)
+    return f"{local[:1]}{MASK * max(len(local) - 1, 1)}@{domain}"

@@ -1,0 +1,310 @@
+"""Tables of the shared kernel: status history, calendar, enterprise registry, outbox, reminders."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .validators import validate_mainland_mobile, validate_uscc
+
+
+# --- Workflow history ---------------------------------------------------------------------------
+class StatusChange(models.Model):
+    """One row per status move of any workflow model: who, when, from, to, and why."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=64)
+    subject = GenericForeignKey("content_type", "object_id")
+    from_status = models.CharField(_("原状态"), max_length=40)
+    to_status = models.CharField(_("新状态"), max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("说明"), blank=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+        verbose_name = _("状态变更记录")
+        verbose_name_plural = _("状态变更记录")
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id} {self.from_status}→{self.to_status}"
+
+
+# --- Working-day calendar -------------------------------------------------------------------------
+class CalendarYear(models.Model):
+    """A year whose State Council holiday notice (国务院办公厅关于…部分节假日安排的通知) is entered.
+
+    A year without a row here has no official data: deadlines reaching into it are provisional.
+    """
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    source = models.CharField(_("依据"), max_length=255, blank=True)
+    source_url = models.URLField(_("来源网址"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("节假日安排年度")
+        verbose_name_plural = _("节假日安排年度")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday–Friday rule in an entered year.
+
+    ``is_workday=False`` on a weekday is a holiday; ``is_workday=True`` on a weekend is an
+    adjusted working day (调休补班).
+    """
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是否工作日"))
+    note = models.CharField(_("说明"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("节假日/调休日")
+        verbose_name_plural = _("节假日/调休日")
+
+    def __str__(self) -> str:
+        return f"{self.date} {'班' if self.is_workday else '休'} {self.note}"
+
+
+# --- Enterprise registry (社会单位) ----------------------------------------------------------------
+class VenueType(models.TextChoices):
+    HOTEL = "hotel", _("宾馆、饭店")
+    RESTAURANT = "restaurant", _("餐饮场所")
+    MALL = "mall", _("商场、集贸市场")
+    TERMINAL = "terminal", _("客运车站、码头、机场候机楼")
+    STADIUM = "stadium", _("体育场馆")
+    HALL = "hall", _("会堂")
+    ENTERTAINMENT = "entertainment", _("公共娱乐场所")
+    FACTORY = "factory", _("生产加工企业")
+    WAREHOUSE = "warehouse", _("仓储物流")
+    HOSPITAL = "hospital", _("医院、养老机构")
+    SCHOOL = "school", _("学校、幼儿园")
+    HIGHRISE = "highrise", _("高层公共建筑")
+    OTHER = "other", _("其他")
+
+
+class RiskLevel(models.TextChoices):
+    HIGH = "high", _("高风险")
+    MEDIUM = "medium", _("中风险")
+    LOW = "low", _("低风险")
+
+
+class CreditRating(models.TextChoices):
+    A = "A", _("A 级（守信）")
+    B = "B", _("B 级（基本守信）")
+    C = "C", _("C 级（失信）")
+    D = "D", _("D 级（严重失信）")
+
+
+class EnterpriseQuerySet(models.QuerySet["Enterprise"]):
+    def in_brigade(self, brigade_id: int) -> EnterpriseQuerySet:
+        return self.filter(brigade_id=brigade_id)
+
+
+class Enterprise(models.Model):
+    uscc = models.CharField(
+        _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_uscc]
+    )
+    name = models.CharField(_("单位名称"), max_length=128, db_index=True)
+    address = models.CharField(_("地址"), max_length=255)
+    brigade = models.ForeignKey(
+        "accounts.OrgUnit",
+        verbose_name=_("所属大队（县区）"),
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+        limit_choices_to={"kind": "brigade"},
+    )
+    venue_type = models.CharField(_("场所类型"), max_length=32, choices=VenueType.choices)
+    risk_level = models.CharField(
+        _("风险等级"), max_length=8, choices=RiskLevel.choices, default=RiskLevel.MEDIUM
+    )
+    credit_rating = models.CharField(
+        _("信用等级"), max_length=1, choices=CreditRating.choices, default=CreditRating.B
+    )
+    contact_name = models.CharField(_("联系人"), max_length=64, blank=True)
+    contact_phone = models.CharField(
+        _("联系电话"), max_length=11, blank=True, validators=[validate_mainland_mobile]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["brigade__sort_order", "name"]
+        verbose_name = _("社会单位")
+        verbose_name_plural = _("社会单位")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(credit_rating__in=["A", "B", "C", "D"]), name="enterprise_rating_a_to_d"
+            ),
+            models.CheckConstraint(
+                condition=Q(risk_level__in=["high", "medium", "low"]), name="enterprise_risk_level"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CreditRatingChange(models.Model):
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="rating_changes"
+    )
+    from_rating = models.CharField(_("原等级"), max_length=1, blank=True)
+    to_rating = models.CharField(_("新等级"), max_length=1, choices=CreditRating.choices)
+    reason = models.TextField(_("理由"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("变更时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("信用等级变更")
+        verbose_name_plural = _("信用等级变更")
+
+
+class EnterpriseImport(models.Model):
+    """One CSV upload by an administrator, processed in the background with visible progress."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("处理中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    # [{"line": 7, "uscc": "...", "errors": ["..."]}, ...]
+    errors = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("单位导入")
+        verbose_name_plural = _("单位导入")
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 100 if self.status == self.Status.DONE else 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))
+
+
+# --- Notifications outbox ----------------------------------------------------------------------------
+class Notification(models.Model):
+    """An outbox row. Delivered by a Celery task that claims it first, so it is sent once."""
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("短信")
+        EMAIL = "email", _("电子邮件")
+        IN_APP = "in_app", _("站内消息")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        SENDING = "sending", _("发送中")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    address = models.CharField(_("地址/号码"), max_length=254, blank=True)
+    subject = models.CharField(_("标题"), max_length=200, blank=True)
+    body = models.TextField(_("内容"))
+    # Optional idempotency key: the same key never makes a second notification.
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    status = models.CharField(
+        max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        indexes = [
+            models.Index(
+                fields=["created_at"], name="notification_pending", condition=Q(status="pending")
+            )
+        ]
+
+
+# --- Reminder ledger -----------------------------------------------------------------------------------
+class Reminder(models.Model):
+    """A reminder due at a moment, unique per (key): the apps' deadline and day-before reminders.
+
+    Apps call ``schedule_reminder`` when a milestone is set; the beat sweep claims due rows and
+    turns each into one notification. Running the sweep twice sends nothing new.
+    """
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("待提醒")
+        SENT = "sent", _("已提醒")
+        CANCELLED = "cancelled", _("已取消")
+
+    key = models.CharField(max_length=200, unique=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    channel = models.CharField(max_length=8, choices=Notification.Channel.choices)
+    due_at = models.DateTimeField(db_index=True)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.SCHEDULED, db_index=True
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_at"]
+        verbose_name = _("提醒")
+        verbose_name_plural = _("提醒")
+        indexes = [
+            models.Index(fields=["due_at"], name="reminder_due", condition=Q(status="scheduled"))
+        ]

@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from lishui_fire.accounts.views import ObtainTokenView
+
+api_v1 = [
+    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("", include("lishui_fire.core.api_urls")),
+    path("", include("permits.api_urls")),
+]
+
+urlpatterns = [
+    path("", include("lishui_fire.core.urls")),
+    path("accounts/", include("lishui_fire.accounts.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("permits/", include("permits.urls")),
+    path("inspections/", include("inspections.urls")),
+    path("investigations/", include("fire_investigation.urls")),
+    path("outreach/", include("outreach.urls")),
+    path("feedback/", include("feedback.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+admin.site.site_header = "丽水消防服务门户 管理后台"
+admin.site.site_title = "丽水消防服务门户"
+
+handler404 = "lishui_fire.core.views.page_not_found"
+handler500 = "lishui_fire.core.views.server_error"
+handler403 = "lishui_fire.core.views.permission_denied"
+
+if settings.DEBUG:  # pragma: no cover - local convenience only
+    pass

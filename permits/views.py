@@ -1,0 +1,29 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "core/measure_placeholder.html",
+        {"title": _("消防安全检查许可与预约体检"), "measure": _("即办即送 + 预约体检")},
+    )
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """The applicant's landing page: my applications and my pre-check bookings."""
+    if not request.user.is_applicant:  # type: ignore[union-attr]
+        raise PermissionDenied
+    return render(request, "permits/mine.html", {"applications": [], "bookings": []})
+
+
+@login_required
+def today(request: HttpRequest) -> HttpResponse:
+    """The inspector's landing page: today's pre-checks and inspections."""
+    if not request.user.is_portal_staff:  # type: ignore[union-attr]
+        raise PermissionDenied
+    return render(request, "permits/today.html", {"items": []})
