@@ -121,7 +121,7 @@ TEMPLATES = [
     },
 ]
 
-# --- Accounts and authentication -------------------------------------------------------------
+# --- Accounts and authentication ----------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -163,7 +163,7 @@ AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
 if AXES_IPWARE_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
-# --- Internationalisation ---------------------------------------------------------------------
+# --- Internationalisation ----------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -171,7 +171,7 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
-# --- Static and uploaded files -----------------------------------------------------------------
+# --- Static and uploaded files ----------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -193,7 +193,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 
-# --- E-mail and SMS -----------------------------------------------------------------------------
+# --- E-mail and SMS ----------------------------------------
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="丽水市消防救援支队 <noreply@localhost>")
 if PRODUCTION:
     EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -202,7 +202,7 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 SMS_BACKEND = env.str("SMS_BACKEND", default="lishui_fire.core.sms.ConsoleSmsBackend")
 
-# --- Cache ----------------------------------------------------------------------------------------
+# --- Cache ----------------------------------------------------------------
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -214,7 +214,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# --- Celery ---------------------------------------------------------------------------------------
+# --- Celery ----------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -238,7 +238,7 @@ CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
-# --- Django REST framework and OpenAPI -----------------------------------------------------------
+# --- Django REST framework and OpenAPI ----------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so that an anonymous call gets 401 with WWW-Authenticate, not 403.
@@ -276,7 +276,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {},
 }
 
-# --- Security headers ----------------------------------------------------------------------------
+# --- Security headers ----------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -308,11 +308,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# --- Audit ------------------------------------------------------------------------------------------
+# --- Audit ----------------------------------------------------------------
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 
-# --- Logging ---------------------------------------------------------------------------------------
+# --- Logging ----------------------------------------------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -328,7 +328,7 @@ LOGGING = {
     },
 }
 
-# --- Portal -----------------------------------------------------------------------------------------
+# --- Portal ----------------------------------------------------------------
 PORTAL_NAME = _("丽水消防服务门户")
 SEED_DEMO_ALLOWED = not PRODUCTION
 # In CI, a test that needs Redis or a browser must not quietly skip.

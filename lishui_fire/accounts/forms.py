@@ -56,9 +56,10 @@ class RegistrationForm(forms.Form):
     def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"].strip()
         validate_mainland_mobile(phone)
-        if User.objects.filter(username=phone).exists() or User.objects.filter(
-            role=Role.APPLICANT, phone=phone
-        ).exists():
+        if (
+            User.objects.filter(username=phone).exists()
+            or User.objects.filter(role=Role.APPLICANT, phone=phone).exists()
+        ):
             raise forms.ValidationError(_("该手机号已注册，请直接登录或找回密码。"))
         return phone
 

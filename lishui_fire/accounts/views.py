@@ -11,13 +11,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
-from drf_spectacular.utils import extend_schema, inline_serializer
 
 from lishui_fire.core.errors import DomainError
 
@@ -63,7 +63,9 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/register.html", {"form": form})
 
 
-def lockout(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+def lockout(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     """django-axes lockout response: JSON 429 for the API, a page for people."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     message = _("登录失败次数过多，账户已临时锁定，请 %(minutes)d 分钟后再试。") % {
@@ -72,7 +74,10 @@ def lockout(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=429)
     return render(
-        request, "registration/locked_out.html", {"message": message, "minutes": minutes}, status=429
+        request,
+        "registration/locked_out.html",
+        {"message": message, "minutes": minutes},
+        status=429,
     )
 
 

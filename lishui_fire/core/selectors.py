@@ -34,5 +34,8 @@ def enterprises_for_user(*, user: Any) -> QuerySet[Any]:
     from .models import Enterprise
 
     return scope_queryset(
-        Enterprise.objects.select_related("brigade"), user, owner_field=None, brigade_field="brigade"
+        Enterprise.objects.select_related("brigade"),
+        user,
+        owner_field=None,
+        brigade_field="brigade",
     )

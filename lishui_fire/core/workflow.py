@@ -16,8 +16,9 @@ other fields it updates and the history row land together or not at all.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -36,7 +37,7 @@ class Workflow:
     choices: type[models.TextChoices]
     transitions: Mapping[str, Iterable[str]]
     field: str = "status"
-    _table: dict[str, frozenset[str]] = field(init=False, repr=False, compare=False)
+    _table: dict[str, frozenset[str]] = dataclasses.field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         valid = set(self.choices.values)

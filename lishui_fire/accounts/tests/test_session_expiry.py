@@ -1,0 +1,46 @@
+"""Staff sessions expire after 30 idle minutes; an applicant's session lasts longer."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_in(client, user):
+    response = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+
+
+def test_staff_session_expires_after_thirty_idle_minutes(client, inspector):
+    start = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        sign_in(client, inspector)
+        assert client.get(reverse("permits:today")).status_code == 200
+    with time_machine.travel(start + dt.timedelta(minutes=31), tick=False):
+        response = client.get(reverse("permits:today"))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_activity_keeps_a_staff_session_alive(client, inspector):
+    start = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        sign_in(client, inspector)
+    for minutes in (20, 40, 60):
+        with time_machine.travel(start + dt.timedelta(minutes=minutes), tick=False):
+            assert client.get(reverse("permits:today")).status_code == 200
+
+
+def test_applicant_session_survives_an_idle_hour(client, citizen):
+    start = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        sign_in(client, citizen)
+    with time_machine.travel(start + dt.timedelta(hours=1), tick=False):
+        assert client.get(reverse("permits:mine")).status_code == 200
