@@ -12,7 +12,7 @@ import pytest
 
 os.environ.setdefault("DJANGO_TESTING", "1")
 
-PASSWORD = "lishui-test-2026!"
+PASSWORD = "lishui-test-2026!"  # noqa: S105 - test fixtures only
 
 
 def skip_or_fail(reason: str) -> None:
@@ -136,3 +136,25 @@ def api_for():
         return c
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager_unless_worker_test(request):
+    """Run Celery tasks in-process for every test not marked ``celery_worker``.
+
+    With REDIS_URL set (CI, or a developer with Redis) settings turn eager mode off, and a task
+    sent by a test would wait in Redis for a worker that is not there. Only tests marked
+    ``@pytest.mark.celery_worker`` start a real worker and see the real broker.
+    """
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    from lishui_fire.celery import app
+
+    saved = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager, app.conf.task_eager_propagates = saved

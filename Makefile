@@ -1,0 +1,68 @@
+# Developer and CI entry points. CI runs `bash .ci/run`, which ends with `make check`:
+# what passes here passes there.
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Extra pytest arguments, e.g. `make test PYTEST_ARGS="--create-db -x"`.
+PYTEST_ARGS ?=
+# What ruff looks at: the project, not the virtualenv or runtime files (see pyproject excludes).
+RUFF_PATHS := .
+
+.PHONY: venv install run test check lint fmt bench clean-venv
+
+venv: $(PY)
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Re-install only when a requirements file changed since the last install.
+$(STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@if ! command -v msgfmt >/dev/null 2>&1; then \
+		echo "note: msgfmt (Debian package gettext) not found; using the committed .mo files"; \
+	elif [ -d locale ]; then \
+		$(PY) manage.py compilemessages --ignore=.venv --ignore=var --ignore=node_modules; \
+	fi
+	@if $(PY) manage.py help sync_beat_schedule >/dev/null 2>&1; then \
+		$(PY) manage.py sync_beat_schedule; \
+	fi
+	HOST=$(HOST) PORT=$(PORT) PYTHON=$(PY) scripts/run-local.sh
+
+test: install
+	$(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check $(RUFF_PATHS)
+	$(VENV)/bin/ruff format --check $(RUFF_PATHS)
+
+fmt: install
+	$(VENV)/bin/ruff check --fix $(RUFF_PATHS)
+	$(VENV)/bin/ruff format $(RUFF_PATHS)
+
+check: lint
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+	$(MAKE) test
+
+# Benchmarks at realistic scale; not part of the test run.
+bench: install
+	@found=0; for f in bench/*.py; do \
+		[ -e "$$f" ] || continue; found=1; \
+		echo "== $$f"; $(PY) "$$f" || exit $$?; \
+	done; \
+	if [ $$found = 0 ]; then echo "no benchmarks yet (bench/*.py)"; fi
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,285 @@
+"""Project-wide guards: what every app must keep true, checked over the whole URL map.
+
+* No model change without its migration.
+* Every URL needs a login unless it is on the public allow-list below. A new public page must
+  be added here on purpose, so that a forgotten ``@login_required`` cannot slip through.
+* Every public HTML page has exactly one ``<h1>``.
+* Production settings pass ``check --deploy`` and refuse to start without a SECRET_KEY.
+* The OpenAPI schema builds without warnings.
+* The security headers are on the pages.
+* ``seed_demo`` is idempotent and refused in production.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+
+# Pages and endpoints anyone may open without signing in (by URL name).
+PUBLIC_URL_NAMES = {
+    "core:index",
+    # The measure index pages explain a measure to the public.
+    "permits:index",
+    "inspections:index",
+    "fire_investigation:index",
+    "outreach:index",
+    "feedback:index",
+    "accounts:login",
+    # POST-only; signing out when signed out is harmless.
+    "accounts:logout",
+    "accounts:register",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
+    "set_language",
+    "api-schema",
+    "api-docs",
+    "api-token",
+}
+# Public API endpoints (双随机一公开 results, visit sessions), by path prefix.
+PUBLIC_PATH_PREFIXES = ("/api/v1/public/", "/api/v1/visit-sessions/")
+# HTML shells drawn by a third-party script, whose headings are not ours.
+NO_H1_CHECK = {"api-docs"}
+
+# Values tried for each URL parameter until reverse() accepts one.
+DUMMY_VALUES = (1, "x", "json")
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+def _named_patterns(patterns=None, namespace: str | None = None):
+    """Yield (full URL name, pattern) for every named URL, skipping the admin site."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            if p.app_name == "admin":
+                continue  # the admin has its own login and its own tests
+            ns = namespace
+            if p.namespace:
+                ns = f"{namespace}:{p.namespace}" if namespace else p.namespace
+            yield from _named_patterns(p.url_patterns, ns)
+        elif isinstance(p, URLPattern) and p.name:
+            yield (f"{namespace}:{p.name}" if namespace else p.name), p
+
+
+def _parameter_names(pattern: URLPattern) -> list[str]:
+    return list(pattern.pattern.regex.groupindex)
+
+
+def _concrete_paths() -> dict[str, str]:
+    """Every named URL, reversed with dummy values for its parameters."""
+    paths: dict[str, str] = {}
+    for name, pattern in _named_patterns():
+        if name in paths:
+            continue
+        params = _parameter_names(pattern)
+        for values in itertools.product(DUMMY_VALUES, repeat=len(params)):
+            try:
+                paths[name] = reverse(name, kwargs=dict(zip(params, values, strict=True)))
+                break
+            except NoReverseMatch:
+                continue
+    return paths
+
+
+def _is_public(name: str, path: str) -> bool:
+    return name in PUBLIC_URL_NAMES or path.startswith(PUBLIC_PATH_PREFIXES)
+
+
+def _production_env(**extra: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DJANGO_TESTING"}
+    }
+    env.update(
+        DJANGO_ENV="production",
+        SECRET_KEY="guard-test-" + "k" * 53,
+        ALLOWED_HOSTS="portal.example.org",
+        CSRF_TRUSTED_ORIGINS="https://portal.example.org",
+        # Never reached by these commands; a file path keeps them away from shared servers.
+        DATABASE_URL="sqlite:////tmp/lishui-guard-never-created.sqlite3",
+        REDIS_URL="redis://127.0.0.1:6379/15",
+    )
+    env.update(extra)
+    return env
+
+
+def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+# --- Migrations and system checks -----------------------------------------------------------------
+@pytest.mark.django_db
+def test_no_model_change_lacks_its_migration():
+    out = io.StringIO()
+    try:
+        call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
+    except SystemExit:
+        pytest.fail(f"models changed without a migration:\n{out.getvalue()}")
+
+
+def test_system_checks_pass():
+    call_command("check", fail_level="WARNING")
+
+
+# --- Who may open what ---------------------------------------------------------------------------
+def test_url_walk_finds_the_known_pages():
+    """The walker itself works: it sees pages of several apps with parameters filled in."""
+    paths = _concrete_paths()
+    assert paths["core:index"] == "/"
+    assert paths["accounts:password_reset_confirm"].startswith("/accounts/password/reset/")
+    assert "accounts:home" in paths
+    assert not any(p.startswith("/admin/") for p in paths.values())
+    unreversed = {name for name, _ in _named_patterns()} - paths.keys()
+    assert not unreversed, f"add a dummy value that fits these URLs' parameters: {unreversed}"
+
+
+@pytest.mark.django_db
+def test_every_non_public_url_needs_a_login(client):
+    login_url = reverse(settings.LOGIN_URL)
+    offenders = []
+    for name, path in sorted(_concrete_paths().items()):
+        if _is_public(name, path):
+            continue
+        response = client.get(path)
+        if path.startswith("/api/"):
+            ok = response.status_code in (401, 403)
+        else:
+            ok = response.status_code == 302 and response["Location"].startswith(login_url)
+        if not ok:
+            offenders.append(f"{name} {path} → {response.status_code}")
+    assert not offenders, "reachable without login (add a login check, or allow-list it):\n" + (
+        "\n".join(offenders)
+    )
+
+
+@pytest.mark.django_db
+def test_every_public_html_page_has_exactly_one_h1(client):
+    offenders = []
+    checked = 0
+    for name, path in sorted(_concrete_paths().items()):
+        if not _is_public(name, path) or name in NO_H1_CHECK:
+            continue
+        response = client.get(path)
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        checked += 1
+        count = len(re.findall(r"<h1[\s>]", response.content.decode()))
+        if count != 1:
+            offenders.append(f"{name} {path}: {count} <h1>")
+    assert checked >= 5
+    assert not offenders, "\n".join(offenders)
+
+
+@pytest.mark.django_db
+def test_home_page_sends_the_security_headers(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+# --- Production settings -----------------------------------------------------------------------
+def test_production_settings_pass_the_deployment_checklist():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=_production_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = _production_env()
+    del env["SECRET_KEY"]
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "Set the SECRET_KEY environment variable" in result.stderr
+
+
+def test_production_refuses_a_short_secret_key():
+    result = _manage("check", env=_production_env(SECRET_KEY="too-short"))
+    assert result.returncode != 0
+    assert "SECRET_KEY must be at least 50 characters" in result.stderr
+
+
+# --- API schema ----------------------------------------------------------------------------------
+def test_openapi_schema_builds_without_warnings(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ENV"}
+    schema = tmp_path / "schema.yml"
+    result = _manage("spectacular", "--validate", "--fail-on-warn", "--file", str(schema), env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "openapi: 3" in schema.read_text(encoding="utf-8")
+
+
+# --- Demo data -----------------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_seed_demo_twice_creates_nothing_new():
+    from lishui_fire.accounts.models import User
+    from lishui_fire.core.models import CreditRatingChange, Enterprise
+
+    def counts():
+        return (
+            User.objects.count(),
+            Enterprise.objects.count(),
+            CreditRatingChange.objects.count(),
+        )
+
+    call_command("seed_demo", stdout=io.StringIO())
+    first = counts()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert counts() == first
+    assert first[1] >= 190
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_when_not_allowed(settings):
+    settings.SEED_DEMO_ALLOWED = False
+    with pytest.raises(CommandError, match="refused"):
+        call_command("seed_demo", stdout=io.StringIO())
+
+
+def test_seed_demo_refused_under_production_settings():
+    result = _manage("seed_demo", env=_production_env())
+    assert result.returncode != 0
+    assert "seed_demo is refused" in result.stderr
+
+
+# --- Background tasks in tests ------------------------------------------------------------------
+def test_tasks_run_in_process_in_tests_not_marked_celery_worker():
+    """Even with REDIS_URL set (CI), a task sent by an ordinary test runs at once, in-process.
+
+    Without conftest's eager fixture it would wait in Redis for a worker that never comes.
+    """
+    from lishui_fire.celery import app
+
+    ran = []
+
+    @app.task(name="tests.guard_probe")
+    def probe(value):
+        ran.append(value)
+
+    probe.delay(7)
+    assert ran == [7]
