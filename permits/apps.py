@@ -5,3 +5,26 @@ from django.utils.translation import gettext_lazy as _
 class PermitsConfig(AppConfig):
     name = "permits"
     verbose_name = _("消防安全检查许可与预约体检")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        try:  # TEMP while the shared kernel lands in parallel; removed once it has
+            from lishui_fire.core.calendar import register_deadline_recomputer
+
+            from .services.applications import recompute_provisional_due_dates
+        except ImportError:
+            pass
+        else:
+            register_deadline_recomputer(recompute_provisional_due_dates)
+        for model in (
+            models.PermitApplication,
+            models.PrecheckBooking,
+            models.PrecheckSlot,
+            models.NoticeAmendment,
+            models.HomeServiceRequest,
+            models.Delivery,
+        ):
+            auditlog.register(model, exclude_fields=["updated_at"])

@@ -1,11 +1,7 @@
-from django.urls import path
+"""Pages of the permits app. Each views module owns its URL list; this file only joins them."""
 
-from . import views
+from .views import applicant, precheck, staff
 
 app_name = "permits"
 
-urlpatterns = [
-    path("", views.index, name="index"),
-    path("mine/", views.mine, name="mine"),
-    path("today/", views.today, name="today"),
-]
+urlpatterns = applicant.urlpatterns + staff.urlpatterns + precheck.urlpatterns

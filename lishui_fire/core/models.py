@@ -308,3 +308,53 @@ class Reminder(models.Model):
         indexes = [
             models.Index(fields=["due_at"], name="reminder_due", condition=Q(status="scheduled"))
         ]
+
+
+# --- Statutory time limits ---------------------------------------------------------------------------
+class TimeLimitUnit(models.TextChoices):
+    WORKING_DAY = "working_day", _("工作日")
+    CALENDAR_DAY = "calendar_day", _("日")
+    HOUR = "hour", _("小时")
+
+
+class DeadlineRule(models.Model):
+    """A statutory or promised time limit, kept as data with its legal basis (DOMAIN.md §0).
+
+    Rules change (2021, 2024, 2025 …): a new row with a later ``effective_from`` replaces an
+    old one for clocks that start on or after that date, without a code change.
+    """
+
+    code = models.CharField(_("代码"), max_length=64, db_index=True)
+    name = models.CharField(_("名称"), max_length=128)
+    count = models.PositiveSmallIntegerField(_("期限"))
+    unit = models.CharField(_("单位"), max_length=16, choices=TimeLimitUnit.choices)
+    # A tighter internal target for green-channel cases (measure 1); empty when none.
+    green_channel_count = models.PositiveSmallIntegerField(
+        _("绿色通道内部时限"), null=True, blank=True
+    )
+    start_event = models.CharField(_("起算事件"), max_length=128)
+    legal_basis = models.CharField(_("法律依据"), max_length=255)
+    effective_from = models.DateField(_("生效日期"))
+
+    class Meta:
+        ordering = ["code", "-effective_from"]
+        verbose_name = _("办理时限规则")
+        verbose_name_plural = _("办理时限规则")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "effective_from"], name="deadline_rule_unique"),
+            models.CheckConstraint(condition=Q(count__gte=0), name="deadline_rule_count"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}：{self.count} {self.get_unit_display()}"
+
+
+class Sequence(models.Model):
+    """Gap-free yearly counters for reference and document numbers (丽消许字〔2026〕第0001号)."""
+
+    name = models.CharField(max_length=64)
+    year = models.PositiveSmallIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "year"], name="sequence_unique")]

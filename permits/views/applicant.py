@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,9 +22,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "permits/mine.html", {"applications": [], "bookings": []})
 
 
-@login_required
-def today(request: HttpRequest) -> HttpResponse:
-    """The inspector's landing page: today's pre-checks and inspections."""
-    if not request.user.is_portal_staff:  # type: ignore[union-attr]
-        raise PermissionDenied
-    return render(request, "permits/today.html", {"items": []})
+urlpatterns = [
+    path("", index, name="index"),
+    path("mine/", mine, name="mine"),
+]

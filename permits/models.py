@@ -1,0 +1,527 @@
+"""Permit applications, their materials and documents, special channels, and pre-check booking."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lishui_fire.core.validators import validate_mainland_mobile, validate_uscc
+
+from .workflow import (
+    AmendmentStatus,
+    BookingStatus,
+    DeliveryStatus,
+    HomeServiceStatus,
+    PermitStatus,
+)
+
+USER = settings.AUTH_USER_MODEL
+BRIGADE = "accounts.OrgUnit"
+
+
+class GatheringVenueType(models.TextChoices):
+    """Public gathering venues, Fire Protection Law art. 73 and the local guides (DOMAIN.md 1.1)."""
+
+    HOTEL = "hotel", _("宾馆、饭店")
+    RESTAURANT = "restaurant", _("餐饮场所")
+    MALL = "mall", _("商场")
+    MARKET = "market", _("集贸市场")
+    TERMINAL = "terminal", _("客运车站候车室、客运码头候船厅、民用机场航站楼")
+    STADIUM = "stadium", _("体育场馆")
+    HALL = "hall", _("会堂")
+    CINEMA = "cinema", _("影剧院、录像厅、礼堂")
+    DANCE = "dance", _("歌舞厅、卡拉OK厅、夜总会")
+    TEAHOUSE = "teahouse", _("具有娱乐功能的音乐茶座、餐馆")
+    GAMES = "games", _("游艺、游乐场所")
+    BOWLING = "bowling", _("保龄球馆、旱冰场")
+    SAUNA = "sauna", _("桑拿浴室")
+    FITNESS = "fitness", _("营业性健身、休闲场所")
+
+
+class PermitPath(models.TextChoices):
+    COMMITMENT = "commitment", _("告知承诺")
+    INSPECTION = "inspection", _("检查（不采用告知承诺）")
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("网上申请")
+    WINDOW = "window", _("窗口申请")
+
+
+class PermitApplicationQuerySet(models.QuerySet["PermitApplication"]):
+    def open(self) -> PermitApplicationQuerySet:
+        from .workflow import OPEN_STATUSES
+
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def queue_order(self) -> PermitApplicationQuerySet:
+        """Green-channel cases first, then the nearest statutory date (DOMAIN measure 1)."""
+        return self.order_by(
+            F("green_channel").desc(),
+            F("next_due").asc(nulls_last=True),
+            "submitted_at",
+            "pk",
+        )
+
+
+class PermitApplication(models.Model):
+    """公众聚集场所投入使用、营业前消防安全检查 — one application for one venue."""
+
+    reference = models.CharField(_("申请编号"), max_length=32, unique=True)
+    applicant = models.ForeignKey(
+        USER, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="permit_applications"
+    )
+    brigade = models.ForeignKey(
+        BRIGADE,
+        verbose_name=_("所属县（市、区）"),
+        on_delete=models.PROTECT,
+        related_name="permit_applications",
+    )
+    path = models.CharField(
+        _("办理方式"), max_length=16, choices=PermitPath.choices, default=PermitPath.COMMITMENT
+    )
+    channel = models.CharField(
+        _("申请渠道"), max_length=8, choices=Channel.choices, default=Channel.ONLINE
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=PermitStatus.choices, default=PermitStatus.DRAFT
+    )
+
+    # The venue
+    venue_name = models.CharField(_("场所名称"), max_length=128)
+    venue_address = models.CharField(_("场所地址"), max_length=255)
+    venue_type = models.CharField(_("场所类型"), max_length=16, choices=GatheringVenueType.choices)
+    floor_area_m2 = models.DecimalField(
+        _("使用面积（平方米）"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(1), MaxValueValidator(1_000_000)],
+    )
+    capacity = models.PositiveIntegerField(
+        _("容纳人数"), validators=[MinValueValidator(1), MaxValueValidator(200_000)]
+    )
+    floors = models.CharField(_("使用楼层"), max_length=64, help_text=_("例如：1-3 层"))
+    opening_date = models.DateField(_("拟开业日期"), null=True, blank=True)
+
+    # The applicant unit and its contact
+    unit_name = models.CharField(_("申请单位名称"), max_length=128)
+    unit_uscc = models.CharField(_("统一社会信用代码"), max_length=18, validators=[validate_uscc])
+    legal_representative = models.CharField(_("法定代表人/主要负责人"), max_length=64)
+    contact_name = models.CharField(_("联系人"), max_length=64)
+    contact_phone = models.CharField(
+        _("联系电话"), max_length=11, validators=[validate_mainland_mobile]
+    )
+
+    # Commitment path
+    commitment_signed_at = models.DateTimeField(_("承诺签署时间"), null=True, blank=True)
+    commitment_signatory = models.CharField(_("承诺人"), max_length=64, blank=True)
+
+    # Clock
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    inspected_at = models.DateTimeField(_("检查时间"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
+    accept_due = models.DateField(_("受理期限"), null=True, blank=True)
+    inspection_due = models.DateField(_("检查期限"), null=True, blank=True)
+    decision_due = models.DateField(_("决定期限"), null=True, blank=True)
+    verification_due = models.DateField(_("核查期限"), null=True, blank=True)
+    rectification_due = models.DateField(_("整改期限"), null=True, blank=True)
+    # The nearest open statutory date, kept in step with the four above for queue ordering.
+    next_due = models.DateField(_("最近期限"), null=True, blank=True, db_index=True)
+    # Set when any due date reaches into a year whose holiday notice is not yet entered.
+    due_provisional = models.BooleanField(_("期限为暂定"), default=False)
+
+    # Outcomes
+    missing_items = models.JSONField(_("需补正材料"), default=list, blank=True)
+    return_note = models.TextField(_("补正说明"), blank=True)
+    decision_number = models.CharField(_("文书编号"), max_length=64, blank=True)
+    decision_reason = models.TextField(_("决定理由"), blank=True)
+    first_inspection_passed = models.BooleanField(_("首次检查合格"), null=True, blank=True)
+    revocation_reason = models.TextField(_("撤销理由"), blank=True)
+
+    # Special channels (measure 1)
+    green_channel = models.BooleanField(_("绿色通道"), default=False)
+    green_channel_reason = models.CharField(_("绿色通道理由"), max_length=255, blank=True)
+    green_channel_set_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    green_channel_set_at = models.DateTimeField(null=True, blank=True)
+
+    precheck = models.ForeignKey(
+        "PrecheckBooking",
+        verbose_name=_("关联的预约体检"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    handled_by = models.ForeignKey(
+        USER,
+        verbose_name=_("承办人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PermitApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("消防安全检查申请")
+        verbose_name_plural = _("消防安全检查申请")
+        indexes = [
+            models.Index(fields=["brigade", "status", "next_due"]),
+            models.Index(fields=["applicant", "-created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="permit_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(floor_area_m2__gt=0), name="permit_floor_area_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(green_channel=False) | ~Q(green_channel_reason=""),
+                name="permit_green_channel_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.venue_name}"
+
+    @property
+    def is_commitment(self) -> bool:
+        return self.path == PermitPath.COMMITMENT
+
+
+class MaterialKind(models.TextChoices):
+    COMMITMENT_LETTER = "commitment_letter", _("消防安全告知承诺书")
+    APPLICATION_FORM = "application_form", _("消防安全检查申报表")
+    BUSINESS_LICENCE = "business_licence", _("营业执照或其他主体资格证明")
+    FIRE_RULES = "fire_rules", _("消防安全制度、灭火和应急疏散预案")
+    FLOOR_PLANS = "floor_plans", _("场所平面布置图、消防设施平面图")
+    OTHER = "other", _("其他材料")
+
+
+class Material(models.Model):
+    """An uploaded material. Stored outside the web root; served only by a checking view."""
+
+    application = models.ForeignKey(
+        PermitApplication, on_delete=models.CASCADE, related_name="materials"
+    )
+    kind = models.CharField(_("材料类型"), max_length=24, choices=MaterialKind.choices)
+    file = models.FileField(upload_to="permits/materials/%Y/%m/", max_length=255)
+    original_name = models.CharField(_("文件名"), max_length=255)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "uploaded_at"]
+        verbose_name = _("申请材料")
+        verbose_name_plural = _("申请材料")
+
+
+class SiteVisitKind(models.TextChoices):
+    INSPECTION = "inspection", _("现场检查")
+    VERIFICATION = "verification", _("承诺核查")
+    RECHECK = "recheck", _("整改复查")
+
+
+class SiteVisit(models.Model):
+    """An inspector's visit to the venue of an application, with its result."""
+
+    application = models.ForeignKey(
+        PermitApplication, on_delete=models.CASCADE, related_name="visits"
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=SiteVisitKind.choices)
+    inspector = models.ForeignKey(USER, verbose_name=_("检查人员"), on_delete=models.PROTECT)
+    visited_at = models.DateTimeField(_("检查时间"))
+    passed = models.BooleanField(_("是否合格/相符"))
+    findings = models.TextField(_("检查情况"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["visited_at", "pk"]
+        verbose_name = _("现场检查记录")
+        verbose_name_plural = _("现场检查记录")
+
+
+class DocumentKind(models.TextChoices):
+    ACCEPTANCE_NOTICE = "acceptance", _("受理通知书")
+    RETURN_NOTICE = "return", _("补正材料通知书")
+    NOT_ACCEPTED = "not_accepted", _("不予受理凭证")
+    DECISION = "decision", _("公众聚集场所投入使用、营业前消防安全检查意见书")
+    REJECTION = "rejection", _("不同意投入使用、营业决定书")
+    RECTIFICATION = "rectification", _("责令限期改正通知书")
+    REVOCATION = "revocation", _("撤销许可决定书")
+
+
+class PermitDocument(models.Model):
+    """An issued document. Rendered once and kept: what was issued never changes afterwards."""
+
+    application = models.ForeignKey(
+        PermitApplication, on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(_("文书"), max_length=16, choices=DocumentKind.choices)
+    number = models.CharField(_("文书编号"), max_length=64)
+    file = models.FileField(upload_to="permits/documents/%Y/%m/", max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    issued_at = models.DateTimeField(default=timezone.now)
+    issued_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["issued_at", "pk"]
+        verbose_name = _("法律文书")
+        verbose_name_plural = _("法律文书")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "kind"], name="permit_document_once"),
+            models.UniqueConstraint(fields=["number"], name="permit_document_number_unique"),
+        ]
+
+
+class DeliveryMethod(models.TextChoices):
+    DOWNLOAD = "download", _("网上下载")
+    MAIL = "mail", _("免费邮寄")
+
+
+class Delivery(models.Model):
+    """How the applicant receives the documents: download, or free mail with tracking."""
+
+    application = models.OneToOneField(
+        PermitApplication, on_delete=models.CASCADE, related_name="delivery"
+    )
+    method = models.CharField(
+        _("送达方式"), max_length=8, choices=DeliveryMethod.choices, default=DeliveryMethod.DOWNLOAD
+    )
+    recipient = models.CharField(_("收件人"), max_length=64, blank=True)
+    address = models.CharField(_("邮寄地址"), max_length=255, blank=True)
+    phone = models.CharField(
+        _("收件电话"), max_length=11, blank=True, validators=[validate_mainland_mobile]
+    )
+    carrier = models.CharField(_("快递公司"), max_length=32, blank=True)
+    waybill = models.CharField(_("运单号"), max_length=40, blank=True)
+    status = models.CharField(
+        _("邮寄状态"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    posted_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("文书送达")
+        verbose_name_plural = _("文书送达")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(method="download") | (~Q(recipient="") & ~Q(address="") & ~Q(phone="")),
+                name="delivery_mail_has_address",
+            )
+        ]
+
+
+class HomeServiceReason(models.TextChoices):
+    DISABILITY = "disability", _("残疾人")
+    MOBILITY = "mobility", _("行动不便")
+    ELDERLY = "elderly", _("高龄老人")
+    OTHER = "other", _("其他特殊困难")
+
+
+class HomeServiceRequest(models.Model):
+    """Door-to-door service (上门服务) for applicants with disabilities or limited mobility."""
+
+    class Source(models.TextChoices):
+        ONLINE = "online", _("网上申请")
+        PHONE = "phone", _("电话预约（工作人员登记）")
+
+    applicant = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="home_service_requests"
+    )
+    brigade = models.ForeignKey(BRIGADE, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(_("来源"), max_length=8, choices=Source.choices)
+    logged_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    contact_name = models.CharField(_("联系人"), max_length=64)
+    contact_phone = models.CharField(
+        _("联系电话"), max_length=11, validators=[validate_mainland_mobile]
+    )
+    address = models.CharField(_("上门地址"), max_length=255)
+    reason = models.CharField(_("原因"), max_length=16, choices=HomeServiceReason.choices)
+    needs = models.TextField(_("需要办理的事项"), blank=True)
+    preferred_time = models.CharField(_("希望上门时间"), max_length=128, blank=True)
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=HomeServiceStatus.choices,
+        default=HomeServiceStatus.REQUESTED,
+    )
+    appointment_at = models.DateTimeField(_("上门时间"), null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        USER,
+        verbose_name=_("上门人员"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    outcome = models.TextField(_("办理结果"), blank=True)
+    application = models.ForeignKey(
+        PermitApplication,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="home_service_requests",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("上门服务申请")
+        verbose_name_plural = _("上门服务申请")
+
+
+class PrecheckSlot(models.Model):
+    """A pre-check time an inspector of a brigade offers. ``booked`` never exceeds ``capacity``."""
+
+    brigade = models.ForeignKey(BRIGADE, on_delete=models.PROTECT, related_name="precheck_slots")
+    inspector = models.ForeignKey(
+        USER, verbose_name=_("监督员"), on_delete=models.PROTECT, related_name="precheck_slots"
+    )
+    starts_at = models.DateTimeField(_("开始时间"), db_index=True)
+    ends_at = models.DateTimeField(_("结束时间"))
+    capacity = models.PositiveSmallIntegerField(
+        _("可预约数"), default=1, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    booked = models.PositiveSmallIntegerField(_("已预约数"), default=0)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("体检时段")
+        verbose_name_plural = _("体检时段")
+        indexes = [models.Index(fields=["brigade", "starts_at"])]
+        constraints = [
+            # The database itself refuses an over-booking, whatever the code above it does.
+            models.CheckConstraint(
+                condition=Q(booked__lte=F("capacity")), name="slot_not_overbooked"
+            ),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="slot_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="slot_ends_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["inspector", "starts_at"], name="slot_inspector_start_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{timezone.localtime(self.starts_at):%Y-%m-%d %H:%M} {self.inspector}"
+
+    @property
+    def remaining(self) -> int:
+        return max(self.capacity - self.booked, 0)
+
+
+class PrecheckBooking(models.Model):
+    """An applicant's booking of a pre-check (预约体检) for a venue."""
+
+    slot = models.ForeignKey(PrecheckSlot, on_delete=models.PROTECT, related_name="bookings")
+    applicant = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="precheck_bookings")
+    brigade = models.ForeignKey(BRIGADE, on_delete=models.PROTECT, related_name="+")
+    venue_name = models.CharField(_("场所名称"), max_length=128)
+    venue_address = models.CharField(_("场所地址"), max_length=255)
+    venue_type = models.CharField(
+        _("场所类型"), max_length=16, choices=GatheringVenueType.choices, blank=True
+    )
+    contact_phone = models.CharField(
+        _("联系电话"), max_length=11, validators=[validate_mainland_mobile]
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=BookingStatus.choices, default=BookingStatus.BOOKED
+    )
+    arrived_at = models.DateTimeField(_("到场时间"), null=True, blank=True)
+    notice_number = models.CharField(_("告知书编号"), max_length=64, blank=True)
+    notice_issued_at = models.DateTimeField(_("告知书出具时间"), null=True, blank=True)
+    notice_file = models.FileField(upload_to="permits/notices/%Y/%m/", max_length=255, blank=True)
+    notice_version = models.PositiveSmallIntegerField(default=0)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("预约体检")
+        verbose_name_plural = _("预约体检")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot", "applicant"],
+                condition=Q(status__in=["booked", "in_progress", "notice_issued"]),
+                name="booking_one_active_per_slot_and_applicant",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.venue_name} @ {self.slot}"
+
+
+class Finding(models.Model):
+    """One problem found at a pre-check: listed all at once in the one-time notice."""
+
+    booking = models.ForeignKey(PrecheckBooking, on_delete=models.CASCADE, related_name="findings")
+    item = models.CharField(_("问题"), max_length=255)
+    location = models.CharField(_("部位"), max_length=128)
+    regulation = models.CharField(_("违反的规定"), max_length=255)
+    remedy = models.TextField(_("整改建议"))
+    photo = models.ImageField(upload_to="permits/findings/%Y/%m/", max_length=255, blank=True)
+    amendment = models.ForeignKey(
+        "NoticeAmendment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="findings",
+    )
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("体检发现问题")
+        verbose_name_plural = _("体检发现问题")
+
+
+class NoticeAmendment(models.Model):
+    """A supervisor-approved addition to an issued one-time notice, with its reason."""
+
+    booking = models.ForeignKey(
+        PrecheckBooking, on_delete=models.CASCADE, related_name="amendments"
+    )
+    reason = models.TextField(_("补充理由"))
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=AmendmentStatus.choices,
+        default=AmendmentStatus.REQUESTED,
+    )
+    requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = _("告知书补充")
+        verbose_name_plural = _("告知书补充")

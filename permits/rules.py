@@ -1,0 +1,184 @@
+"""Pure rules of the permit service: no database, exhaustively unit-tested.
+
+Numbers with a legal basis (time limits) are data in ``DeadlineRule``; what stays here is the
+logic: which materials each path needs, which clock runs in which status, when a booking may
+still be changed, whether an inspector was on time, and what an uploaded file really is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from .models import MaterialKind, PermitPath
+from .workflow import PermitStatus as S
+
+# Fire Law art. 15 and the local guides (DOMAIN.md 1.3): under the commitment path materials 1–2
+# are due at application and the rest may be handed over at the verification visit.
+REQUIRED_MATERIALS: dict[str, tuple[str, ...]] = {
+    PermitPath.COMMITMENT: (MaterialKind.COMMITMENT_LETTER, MaterialKind.BUSINESS_LICENCE),
+    PermitPath.INSPECTION: (
+        MaterialKind.APPLICATION_FORM,
+        MaterialKind.BUSINESS_LICENCE,
+        MaterialKind.FIRE_RULES,
+        MaterialKind.FLOOR_PLANS,
+    ),
+}
+
+
+def missing_materials(path: str, present: Iterable[str]) -> list[str]:
+    """The required material kinds not yet uploaded, in the order the law lists them."""
+    have = set(present)
+    return [kind for kind in REQUIRED_MATERIALS[path] if kind not in have]
+
+
+# --- Clocks -------------------------------------------------------------------------------------
+# Rule codes (rows of core.DeadlineRule, seeded by permits' data migration).
+ACCEPTANCE = "permit.acceptance"
+COMMITMENT_DECISION = "permit.commitment_decision"
+INSPECTION = "permit.inspection"
+DECISION = "permit.decision_after_inspection"
+VERIFICATION = "permit.verification"
+RECHECK = "permit.recheck"
+
+
+@dataclass(frozen=True)
+class Events:
+    """The dates the clocks start from (local dates, Asia/Shanghai)."""
+
+    submitted: dt.date | None = None
+    accepted: dt.date | None = None
+    inspected: dt.date | None = None
+    decided: dt.date | None = None
+    rectification_due: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class DueDates:
+    accept_due: dt.date | None = None
+    inspection_due: dt.date | None = None
+    decision_due: dt.date | None = None
+    verification_due: dt.date | None = None
+    next_due: dt.date | None = None
+    provisional: bool = False
+
+
+DueFn = Callable[[str, dt.date], tuple[dt.date, bool]]
+
+
+def due_dates(*, path: str, status: str, events: Events, due: DueFn) -> DueDates:
+    """Every statutory date of an application in ``status``, and the next one staff owe.
+
+    ``due(code, start)`` counts a rule from a start date and says whether the result is
+    provisional; it is injected so that this function stays pure.
+    """
+    found: dict[str, dt.date | None] = {}
+    provisional = False
+
+    def count(code: str, start: dt.date | None) -> dt.date | None:
+        nonlocal provisional
+        if start is None:
+            return None
+        date, is_provisional = due(code, start)
+        provisional = provisional or is_provisional
+        return date
+
+    commitment = path == PermitPath.COMMITMENT
+    if status in (S.DRAFT, S.RETURNED, S.WITHDRAWN, S.NOT_ACCEPTED):
+        # No clock runs while the applicant holds the file (补正 stops the clock).
+        return DueDates()
+    if commitment:
+        found["decision_due"] = count(COMMITMENT_DECISION, events.submitted)
+        if status in (S.APPROVED, S.RECTIFICATION, S.VERIFIED, S.REVOKED):
+            found["verification_due"] = count(VERIFICATION, events.decided)
+    else:
+        found["accept_due"] = count(ACCEPTANCE, events.submitted)
+        if status != S.SUBMITTED:
+            found["inspection_due"] = count(INSPECTION, events.accepted)
+            if events.inspected is not None:
+                found["decision_due"] = count(DECISION, events.inspected)
+            else:
+                # Not yet inspected: the latest lawful decision date follows the inspection limit.
+                found["decision_due"] = count(DECISION, found["inspection_due"])
+
+    next_due = {
+        S.SUBMITTED: found.get("decision_due") if commitment else found.get("accept_due"),
+        S.ACCEPTED: found.get("inspection_due"),
+        S.INSPECTED: found.get("decision_due"),
+        S.APPROVED: found.get("verification_due") if commitment else None,
+        S.RECTIFICATION: count(RECHECK, events.rectification_due),
+    }.get(status)
+    return DueDates(
+        accept_due=found.get("accept_due"),
+        inspection_due=found.get("inspection_due"),
+        decision_due=found.get("decision_due"),
+        verification_due=found.get("verification_due"),
+        next_due=next_due,
+        provisional=provisional,
+    )
+
+
+def due_state(due: dt.date | None, today: dt.date, *, warn_days: int = 2) -> str:
+    """``overdue`` after the due day, ``due_soon`` within ``warn_days`` calendar days, else ``ok``."""
+    if due is None:
+        return "none"
+    if today > due:
+        return "overdue"
+    if (due - today).days <= warn_days:
+        return "due_soon"
+    return "ok"
+
+
+# --- Pre-check booking ----------------------------------------------------------------------------
+def can_change_booking(*, starts_at: dt.datetime, now: dt.datetime, cutoff_hours: int) -> bool:
+    """Cancel or reschedule is allowed until ``cutoff_hours`` before the slot starts."""
+    return now <= starts_at - dt.timedelta(hours=cutoff_hours)
+
+
+def can_book(*, starts_at: dt.datetime, now: dt.datetime) -> bool:
+    """A slot can be booked until it starts."""
+    return now < starts_at
+
+
+def reminder_due_at(starts_at_local: dt.datetime, *, hour: int = 9) -> dt.datetime:
+    """The day-before reminder: ``hour`` o'clock local time on the previous calendar day."""
+    day_before = (starts_at_local - dt.timedelta(days=1)).date()
+    return starts_at_local.replace(
+        year=day_before.year,
+        month=day_before.month,
+        day=day_before.day,
+        hour=hour,
+        minute=0,
+        second=0,
+        microsecond=0,
+    )
+
+
+def is_punctual(*, starts_at: dt.datetime, arrived_at: dt.datetime, grace_minutes: int) -> bool:
+    """On time means arriving no later than the booked start plus a small grace (按照预约时间)."""
+    return arrived_at <= starts_at + dt.timedelta(minutes=grace_minutes)
+
+
+# --- Uploads ------------------------------------------------------------------------------------------
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The real type of an upload from its first bytes; ``None`` for anything not allowed."""
+    for magic, content_type in _SIGNATURES:
+        if head.startswith(magic):
+            return content_type
+    return None
+
+
+def safe_download_name(stem: str, content_type: str) -> str:
+    """A download name without path separators, control characters or quotes."""
+    cleaned = "".join(c for c in stem if c.isprintable() and c not in '\\/:*?"<>|;')
+    cleaned = cleaned.strip(" .")[:80] or "file"
+    return cleaned + EXTENSIONS.get(content_type, "")

@@ -1,0 +1,165 @@
+"""Read queries of the permits app, shared by pages, API and dashboards.
+
+Every list here is scoped to the caller and joins what its page shows, so that a page's number
+of queries does not grow with its rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from lishui_fire.accounts.models import OrgUnit
+from lishui_fire.accounts.scoping import scope_queryset
+
+from .models import (
+    HomeServiceRequest,
+    PermitApplication,
+    PermitDocument,
+    PrecheckBooking,
+    PrecheckSlot,
+)
+from .workflow import OPEN_STATUSES, BookingStatus
+
+
+# --- Applications -------------------------------------------------------------------------------
+def applications_for_user(*, user: Any) -> QuerySet[PermitApplication]:
+    """Applicant: own; staff: their brigade; detachment: all."""
+    return scope_queryset(PermitApplication.objects.select_related("brigade", "applicant"), user)
+
+
+def application_list_for_applicant(*, user: Any) -> QuerySet[PermitApplication]:
+    return applications_for_user(user=user).prefetch_related(
+        Prefetch("documents", queryset=PermitDocument.objects.order_by("issued_at"))
+    )
+
+
+def staff_queue(*, user: Any, statuses: Any = None) -> QuerySet[PermitApplication]:
+    """The intake queue: open applications of the caller's brigades, green channel first, then
+    the nearest statutory date."""
+    qs = applications_for_user(user=user).exclude(applicant=user)
+    qs = qs.filter(status__in=statuses or OPEN_STATUSES).select_related("handled_by")
+    return qs.annotate(
+        has_precheck=Exists(PrecheckBooking.objects.filter(pk=OuterRef("precheck_id")))
+    ).queue_order()
+
+
+def overdue_applications(*, user: Any, today: dt.date | None = None) -> QuerySet[PermitApplication]:
+    today = today or timezone.localdate()
+    return staff_queue(user=user).filter(next_due__lt=today)
+
+
+# --- Pre-check ----------------------------------------------------------------------------------------
+def free_slots(
+    *,
+    brigade: OrgUnit | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    only_free: bool = True,
+) -> QuerySet[PrecheckSlot]:
+    """Slots from now on (or within the dates), with their inspector and brigade joined."""
+    qs = PrecheckSlot.objects.select_related("inspector", "brigade").filter(
+        starts_at__gt=timezone.now()
+    )
+    if brigade is not None:
+        qs = qs.filter(brigade=brigade)
+    tz = timezone.get_current_timezone()
+    if date_from is not None:
+        qs = qs.filter(starts_at__gte=dt.datetime.combine(date_from, dt.time.min, tzinfo=tz))
+    if date_to is not None:
+        qs = qs.filter(
+            starts_at__lt=dt.datetime.combine(
+                date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz
+            )
+        )
+    if only_free:
+        qs = qs.filter(booked__lt=F("capacity"))
+    return qs.order_by("starts_at", "pk")
+
+
+def bookings_for_user(*, user: Any) -> QuerySet[PrecheckBooking]:
+    return scope_queryset(
+        PrecheckBooking.objects.select_related("slot__inspector", "brigade", "applicant"), user
+    )
+
+
+def inspector_day(*, user: Any, day: dt.date) -> dict[str, Any]:
+    """An inspector's day: booked pre-checks, inspections and verifications due, home visits."""
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+    end = start + dt.timedelta(days=1)
+    bookings = (
+        bookings_for_user(user=user)
+        .filter(slot__starts_at__gte=start, slot__starts_at__lt=end)
+        .exclude(status=BookingStatus.CANCELLED)
+        .annotate(finding_count=Count("findings"))
+        .order_by("slot__starts_at", "pk")
+    )
+    if user.is_inspector:
+        bookings = bookings.filter(slot__inspector=user)
+    visits_due = (
+        applications_for_user(user=user)
+        .filter(
+            status__in=["accepted", "approved", "rectification"],
+            next_due__lte=day + dt.timedelta(days=3),
+        )
+        .filter(Q(handled_by=user) | Q(handled_by__isnull=True) | Q(status="approved"))
+        .order_by("next_due", "pk")
+    )
+    home_visits = (
+        scope_queryset(
+            HomeServiceRequest.objects.select_related("brigade"), user, owner_field="applicant"
+        )
+        .filter(appointment_at__gte=start, appointment_at__lt=end, status="scheduled")
+        .order_by("appointment_at")
+    )
+    if user.is_inspector:
+        home_visits = home_visits.filter(assigned_to=user)
+    return {"bookings": bookings, "visits_due": visits_due, "home_visits": home_visits}
+
+
+# --- Dashboard ----------------------------------------------------------------------------------------
+def punctuality_by_brigade(
+    *, user: Any, since: dt.datetime, grace_minutes: int = 15
+) -> QuerySet[OrgUnit]:
+    """For each visible brigade: pre-checks attended and how many started on time (one query)."""
+    brigades = OrgUnit.objects.filter(kind=OrgUnit.Kind.BRIGADE)
+    if not user.sees_all_brigades:
+        brigades = brigades.filter(pk=user.org_unit_id)
+    attended = Q(
+        precheck_slots__bookings__arrived_at__isnull=False,
+        precheck_slots__starts_at__gte=since,
+    )
+    return brigades.annotate(
+        attended=Count("precheck_slots__bookings", filter=attended),
+        on_time=Count(
+            "precheck_slots__bookings",
+            filter=attended
+            & Q(
+                precheck_slots__bookings__arrived_at__lte=F("precheck_slots__starts_at")
+                + dt.timedelta(minutes=grace_minutes)
+            ),
+        ),
+    ).order_by("sort_order")
+
+
+def first_inspection_pass_rates(*, user: Any) -> dict[str, dict[str, int]]:
+    """Pass rate at the first inspection, for venues with a pre-check versus without."""
+    qs = applications_for_user(user=user).filter(first_inspection_passed__isnull=False)
+    rows = qs.values("first_inspection_passed").annotate(
+        with_precheck=Count("pk", filter=Q(precheck__isnull=False)),
+        without_precheck=Count("pk", filter=Q(precheck__isnull=True)),
+    )
+    result = {
+        "with_precheck": {"passed": 0, "total": 0},
+        "without_precheck": {"passed": 0, "total": 0},
+    }
+    for row in rows:
+        for key in ("with_precheck", "without_precheck"):
+            result[key]["total"] += row[key]
+            if row["first_inspection_passed"]:
+                result[key]["passed"] += row[key]
+    return result

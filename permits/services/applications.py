@@ -1,0 +1,667 @@
+"""The permit application: draft, submit, accept or return, inspect, decide, verify, revoke."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from lishui_fire.core.notifications import notify
+
+from lishui_fire.accounts.models import OrgUnit
+from lishui_fire.core import deadlines
+from lishui_fire.core.errors import Conflict, DomainError
+from lishui_fire.core.workflow import transition
+
+from .. import rules
+from ..models import (
+    Delivery,
+    DeliveryMethod,
+    DocumentKind,
+    Material,
+    PermitApplication,
+    PermitDocument,
+    PrecheckBooking,
+    SiteVisit,
+    SiteVisitKind,
+)
+from ..workflow import DELIVERY_FLOW, FINAL_STATUSES, DeliveryStatus, workflow_for
+from ..workflow import PermitStatus as S
+from .common import check_upload, is_staff_of, local_date, local_today, require
+
+EDITABLE_FIELDS = (
+    "venue_name",
+    "venue_address",
+    "venue_type",
+    "floor_area_m2",
+    "capacity",
+    "floors",
+    "opening_date",
+    "unit_name",
+    "unit_uscc",
+    "legal_representative",
+    "contact_name",
+    "contact_phone",
+    "path",
+)
+
+
+# --- Drafts ---------------------------------------------------------------------------------------
+@transaction.atomic
+def create_draft(*, applicant: Any, brigade: OrgUnit, **fields: Any) -> PermitApplication:
+    """A new application in draft, with its reference number (XK2026LD00001)."""
+    require(applicant.is_applicant)
+    if brigade.kind != OrgUnit.Kind.BRIGADE:
+        raise ValidationError({"county": _("请选择所在县（市、区）。")})
+    year = local_today().year
+    seq = deadlines.next_sequence_value(f"permit:{brigade.code}", year)
+    application = PermitApplication(
+        reference=f"XK{year}{brigade.code}{seq:05d}",
+        applicant=applicant,
+        brigade=brigade,
+        **{k: v for k, v in fields.items() if k in EDITABLE_FIELDS},
+    )
+    application.full_clean(exclude=["reference"])
+    application.save()
+    return application
+
+
+@transaction.atomic
+def update_draft(
+    *, application: PermitApplication, actor: Any, brigade: OrgUnit | None = None, **fields: Any
+) -> PermitApplication:
+    """The applicant edits a draft or a returned application; nothing else is editable."""
+    require(actor.pk == application.applicant_id)
+    locked = PermitApplication.objects.select_for_update().get(pk=application.pk)
+    if locked.status not in (S.DRAFT, S.RETURNED):
+        raise DomainError(_("申请已提交，不能再修改。"))
+    if locked.updated_at != application.updated_at:
+        raise Conflict(_("该申请刚被其他人更新，请刷新页面后重试。"))
+    for name, value in fields.items():
+        if name in EDITABLE_FIELDS:
+            setattr(locked, name, value)
+    if brigade is not None:
+        locked.brigade = brigade
+    if locked.path != application.path or "path" in fields:
+        # Changing path changes what must be signed; a signature for the other path lapses.
+        if locked.path != rules.PermitPath.COMMITMENT:
+            locked.commitment_signed_at = None
+            locked.commitment_signatory = ""
+    locked.full_clean()
+    locked.save()
+    return locked
+
+
+def add_material(
+    *, application: PermitApplication, actor: Any, kind: str, uploaded: UploadedFile
+) -> Material:
+    require(actor.pk == application.applicant_id)
+    if application.status not in (S.DRAFT, S.RETURNED):
+        raise DomainError(_("申请已提交，不能再上传材料。"))
+    if kind not in rules.MaterialKind.values:
+        raise ValidationError({"kind": _("请选择材料类型。")})
+    content_type, digest = check_upload(uploaded)
+    original = (uploaded.name or "file").rsplit("/", 1)[-1][:200]
+    stem = original.rsplit(".", 1)[0]
+    with transaction.atomic():
+        material = Material(
+            application=application,
+            kind=kind,
+            original_name=rules.safe_download_name(stem, content_type),
+            content_type=content_type,
+            size=uploaded.size or 0,
+            sha256=digest,
+            uploaded_by=actor,
+        )
+        # Stored under a random name: the applicant's file name never reaches the file system.
+        material.file.save(f"{digest[:16]}{rules.EXTENSIONS[content_type]}", uploaded, save=False)
+        material.save()
+    return material
+
+
+@transaction.atomic
+def remove_material(*, material: Material, actor: Any) -> None:
+    application = material.application
+    require(actor.pk == application.applicant_id)
+    if application.status not in (S.DRAFT, S.RETURNED):
+        raise DomainError(_("申请已提交，不能再删除材料。"))
+    material.file.delete(save=False)
+    material.delete()
+
+
+@transaction.atomic
+def sign_commitment(*, application: PermitApplication, actor: Any, signatory: str) -> None:
+    """The applicant signs the commitment text (告知承诺书) of the commitment path."""
+    require(actor.pk == application.applicant_id)
+    if not application.is_commitment:
+        raise DomainError(_("只有告知承诺方式需要签署承诺书。"))
+    if not signatory.strip():
+        raise ValidationError({"signatory": _("请填写承诺人姓名。")})
+    updated = PermitApplication.objects.filter(
+        pk=application.pk, status__in=(S.DRAFT, S.RETURNED)
+    ).update(commitment_signed_at=timezone.now(), commitment_signatory=signatory.strip())
+    if not updated:
+        raise DomainError(_("申请已提交，不能再修改。"))
+    application.refresh_from_db()
+
+
+def submission_problems(application: PermitApplication) -> list[str]:
+    """Everything that stops submission, listed at once (never piecemeal)."""
+    problems: list[str] = []
+    kinds = application.materials.values_list("kind", flat=True)
+    for kind in rules.missing_materials(application.path, kinds):
+        problems.append(_("缺少材料：%(kind)s") % {"kind": rules.MaterialKind(kind).label})
+    if application.is_commitment and application.commitment_signed_at is None:
+        problems.append(_("尚未签署消防安全告知承诺书。"))
+    return problems
+
+
+@transaction.atomic
+def submit_application(*, application: PermitApplication, actor: Any) -> PermitApplication:
+    require(actor.pk == application.applicant_id)
+    problems = submission_problems(application)
+    if problems:
+        raise ValidationError(problems)
+    _move(application, to=S.SUBMITTED, actor=actor, updates={"submitted_at": timezone.now()})
+    _notify_applicant(
+        application,
+        _("您的消防安全检查申请 %(ref)s 已提交，我们将在法定时限内办理。")
+        % {"ref": application.reference},
+    )
+    return application
+
+
+@transaction.atomic
+def withdraw_application(*, application: PermitApplication, actor: Any) -> PermitApplication:
+    require(actor.pk == application.applicant_id)
+    return _move(application, to=S.WITHDRAWN, actor=actor, note=_("申请人撤回"))
+
+
+# --- Staff decisions ----------------------------------------------------------------------------------
+@transaction.atomic
+def accept_application(
+    *, application: PermitApplication, actor: Any, note: str = ""
+) -> PermitApplication:
+    """Inspection path: the application is accepted and the 10-working-day clock starts."""
+    require(is_staff_of(actor, application.brigade_id))
+    if application.is_commitment:
+        raise DomainError(_("告知承诺申请材料齐全即当场作出许可，无需单独受理。"))
+    _move(
+        application,
+        to=S.ACCEPTED,
+        actor=actor,
+        note=note,
+        updates={"accepted_at": timezone.now(), "handled_by": actor},
+    )
+    issue_document(application=application, kind=DocumentKind.ACCEPTANCE_NOTICE, actor=actor)
+    _notify_applicant(
+        application,
+        _("您的申请 %(ref)s 已受理，我们将于 %(due)s 前到场检查。")
+        % {"ref": application.reference, "due": application.inspection_due},
+    )
+    return application
+
+
+@transaction.atomic
+def return_application(
+    *, application: PermitApplication, actor: Any, missing_items: Iterable[str], note: str = ""
+) -> PermitApplication:
+    """Return for completion, listing everything that is missing at once (一次性告知)."""
+    require(is_staff_of(actor, application.brigade_id))
+    items = [i.strip() for i in missing_items if i and i.strip()]
+    if not items:
+        raise ValidationError({"missing_items": _("请列出需要补正的全部材料或内容。")})
+    _move(
+        application,
+        to=S.RETURNED,
+        actor=actor,
+        note="；".join(items),
+        updates={"missing_items": items, "return_note": note, "handled_by": actor},
+    )
+    _notify_applicant(
+        application,
+        _("您的申请 %(ref)s 需要补正 %(n)d 项材料，请登录查看一次性告知的全部内容。")
+        % {"ref": application.reference, "n": len(items)},
+    )
+    return application
+
+
+@transaction.atomic
+def refuse_to_accept(
+    *, application: PermitApplication, actor: Any, reason: str
+) -> PermitApplication:
+    """不予受理: the application is outside the authority's remit or not a permit matter."""
+    require(is_staff_of(actor, application.brigade_id))
+    if not reason.strip():
+        raise ValidationError({"reason": _("请说明不予受理的理由。")})
+    _move(
+        application,
+        to=S.NOT_ACCEPTED,
+        actor=actor,
+        note=reason,
+        updates={"decision_reason": reason, "decided_at": timezone.now(), "handled_by": actor},
+    )
+    issue_document(application=application, kind=DocumentKind.NOT_ACCEPTED, actor=actor)
+    _notify_applicant(
+        application,
+        _("您的申请 %(ref)s 不予受理，理由见不予受理凭证。") % {"ref": application.reference},
+    )
+    return application
+
+
+@transaction.atomic
+def record_inspection(
+    *,
+    application: PermitApplication,
+    actor: Any,
+    passed: bool,
+    findings: str,
+    visited_at: dt.datetime | None = None,
+) -> SiteVisit:
+    """Inspection path: the on-site inspection and its result."""
+    require(is_staff_of(actor, application.brigade_id))
+    visited_at = visited_at or timezone.now()
+    if visited_at > timezone.now() + dt.timedelta(minutes=5):
+        raise ValidationError({"visited_at": _("检查时间不能晚于现在。")})
+    if not passed and not findings.strip():
+        raise ValidationError({"findings": _("检查不合格时请写明存在的问题。")})
+    first = not application.visits.filter(kind=SiteVisitKind.INSPECTION).exists()
+    updates: dict[str, Any] = {"inspected_at": visited_at}
+    if first:
+        updates["first_inspection_passed"] = passed
+    _move(application, to=S.INSPECTED, actor=actor, note=findings, updates=updates)
+    return SiteVisit.objects.create(
+        application=application,
+        kind=SiteVisitKind.INSPECTION,
+        inspector=actor,
+        visited_at=visited_at,
+        passed=passed,
+        findings=findings,
+    )
+
+
+@transaction.atomic
+def approve_application(
+    *, application: PermitApplication, actor: Any, reason: str = ""
+) -> PermitApplication:
+    """Grant the permit (意见书). Commitment path: at once (即办); inspection path: after a passed
+    inspection."""
+    require(is_staff_of(actor, application.brigade_id))
+    if application.is_commitment:
+        problems = submission_problems(application)
+        if problems:
+            raise DomainError(_("材料不齐全或不符合法定形式，不能当场许可：") + "；".join(problems))
+    elif application.status == S.INSPECTED:
+        last = application.visits.filter(kind=SiteVisitKind.INSPECTION).last()
+        if last is None or not last.passed:
+            raise DomainError(_("现场检查不合格，不能作出许可；请作出不予许可决定。"))
+    _move(
+        application,
+        to=S.APPROVED,
+        actor=actor,
+        note=reason,
+        updates={"decided_at": timezone.now(), "decision_reason": reason, "handled_by": actor},
+    )
+    issue_document(application=application, kind=DocumentKind.DECISION, actor=actor)
+    _notify_applicant(
+        application,
+        _("您的申请 %(ref)s 已准予许可，可登录下载意见书。") % {"ref": application.reference},
+    )
+    return application
+
+
+@transaction.atomic
+def reject_application(
+    *, application: PermitApplication, actor: Any, reason: str
+) -> PermitApplication:
+    """不同意投入使用、营业: inspection path, after the inspection."""
+    require(is_staff_of(actor, application.brigade_id))
+    if not reason.strip():
+        raise ValidationError({"reason": _("请写明不予许可的理由。")})
+    if application.is_commitment:
+        raise DomainError(_("告知承诺申请材料不齐全的应退回补正，不属于本事项的应不予受理。"))
+    _move(
+        application,
+        to=S.REJECTED,
+        actor=actor,
+        note=reason,
+        updates={"decided_at": timezone.now(), "decision_reason": reason, "handled_by": actor},
+    )
+    issue_document(application=application, kind=DocumentKind.REJECTION, actor=actor)
+    _notify_applicant(
+        application,
+        _("您的申请 %(ref)s 未通过检查，请登录查看决定书及理由。") % {"ref": application.reference},
+    )
+    return application
+
+
+@transaction.atomic
+def record_verification(
+    *,
+    application: PermitApplication,
+    actor: Any,
+    matches: bool,
+    findings: str,
+    rectification_due: dt.date | None = None,
+    visited_at: dt.datetime | None = None,
+) -> SiteVisit:
+    """Commitment path: the verification visit (核查). A mismatch orders rectification."""
+    require(is_staff_of(actor, application.brigade_id))
+    visited_at = visited_at or timezone.now()
+    if not matches:
+        if not findings.strip():
+            raise ValidationError({"findings": _("核查不符时请写明与承诺不符的内容。")})
+        if rectification_due is None or rectification_due <= local_today():
+            raise ValidationError({"rectification_due": _("请填写今天以后的整改期限。")})
+    kind = SiteVisitKind.VERIFICATION if application.status == S.APPROVED else SiteVisitKind.RECHECK
+    if matches:
+        _move(
+            application,
+            to=S.VERIFIED,
+            actor=actor,
+            note=findings,
+            updates={"verified_at": visited_at},
+        )
+    else:
+        if application.status == S.RECTIFICATION:
+            raise DomainError(_("复查仍不合格的，应依法撤销许可。"))
+        _move(
+            application,
+            to=S.RECTIFICATION,
+            actor=actor,
+            note=findings,
+            updates={"verified_at": visited_at, "rectification_due": rectification_due},
+        )
+        issue_document(application=application, kind=DocumentKind.RECTIFICATION, actor=actor)
+        _notify_applicant(
+            application,
+            _("核查发现场所与承诺不符，请于 %(due)s 前整改，详见责令限期改正通知书。")
+            % {"due": rectification_due},
+        )
+    return SiteVisit.objects.create(
+        application=application,
+        kind=kind,
+        inspector=actor,
+        visited_at=visited_at,
+        passed=matches,
+        findings=findings,
+    )
+
+
+@transaction.atomic
+def revoke_permit(*, application: PermitApplication, actor: Any, reason: str) -> PermitApplication:
+    """Revoke a commitment-path permit whose commitment proved false (Fire Law art. 58)."""
+    require(is_staff_of(actor, application.brigade_id))
+    if not actor.is_supervisor and not actor.is_administrator:
+        raise DomainError(_("撤销许可须由大队或支队领导决定。"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("请写明撤销许可的事实和理由。")})
+    _move(
+        application,
+        to=S.REVOKED,
+        actor=actor,
+        note=reason,
+        updates={"revocation_reason": reason, "decided_at": timezone.now()},
+    )
+    issue_document(application=application, kind=DocumentKind.REVOCATION, actor=actor)
+    _notify_applicant(
+        application,
+        _("您的场所许可 %(ref)s 已被撤销，请登录查看撤销决定书。") % {"ref": application.reference},
+    )
+    return application
+
+
+# --- Special channel, delivery, pre-check link ----------------------------------------------------------
+@transaction.atomic
+def set_green_channel(
+    *, application: PermitApplication, actor: Any, enabled: bool, reason: str = ""
+) -> PermitApplication:
+    """Key construction projects go first in every queue with tighter internal targets."""
+    require(is_staff_of(actor, application.brigade_id))
+    if not (actor.is_supervisor or actor.is_administrator):
+        raise DomainError(_("绿色通道须由大队或支队领导设置。"))
+    if enabled and not reason.strip():
+        raise ValidationError({"reason": _("请说明纳入绿色通道的理由（如重点建设项目名称）。")})
+    if application.status in FINAL_STATUSES:
+        raise DomainError(_("已办结的申请不能调整绿色通道。"))
+    PermitApplication.objects.filter(pk=application.pk).update(
+        green_channel=enabled,
+        green_channel_reason=reason.strip() if enabled else "",
+        green_channel_set_by=actor,
+        green_channel_set_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    application.refresh_from_db()
+    refresh_due_dates(application)
+    from auditlog.models import LogEntry
+
+    LogEntry.objects.log_create(
+        application,
+        force_log=True,
+        action=LogEntry.Action.UPDATE,
+        changes={"green_channel": [str(not enabled), str(enabled)]},
+        actor=actor,
+        additional_data={"reason": reason},
+    )
+    return application
+
+
+@transaction.atomic
+def choose_delivery(
+    *,
+    application: PermitApplication,
+    actor: Any,
+    method: str,
+    recipient: str = "",
+    address: str = "",
+    phone: str = "",
+) -> Delivery:
+    """Download, or free mail of the legal documents (法律文书免费邮寄)."""
+    require(actor.pk == application.applicant_id)
+    existing = Delivery.objects.select_for_update().filter(application=application).first()
+    if existing is not None and existing.status != DeliveryStatus.PENDING:
+        raise DomainError(_("文书已寄出，不能再修改送达方式。"))
+    delivery = existing or Delivery(application=application)
+    delivery.method = method
+    if method == DeliveryMethod.MAIL:
+        delivery.recipient, delivery.address, delivery.phone = (
+            recipient.strip(),
+            address.strip(),
+            phone.strip(),
+        )
+    else:
+        delivery.recipient = delivery.address = delivery.phone = ""
+    delivery.full_clean(exclude=["application"])
+    if method == DeliveryMethod.MAIL and not all(
+        (delivery.recipient, delivery.address, delivery.phone)
+    ):
+        raise ValidationError(_("邮寄送达请填写收件人、地址和电话。"))
+    delivery.save()
+    return delivery
+
+
+@transaction.atomic
+def mark_posted(*, delivery: Delivery, actor: Any, carrier: str, waybill: str) -> Delivery:
+    require(is_staff_of(actor, delivery.application.brigade_id))
+    if delivery.method != DeliveryMethod.MAIL:
+        raise DomainError(_("申请人选择了网上下载，无需邮寄。"))
+    if not carrier.strip() or not waybill.strip():
+        raise ValidationError(_("请填写快递公司和运单号。"))
+    transition(
+        delivery,
+        workflow=DELIVERY_FLOW,
+        to=DeliveryStatus.POSTED,
+        actor=actor,
+        updates={
+            "carrier": carrier.strip(),
+            "waybill": waybill.strip(),
+            "posted_at": timezone.now(),
+        },
+    )
+    _notify_applicant(
+        delivery.application,
+        _("您的法律文书已寄出：%(carrier)s 运单号 %(waybill)s。")
+        % {"carrier": carrier, "waybill": waybill},
+    )
+    return delivery
+
+
+@transaction.atomic
+def mark_delivered(*, delivery: Delivery, actor: Any) -> Delivery:
+    require(is_staff_of(actor, delivery.application.brigade_id))
+    transition(
+        delivery,
+        workflow=DELIVERY_FLOW,
+        to=DeliveryStatus.DELIVERED,
+        actor=actor,
+        updates={"delivered_at": timezone.now()},
+    )
+    return delivery
+
+
+@transaction.atomic
+def link_precheck(
+    *, application: PermitApplication, actor: Any, booking: PrecheckBooking | None
+) -> PermitApplication:
+    """Link the applicant's pre-check so staff see what was found before and whether it was fixed."""
+    require(actor.pk == application.applicant_id)
+    if booking is not None and booking.applicant_id != actor.pk:
+        raise ValidationError({"precheck": _("只能关联您本人的预约体检。")})
+    if application.status in FINAL_STATUSES:
+        raise DomainError(_("已办结的申请不能再关联预约体检。"))
+    PermitApplication.objects.filter(pk=application.pk).update(precheck=booking)
+    application.precheck = booking
+    return application
+
+
+# --- Documents -------------------------------------------------------------------------------------------
+DOCUMENT_PREFIX = {
+    DocumentKind.ACCEPTANCE_NOTICE: "受字",
+    DocumentKind.NOT_ACCEPTED: "不受字",
+    DocumentKind.DECISION: "检字",
+    DocumentKind.REJECTION: "不检字",
+    DocumentKind.RECTIFICATION: "限字",
+    DocumentKind.REVOCATION: "撤字",
+}
+
+
+def issue_document(*, application: PermitApplication, kind: str, actor: Any) -> PermitDocument:
+    """Number a document now; its PDF is rendered after commit (and on first download if needed)."""
+    year = local_today().year
+    brigade = application.brigade
+    seq = deadlines.next_sequence_value(f"doc:{kind}:{brigade.code}", year)
+    short = brigade.division_name[:2] if brigade.division_name else brigade.code
+    number = f"丽{short}消{DOCUMENT_PREFIX[kind]}〔{year}〕第{seq:04d}号"
+    document = PermitDocument.objects.create(
+        application=application, kind=kind, number=number, issued_by=actor
+    )
+    from ..tasks import render_permit_document
+
+    transaction.on_commit(lambda: render_permit_document.delay(document.pk))
+    return document
+
+
+def render_document_file(*, document_id: int) -> PermitDocument:
+    """Render and keep the PDF of an issued document, once. Safe to call twice."""
+    from ..documents import render_permit_document_pdf
+
+    with transaction.atomic():
+        document = (
+            PermitDocument.objects.select_for_update()
+            .select_related("application__brigade", "application__applicant", "issued_by")
+            .get(pk=document_id)
+        )
+        if document.file:
+            return document
+        pdf = render_permit_document_pdf(document)
+        import hashlib
+
+        document.sha256 = hashlib.sha256(pdf).hexdigest()
+        document.file.save(f"{document.kind}-{document.pk}.pdf", ContentFile(pdf), save=False)
+        document.save(update_fields=["file", "sha256"])
+        return document
+
+
+# --- Clocks ------------------------------------------------------------------------------------------------
+def _due(code: str, start: dt.date, green: bool) -> tuple[dt.date, bool]:
+    result = deadlines.due_date(code, start=start, green_channel=green)
+    return result.date, result.provisional
+
+
+def refresh_due_dates(application: PermitApplication) -> PermitApplication:
+    """Recompute every due date from the events recorded so far (one source of truth)."""
+    dues = rules.due_dates(
+        path=application.path,
+        status=application.status,
+        events=rules.Events(
+            submitted=local_date(application.submitted_at),
+            accepted=local_date(application.accepted_at),
+            inspected=local_date(application.inspected_at),
+            decided=local_date(application.decided_at),
+            rectification_due=application.rectification_due,
+        ),
+        due=lambda code, start: _due(code, start, application.green_channel),
+    )
+    values = {
+        "accept_due": dues.accept_due,
+        "inspection_due": dues.inspection_due,
+        "decision_due": dues.decision_due,
+        "verification_due": dues.verification_due,
+        "next_due": dues.next_due,
+        "due_provisional": dues.provisional,
+    }
+    PermitApplication.objects.filter(pk=application.pk).update(**values)
+    for name, value in values.items():
+        setattr(application, name, value)
+    return application
+
+
+def recompute_provisional_due_dates(year: int) -> int:
+    """Called when a year's holiday notice is entered: provisional dates become firm."""
+    count = 0
+    for application in PermitApplication.objects.filter(due_provisional=True).iterator():
+        with transaction.atomic():
+            refresh_due_dates(application)
+        count += 1
+    return count
+
+
+# --- Internals ------------------------------------------------------------------------------------------------
+def _move(
+    application: PermitApplication,
+    *,
+    to: str,
+    actor: Any,
+    note: str = "",
+    updates: dict[str, Any] | None = None,
+) -> PermitApplication:
+    transition(
+        application,
+        workflow=workflow_for(application.path),
+        to=to,
+        actor=actor,
+        note=note,
+        updates=updates,
+    )
+    return refresh_due_dates(application)
+
+
+def _notify_applicant(application: PermitApplication, body: str) -> None:
+    notify(
+        channel="in_app",
+        recipient=application.applicant,
+        subject=application.reference,
+        body=body,
+    )
+    notify(
+        channel="sms",
+        recipient=application.applicant,
+        address=application.contact_phone,
+        body=body,
+    )

@@ -1,0 +1,121 @@
+"""Door-to-door service (上门服务) for applicants with disabilities or limited mobility (measure 1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from lishui_fire.core.notifications import notify
+
+from lishui_fire.accounts.models import OrgUnit, Role, User
+from lishui_fire.core.errors import DomainError
+from lishui_fire.core.workflow import transition
+
+from ..models import HomeServiceRequest, PermitApplication
+from ..workflow import HOME_SERVICE_FLOW, HomeServiceStatus
+from .common import is_staff_of, require
+
+
+@transaction.atomic
+def request_home_service(
+    *,
+    actor: Any,
+    brigade: OrgUnit,
+    contact_name: str,
+    contact_phone: str,
+    address: str,
+    reason: str,
+    needs: str = "",
+    preferred_time: str = "",
+    applicant: User | None = None,
+) -> HomeServiceRequest:
+    """An applicant asks online, or staff log a phone call, for someone to come in person."""
+    if actor.is_applicant:
+        source, applicant = HomeServiceRequest.Source.ONLINE, actor
+    else:
+        require(is_staff_of(actor, brigade.pk))
+        source = HomeServiceRequest.Source.PHONE
+    request = HomeServiceRequest(
+        applicant=applicant,
+        brigade=brigade,
+        source=source,
+        logged_by=None if actor.is_applicant else actor,
+        contact_name=contact_name.strip(),
+        contact_phone=contact_phone.strip(),
+        address=address.strip(),
+        reason=reason,
+        needs=needs.strip(),
+        preferred_time=preferred_time.strip(),
+    )
+    request.full_clean()
+    request.save()
+    return request
+
+
+@transaction.atomic
+def schedule_home_service(
+    *, request: HomeServiceRequest, actor: Any, appointment_at: dt.datetime, assigned_to: User
+) -> HomeServiceRequest:
+    require(is_staff_of(actor, request.brigade_id))
+    if appointment_at <= timezone.now():
+        raise ValidationError({"appointment_at": _("上门时间应晚于现在。")})
+    if assigned_to.role not in (Role.INSPECTOR, Role.BRIGADE_SUPERVISOR) or (
+        assigned_to.org_unit_id != request.brigade_id
+    ):
+        raise ValidationError({"assigned_to": _("请指派本大队的工作人员。")})
+    transition(
+        request,
+        workflow=HOME_SERVICE_FLOW,
+        to=HomeServiceStatus.SCHEDULED,
+        actor=actor,
+        updates={"appointment_at": appointment_at, "assigned_to": assigned_to},
+    )
+    notify(
+        channel="sms",
+        recipient=request.applicant,
+        address=request.contact_phone,
+        body=_("我们将于 %(when)s 上门为您办理，工作人员：%(name)s。")
+        % {
+            "when": f"{timezone.localtime(appointment_at):%Y-%m-%d %H:%M}",
+            "name": assigned_to.real_name,
+        },
+    )
+    return request
+
+
+@transaction.atomic
+def complete_home_service(
+    *,
+    request: HomeServiceRequest,
+    actor: Any,
+    outcome: str,
+    application: PermitApplication | None = None,
+) -> HomeServiceRequest:
+    require(is_staff_of(actor, request.brigade_id))
+    if not outcome.strip():
+        raise ValidationError({"outcome": _("请记录上门办理的结果。")})
+    if application is not None and application.brigade_id != request.brigade_id:
+        raise DomainError(_("只能关联本大队的申请。"))
+    transition(
+        request,
+        workflow=HOME_SERVICE_FLOW,
+        to=HomeServiceStatus.DONE,
+        actor=actor,
+        updates={"outcome": outcome.strip(), "application": application},
+    )
+    return request
+
+
+@transaction.atomic
+def cancel_home_service(*, request: HomeServiceRequest, actor: Any, note: str = "") -> None:
+    if actor.is_applicant:
+        require(request.applicant_id == actor.pk)
+    else:
+        require(is_staff_of(actor, request.brigade_id))
+    transition(
+        request, workflow=HOME_SERVICE_FLOW, to=HomeServiceStatus.CANCELLED, actor=actor, note=note
+    )

@@ -1,0 +1,84 @@
+"""Small helpers shared by the permits services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import rules
+
+
+def local_today() -> dt.date:
+    return timezone.localdate()
+
+
+def local_date(value: dt.datetime | None) -> dt.date | None:
+    return timezone.localdate(value) if value is not None else None
+
+
+def require(condition: bool) -> None:
+    """A role check inside a service: the views check too, this is the last line."""
+    if not condition:
+        raise PermissionDenied
+
+
+def is_staff_of(user: Any, brigade_id: int) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_portal_staff
+        and (user.sees_all_brigades or user.org_unit_id == brigade_id)
+    )
+
+
+def check_upload(uploaded: UploadedFile, *, images_only: bool = False) -> tuple[str, str]:
+    """Check an upload by its content, not its name. Returns (content_type, sha256)."""
+    limit = settings.MAX_UPLOAD_BYTES
+    if uploaded.size is None or uploaded.size == 0:
+        raise ValidationError(_("文件为空，请重新选择。"), code="empty")
+    if uploaded.size > limit:
+        raise ValidationError(
+            _("文件过大：不能超过 %(mb)d MB。") % {"mb": limit // (1024 * 1024)}, code="too_large"
+        )
+    uploaded.seek(0)
+    head = uploaded.read(16)
+    content_type = rules.sniff_content_type(head)
+    allowed = {"image/jpeg", "image/png"} if images_only else set(rules.EXTENSIONS)
+    if content_type not in allowed:
+        message = (
+            _("只能上传 JPEG 或 PNG 图片。")
+            if images_only
+            else _("只能上传 PDF、JPEG 或 PNG 文件（按文件内容识别，改扩展名无效）。")
+        )
+        raise ValidationError(message, code="bad_type")
+    if content_type.startswith("image/"):
+        _verify_image(uploaded)
+    digest = hashlib.sha256()
+    uploaded.seek(0)
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    return content_type, digest.hexdigest()
+
+
+def _verify_image(uploaded: UploadedFile) -> None:
+    from PIL import Image
+
+    uploaded.seek(0)
+    try:
+        with Image.open(uploaded) as image:
+            image.verify()
+            if image.width * image.height > 60_000_000:
+                raise ValidationError(_("图片尺寸过大。"), code="too_large")
+    except ValidationError:
+        raise
+    except Exception as exc:  # Pillow raises many types for a broken file
+        raise ValidationError(_("图片文件已损坏，无法读取。"), code="broken") from exc
+    finally:
+        uploaded.seek(0)

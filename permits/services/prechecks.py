@@ -1,0 +1,477 @@
+"""Pre-check booking (预约体检): slots, bookings, arrival, findings, the one-time notice.
+
+Over-booking is impossible by construction: a booking increments the slot's ``booked`` counter
+with ``UPDATE … SET booked = booked + 1 WHERE id = … AND booked < capacity`` and proceeds only
+when that statement changed a row; the database's check constraint ``booked <= capacity`` is the
+last guard. This holds on PostgreSQL (row locks) and on SQLite (IMMEDIATE transactions take the
+write lock at BEGIN), without SELECT … FOR UPDATE, which SQLite ignores.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from lishui_fire.core.calendar import is_workday
+from lishui_fire.core.notifications import notify
+from lishui_fire.core.reminders import cancel_reminder, schedule_reminder
+
+from lishui_fire.accounts.models import OrgUnit, Role, User
+from lishui_fire.core import deadlines
+from lishui_fire.core.errors import Conflict, DomainError
+from lishui_fire.core.workflow import transition
+
+from .. import rules
+from ..models import Finding, NoticeAmendment, PrecheckBooking, PrecheckSlot
+from ..workflow import AMENDMENT_FLOW, BOOKING_FLOW, AmendmentStatus, BookingStatus
+from .common import check_upload, is_staff_of, require
+
+
+def _cutoff_hours() -> int:
+    return int(getattr(settings, "PRECHECK_CHANGE_CUTOFF_HOURS", 24))
+
+
+# --- Slots --------------------------------------------------------------------------------------
+@transaction.atomic
+def publish_slot(
+    *,
+    actor: Any,
+    brigade: OrgUnit,
+    inspector: User,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    capacity: int = 1,
+) -> PrecheckSlot:
+    """Open a pre-check time. Staff of the brigade publish slots for its own inspectors."""
+    require(is_staff_of(actor, brigade.pk))
+    errors: dict[str, str] = {}
+    if brigade.kind != OrgUnit.Kind.BRIGADE:
+        errors["brigade"] = _("请选择大队。")
+    if inspector.role != Role.INSPECTOR or inspector.org_unit_id != brigade.pk:
+        errors["inspector"] = _("请选择本大队的监督员。")
+    if starts_at <= timezone.now():
+        errors["starts_at"] = _("只能发布将来的时段。")
+    if ends_at <= starts_at:
+        errors["ends_at"] = _("结束时间应晚于开始时间。")
+    elif ends_at - starts_at > dt.timedelta(hours=8):
+        errors["ends_at"] = _("一个时段不能超过 8 小时。")
+    if not 1 <= capacity <= 20:
+        errors["capacity"] = _("可预约数应在 1 到 20 之间。")
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            return PrecheckSlot.objects.create(
+                brigade=brigade,
+                inspector=inspector,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                capacity=capacity,
+                created_by=actor,
+            )
+    except IntegrityError as exc:
+        raise Conflict(_("该监督员在这个时间已有时段。")) from exc
+
+
+@transaction.atomic
+def generate_weekly_slots(
+    *,
+    actor: Any,
+    brigade: OrgUnit,
+    inspector: User,
+    weekdays: Iterable[int],
+    start_time: dt.time,
+    end_time: dt.time,
+    first_day: dt.date,
+    weeks: int,
+    capacity: int = 1,
+) -> list[PrecheckSlot]:
+    """Recurring weekly openings (e.g. every Tuesday and Thursday 9:00–11:00 for 4 weeks).
+
+    Days that are not working days (holidays) are skipped; an existing slot is left as it is.
+    """
+    require(is_staff_of(actor, brigade.pk))
+    if not 1 <= weeks <= 12:
+        raise ValidationError({"weeks": _("一次最多生成 12 周。")})
+    days = set(weekdays)
+    if not days or not days <= set(range(7)):
+        raise ValidationError({"weekdays": _("请选择星期几。")})
+    tz = timezone.get_current_timezone()
+    created: list[PrecheckSlot] = []
+    for offset in range(weeks * 7):
+        day = first_day + dt.timedelta(days=offset)
+        if day.weekday() not in days or not is_workday(day):
+            continue
+        starts_at = dt.datetime.combine(day, start_time, tzinfo=tz)
+        ends_at = dt.datetime.combine(day, end_time, tzinfo=tz)
+        if starts_at <= timezone.now():
+            continue
+        if PrecheckSlot.objects.filter(inspector=inspector, starts_at=starts_at).exists():
+            continue
+        created.append(
+            publish_slot(
+                actor=actor,
+                brigade=brigade,
+                inspector=inspector,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                capacity=capacity,
+            )
+        )
+    return created
+
+
+@transaction.atomic
+def withdraw_slot(*, slot: PrecheckSlot, actor: Any) -> None:
+    """Remove a slot nobody has booked."""
+    require(is_staff_of(actor, slot.brigade_id))
+    deleted, _unused = PrecheckSlot.objects.filter(pk=slot.pk, booked=0).delete()
+    if not deleted:
+        raise Conflict(_("该时段已有预约，不能撤下；请先与申请人协商改约。"))
+
+
+# --- Bookings ------------------------------------------------------------------------------------------
+class SlotStarted(DomainError):
+    """The slot has started or passed: a bad request (400), not a conflict."""
+
+
+def book_precheck(
+    *,
+    applicant: Any,
+    slot_id: int,
+    venue_name: str,
+    venue_address: str,
+    contact_phone: str,
+    venue_type: str = "",
+) -> PrecheckBooking:
+    """Book one place in a slot for a venue; the loser of a race gets ``Conflict``."""
+    require(applicant.is_applicant)
+    booking = PrecheckBooking(
+        applicant=applicant,
+        venue_name=venue_name.strip(),
+        venue_address=venue_address.strip(),
+        contact_phone=contact_phone.strip(),
+        venue_type=venue_type,
+    )
+    booking.full_clean(exclude=["slot", "brigade", "applicant"])
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            taken = PrecheckSlot.objects.filter(
+                pk=slot_id, starts_at__gt=now, booked__lt=F("capacity")
+            ).update(booked=F("booked") + 1)
+            if taken != 1:
+                slot = PrecheckSlot.objects.filter(pk=slot_id).first()
+                if slot is None:
+                    raise ValidationError({"slot": _("该时段不存在。")})
+                if not rules.can_book(starts_at=slot.starts_at, now=now):
+                    raise SlotStarted(_("该时段已开始或已结束，请选择其他时段。"))
+                raise Conflict(_("该时段刚刚被约满，请选择其他时段。"))
+            slot = PrecheckSlot.objects.select_related("inspector").get(pk=slot_id)
+            booking.slot = slot
+            booking.brigade_id = slot.brigade_id
+            booking.save()
+            _schedule_booking_reminders(booking)
+            transaction.on_commit(lambda: _confirm_booking(booking.pk))
+    except IntegrityError as exc:
+        # The partial unique index: this applicant already holds a place in this slot.
+        raise Conflict(_("您已预约了这个时段。")) from exc
+    return booking
+
+
+def cancel_booking(*, booking: PrecheckBooking, actor: Any) -> PrecheckBooking:
+    require(actor.pk == booking.applicant_id)
+    if not rules.can_change_booking(
+        starts_at=booking.slot.starts_at, now=timezone.now(), cutoff_hours=_cutoff_hours()
+    ):
+        raise DomainError(
+            _("距体检开始已不足 %(h)d 小时，不能在网上取消，请致电大队。") % {"h": _cutoff_hours()}
+        )
+    with transaction.atomic():
+        transition(
+            booking,
+            workflow=BOOKING_FLOW,
+            to=BookingStatus.CANCELLED,
+            actor=actor,
+            updates={"cancelled_at": timezone.now()},
+        )
+        PrecheckSlot.objects.filter(pk=booking.slot_id, booked__gt=0).update(booked=F("booked") - 1)
+        for key in _reminder_keys(booking):
+            cancel_reminder(key=key)
+    return booking
+
+
+def reschedule_booking(
+    *, booking: PrecheckBooking, actor: Any, new_slot_id: int
+) -> PrecheckBooking:
+    """Move to another slot: the new place is taken first, so a failed move keeps the old one."""
+    require(actor.pk == booking.applicant_id)
+    if new_slot_id == booking.slot_id:
+        raise ValidationError({"slot": _("请选择一个不同的时段。")})
+    with transaction.atomic():
+        new_slot = PrecheckSlot.objects.filter(pk=new_slot_id).first()
+        if new_slot is None or new_slot.brigade_id != booking.brigade_id:
+            raise ValidationError({"slot": _("只能改约到同一大队的时段。")})
+        new_booking = book_precheck(
+            applicant=actor,
+            slot_id=new_slot_id,
+            venue_name=booking.venue_name,
+            venue_address=booking.venue_address,
+            contact_phone=booking.contact_phone,
+            venue_type=booking.venue_type,
+        )
+        cancel_booking(booking=booking, actor=actor)
+    return new_booking
+
+
+@transaction.atomic
+def record_arrival(
+    *, booking: PrecheckBooking, actor: Any, arrived_at: dt.datetime | None = None
+) -> PrecheckBooking:
+    """The inspector records the time of arrival at the venue (punctuality is a KPI)."""
+    require(is_staff_of(actor, booking.brigade_id))
+    arrived_at = arrived_at or timezone.now()
+    if arrived_at > timezone.now() + dt.timedelta(minutes=5):
+        raise ValidationError({"arrived_at": _("到场时间不能晚于现在。")})
+    if arrived_at < booking.slot.starts_at - dt.timedelta(hours=12):
+        raise ValidationError({"arrived_at": _("到场时间与预约时间相差过远，请核对。")})
+    transition(
+        booking,
+        workflow=BOOKING_FLOW,
+        to=BookingStatus.IN_PROGRESS,
+        actor=actor,
+        updates={"arrived_at": arrived_at},
+    )
+    return booking
+
+
+@transaction.atomic
+def mark_no_show(*, booking: PrecheckBooking, actor: Any, note: str = "") -> PrecheckBooking:
+    require(is_staff_of(actor, booking.brigade_id))
+    if timezone.now() < booking.slot.starts_at:
+        raise DomainError(_("体检时间尚未开始。"))
+    transition(booking, workflow=BOOKING_FLOW, to=BookingStatus.NO_SHOW, actor=actor, note=note)
+    return booking
+
+
+def add_finding(
+    *,
+    booking: PrecheckBooking,
+    actor: Any,
+    item: str,
+    location: str,
+    regulation: str,
+    remedy: str,
+    photo: UploadedFile | None = None,
+    amendment: NoticeAmendment | None = None,
+) -> Finding:
+    """One problem found. Before the notice is issued, or inside a requested amendment."""
+    require(is_staff_of(actor, booking.brigade_id))
+    if amendment is None and booking.status != BookingStatus.IN_PROGRESS:
+        if booking.status == BookingStatus.NOTICE_ISSUED:
+            raise DomainError(_("告知书已出具，补充问题须提出补充申请并经领导批准。"))
+        raise DomainError(_("请先登记到场时间，再记录发现的问题。"))
+    if amendment is not None and (
+        amendment.booking_id != booking.pk or amendment.status != AmendmentStatus.REQUESTED
+    ):
+        raise DomainError(_("该补充申请已审批，不能再增加问题。"))
+    finding = Finding(
+        booking=booking,
+        item=item.strip(),
+        location=location.strip(),
+        regulation=regulation.strip(),
+        remedy=remedy.strip(),
+        created_by=actor,
+        amendment=amendment,
+    )
+    finding.full_clean(exclude=["booking", "photo", "amendment", "created_by"])
+    if photo is not None:
+        content_type, digest = check_upload(photo, images_only=True)
+        finding.photo.save(f"{digest[:16]}{rules.EXTENSIONS[content_type]}", photo, save=False)
+    with transaction.atomic():
+        # Re-check under the lock: the notice may have been issued while the form was open.
+        current = PrecheckBooking.objects.select_for_update().get(pk=booking.pk)
+        if amendment is None and current.status != BookingStatus.IN_PROGRESS:
+            raise DomainError(_("告知书已出具，补充问题须提出补充申请并经领导批准。"))
+        finding.save()
+    return finding
+
+
+@transaction.atomic
+def remove_finding(*, finding: Finding, actor: Any) -> None:
+    booking = finding.booking
+    require(is_staff_of(actor, booking.brigade_id))
+    if finding.amendment_id is None and booking.status != BookingStatus.IN_PROGRESS:
+        raise DomainError(_("告知书已出具，其中的问题不能删除。"))
+    if finding.amendment_id is not None and finding.amendment.status != AmendmentStatus.REQUESTED:
+        raise DomainError(_("该补充申请已审批，其中的问题不能删除。"))
+    finding.photo.delete(save=False)
+    finding.delete()
+
+
+@transaction.atomic
+def issue_notice(*, booking: PrecheckBooking, actor: Any) -> PrecheckBooking:
+    """Issue the one-time notice (一次性告知书): every problem, at once. Final afterwards."""
+    require(is_staff_of(actor, booking.brigade_id))
+    year = timezone.localdate().year
+    seq = deadlines.next_sequence_value(f"notice:{booking.brigade.code}", year)
+    short = booking.brigade.division_name[:2] or booking.brigade.code
+    transition(
+        booking,
+        workflow=BOOKING_FLOW,
+        to=BookingStatus.NOTICE_ISSUED,
+        actor=actor,
+        updates={
+            "notice_number": f"丽{short}消告字〔{year}〕第{seq:04d}号",
+            "notice_issued_at": timezone.now(),
+            "notice_version": 1,
+        },
+    )
+    _render_notice_on_commit(booking.pk)
+    notify(
+        channel="sms",
+        recipient=booking.applicant,
+        address=booking.contact_phone,
+        body=_("您预约的消防体检（%(venue)s）已出具一次性告知书，请登录下载。")
+        % {"venue": booking.venue_name},
+    )
+    return booking
+
+
+@transaction.atomic
+def request_amendment(*, booking: PrecheckBooking, actor: Any, reason: str) -> NoticeAmendment:
+    """Ask to add problems to an issued notice; a supervisor must approve, with the reason kept."""
+    require(is_staff_of(actor, booking.brigade_id))
+    if booking.status != BookingStatus.NOTICE_ISSUED:
+        raise DomainError(_("告知书尚未出具，可直接记录问题。"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("请说明补充告知的理由。")})
+    if booking.amendments.filter(status=AmendmentStatus.REQUESTED).exists():
+        raise Conflict(_("已有一项补充申请在等待审批。"))
+    return NoticeAmendment.objects.create(
+        booking=booking, reason=reason.strip(), requested_by=actor
+    )
+
+
+@transaction.atomic
+def decide_amendment(
+    *, amendment: NoticeAmendment, actor: Any, approve: bool, note: str = ""
+) -> NoticeAmendment:
+    booking = amendment.booking
+    require(is_staff_of(actor, booking.brigade_id))
+    if not (actor.is_supervisor or actor.is_administrator):
+        raise DomainError(_("补充告知须由大队或支队领导审批。"))
+    if actor.pk == amendment.requested_by_id:
+        raise DomainError(_("不能审批自己提出的补充申请。"))
+    if approve and not amendment.findings.exists():
+        raise DomainError(_("补充申请中没有问题，无需批准。"))
+    transition(
+        amendment,
+        workflow=AMENDMENT_FLOW,
+        to=AmendmentStatus.APPROVED if approve else AmendmentStatus.REFUSED,
+        actor=actor,
+        note=note,
+        updates={"decided_by": actor, "decided_at": timezone.now(), "decision_note": note},
+    )
+    if approve:
+        PrecheckBooking.objects.filter(pk=booking.pk).update(
+            notice_version=F("notice_version") + 1, notice_file=""
+        )
+        _render_notice_on_commit(booking.pk)
+        notify(
+            channel="sms",
+            recipient=booking.applicant,
+            address=booking.contact_phone,
+            body=_("您的一次性告知书（%(number)s）经批准补充了问题，请登录查看。")
+            % {"number": booking.notice_number},
+        )
+    return amendment
+
+
+def notice_findings(booking: PrecheckBooking) -> list[Finding]:
+    """The findings a notice lists: the original ones and those of approved amendments."""
+    return [
+        f
+        for f in booking.findings.select_related("amendment")
+        if f.amendment_id is None or f.amendment.status == AmendmentStatus.APPROVED
+    ]
+
+
+def render_notice_file(*, booking_id: int) -> PrecheckBooking:
+    """Render and keep the current version of the notice PDF. Safe to call twice."""
+    from ..documents import render_notice_pdf
+
+    with transaction.atomic():
+        booking = (
+            PrecheckBooking.objects.select_for_update()
+            .select_related("slot__inspector", "brigade", "applicant")
+            .get(pk=booking_id)
+        )
+        if booking.status != BookingStatus.NOTICE_ISSUED:
+            raise DomainError(_("告知书尚未出具。"))
+        if booking.notice_file:
+            return booking
+        pdf = render_notice_pdf(booking, notice_findings(booking))
+        name = f"notice-{booking.pk}-v{booking.notice_version}-{hashlib.sha256(pdf).hexdigest()[:8]}.pdf"
+        booking.notice_file.save(name, ContentFile(pdf), save=False)
+        booking.save(update_fields=["notice_file"])
+        return booking
+
+
+# --- Internals ---------------------------------------------------------------------------------------
+def _reminder_keys(booking: PrecheckBooking) -> tuple[str, str]:
+    return (f"precheck:{booking.pk}:applicant", f"precheck:{booking.pk}:inspector")
+
+
+def _schedule_booking_reminders(booking: PrecheckBooking) -> None:
+    starts_local = timezone.localtime(booking.slot.starts_at)
+    due_at = rules.reminder_due_at(starts_local)
+    if due_at <= timezone.now():
+        return  # booked on the day before or later: the confirmation is the reminder
+    when = f"{starts_local:%Y-%m-%d %H:%M}"
+    applicant_key, inspector_key = _reminder_keys(booking)
+    schedule_reminder(
+        key=applicant_key,
+        recipient=booking.applicant,
+        due_at=due_at,
+        body=_("提醒：您预约的消防体检将于 %(when)s 在 %(venue)s 进行，监督员将按时到场。")
+        % {"when": when, "venue": booking.venue_name},
+    )
+    schedule_reminder(
+        key=inspector_key,
+        recipient=booking.slot.inspector,
+        due_at=due_at,
+        body=_("提醒：明天 %(when)s 预约体检，场所 %(venue)s，地址 %(address)s。")
+        % {"when": when, "venue": booking.venue_name, "address": booking.venue_address},
+    )
+
+
+def _confirm_booking(booking_id: int) -> None:
+    booking = PrecheckBooking.objects.select_related("slot").get(pk=booking_id)
+    notify(
+        channel="sms",
+        recipient=booking.applicant,
+        address=booking.contact_phone,
+        body=_("您已预约 %(when)s 的消防体检（%(venue)s）。")
+        % {
+            "when": f"{timezone.localtime(booking.slot.starts_at):%Y-%m-%d %H:%M}",
+            "venue": booking.venue_name,
+        },
+        dedupe_key=f"precheck:{booking.pk}:confirmation",
+    )
+
+
+def _render_notice_on_commit(booking_id: int) -> None:
+    from ..tasks import render_precheck_notice
+
+    transaction.on_commit(lambda: render_precheck_notice.delay(booking_id))

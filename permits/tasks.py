@@ -1,0 +1,19 @@
+"""Celery tasks of the permits app: ids in, call a service, nothing else."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def render_permit_document(document_id: int) -> None:
+    from .services.applications import render_document_file
+
+    render_document_file(document_id=document_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def render_precheck_notice(booking_id: int) -> None:
+    from .services.prechecks import render_notice_file
+
+    render_notice_file(booking_id=booking_id)
