@@ -1,0 +1,158 @@
+"""Builders for permits tests. They create rows directly (test set-up), so a test can start from
+any state; the behaviour under test always goes through the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from lishui_fire.accounts.models import OrgUnit
+from lishui_fire.core.validators import uscc_check_char
+from permits.models import (
+    Material,
+    PermitApplication,
+    PermitPath,
+    PrecheckBooking,
+    PrecheckSlot,
+)
+from permits.rules import REQUIRED_MATERIALS
+
+_counter = {"n": 0}
+
+
+def _next() -> int:
+    _counter["n"] += 1
+    return _counter["n"]
+
+
+def valid_uscc(n: int = 1, division: str = "331102") -> str:
+    prefix = f"91{division}MA2{n:08d}"[:17]
+    return prefix + uscc_check_char(prefix)
+
+
+def pdf_bytes(text: str = "test") -> bytes:
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+        + text.encode()
+    )
+
+
+def png_bytes() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def pdf_upload(name: str = "材料.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf")
+
+
+def png_upload(name: str = "photo.png") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
+
+
+def application_fields(**overrides: Any) -> dict[str, Any]:
+    n = _next()
+    fields = {
+        "venue_name": f"丽水市莲都区好运来大酒店{n}",
+        "venue_address": "丽水市莲都区解放街 88 号",
+        "venue_type": "hotel",
+        "floor_area_m2": Decimal("1200.50"),
+        "capacity": 300,
+        "floors": "1-3 层",
+        "opening_date": timezone.localdate() + dt.timedelta(days=30),
+        "unit_name": "丽水市好运来餐饮管理有限公司",
+        "unit_uscc": valid_uscc(n),
+        "legal_representative": "张三",
+        "contact_name": "张三",
+        "contact_phone": "13857812345",
+        "path": PermitPath.COMMITMENT,
+    }
+    fields.update(overrides)
+    return fields
+
+
+def make_application(
+    applicant: Any,
+    *,
+    brigade: str = "LD",
+    status: str = "draft",
+    with_materials: bool = True,
+    signed: bool = True,
+    **overrides: Any,
+) -> PermitApplication:
+    unit = OrgUnit.objects.get(code=brigade)
+    n = _next()
+    now = timezone.now()
+    application = PermitApplication.objects.create(
+        reference=f"XKTEST{brigade}{n:05d}",
+        applicant=applicant,
+        brigade=unit,
+        status=status,
+        submitted_at=now if status != "draft" else None,
+        **application_fields(**overrides),
+    )
+    if application.is_commitment and signed:
+        application.commitment_signed_at = now
+        application.commitment_signatory = application.legal_representative
+        application.save(update_fields=["commitment_signed_at", "commitment_signatory"])
+    if with_materials:
+        for kind in REQUIRED_MATERIALS[application.path]:
+            upload = pdf_upload()
+            material = Material(
+                application=application,
+                kind=kind,
+                original_name="材料.pdf",
+                content_type="application/pdf",
+                size=upload.size,
+                sha256="0" * 64,
+                uploaded_by=applicant,
+            )
+            material.file.save(f"test-{n}-{kind}.pdf", upload, save=False)
+            material.save()
+    return application
+
+
+def make_slot(
+    inspector: Any,
+    *,
+    starts_in: dt.timedelta = dt.timedelta(days=3),
+    capacity: int = 1,
+    booked: int = 0,
+    hours: int = 2,
+) -> PrecheckSlot:
+    starts_at = (timezone.now() + starts_in).replace(second=0, microsecond=0)
+    return PrecheckSlot.objects.create(
+        brigade=inspector.org_unit,
+        inspector=inspector,
+        starts_at=starts_at,
+        ends_at=starts_at + dt.timedelta(hours=hours),
+        capacity=capacity,
+        booked=booked,
+        created_by=inspector,
+    )
+
+
+def make_booking(
+    applicant: Any, slot: PrecheckSlot, *, status: str = "booked", **extra: Any
+) -> PrecheckBooking:
+    PrecheckSlot.objects.filter(pk=slot.pk).update(booked=slot.booked + 1)
+    slot.refresh_from_db()
+    return PrecheckBooking.objects.create(
+        slot=slot,
+        applicant=applicant,
+        brigade_id=slot.brigade_id,
+        venue_name=extra.pop("venue_name", "丽水市莲都区星光KTV"),
+        venue_address=extra.pop("venue_address", "丽水市莲都区丽阳街 12 号"),
+        contact_phone=extra.pop("contact_phone", "13957800001"),
+        status=status,
+        **extra,
+    )
