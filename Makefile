@@ -1,5 +1,5 @@
-# Developer and CI entry points. CI runs `bash .ci/run`, which ends with `make check`:
-# what passes here passes there.
+# Developer and CI entry points. CI runs `bash .ci/run`, which prepares the services and ends
+# with `make test`; `make check` is the stricter local gate (ruff, migrations, checks, tests).
 
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
