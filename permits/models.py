@@ -229,6 +229,9 @@ class Material(models.Model):
         verbose_name = _("申请材料")
         verbose_name_plural = _("申请材料")
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.original_name}"
+
 
 class SiteVisitKind(models.TextChoices):
     INSPECTION = "inspection", _("现场检查")
@@ -253,6 +256,9 @@ class SiteVisit(models.Model):
         ordering = ["visited_at", "pk"]
         verbose_name = _("现场检查记录")
         verbose_name_plural = _("现场检查记录")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.visited_at:%Y-%m-%d}"
 
 
 class DocumentKind(models.TextChoices):
@@ -286,6 +292,9 @@ class PermitDocument(models.Model):
             models.UniqueConstraint(fields=["application", "kind"], name="permit_document_once"),
             models.UniqueConstraint(fields=["number"], name="permit_document_number_unique"),
         ]
+
+    def __str__(self) -> str:
+        return self.number
 
 
 class DeliveryMethod(models.TextChoices):
@@ -325,6 +334,9 @@ class Delivery(models.Model):
                 name="delivery_mail_has_address",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} {self.get_status_display()}"
 
 
 class HomeServiceReason(models.TextChoices):
@@ -387,6 +399,9 @@ class HomeServiceRequest(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("上门服务申请")
         verbose_name_plural = _("上门服务申请")
+
+    def __str__(self) -> str:
+        return f"{self.contact_name} {self.get_status_display()}"
 
 
 class PrecheckSlot(models.Model):
@@ -498,6 +513,9 @@ class Finding(models.Model):
         verbose_name = _("体检发现问题")
         verbose_name_plural = _("体检发现问题")
 
+    def __str__(self) -> str:
+        return self.item
+
 
 class NoticeAmendment(models.Model):
     """A supervisor-approved addition to an issued one-time notice, with its reason."""
@@ -525,3 +543,6 @@ class NoticeAmendment(models.Model):
         ordering = ["requested_at", "pk"]
         verbose_name = _("告知书补充")
         verbose_name_plural = _("告知书补充")
+
+    def __str__(self) -> str:
+        return f"{self.booking_id}: {self.get_status_display()}"

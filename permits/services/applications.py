@@ -88,11 +88,11 @@ def update_draft(
             setattr(locked, name, value)
     if brigade is not None:
         locked.brigade = brigade
-    if locked.path != application.path or "path" in fields:
-        # Changing path changes what must be signed; a signature for the other path lapses.
-        if locked.path != rules.PermitPath.COMMITMENT:
-            locked.commitment_signed_at = None
-            locked.commitment_signatory = ""
+    if locked.path != rules.PermitPath.COMMITMENT:
+        # A commitment signature means nothing on the inspection path; switching back to the
+        # commitment path must be signed again.
+        locked.commitment_signed_at = None
+        locked.commitment_signatory = ""
     locked.full_clean()
     locked.save()
     return locked
