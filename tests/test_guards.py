@@ -100,10 +100,13 @@ def _is_public(name: str, path: str) -> bool:
 
 
 def _production_env(**extra: str) -> dict[str, str]:
+    # Nothing of the test run's own configuration leaks in (DJANGO_TESTING, the browser tests'
+    # DJANGO_ALLOW_ASYNC_UNSAFE, CI's database …): only what a real server would be given.
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DJANGO_TESTING"}
+        if not k.startswith("DJANGO_")
+        and k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "REQUIRE_SERVICES"}
     }
     env.update(
         DJANGO_ENV="production",
