@@ -21,7 +21,6 @@ $(PY):
 
 # Re-install only when a requirements file changed since the last install.
 $(STAMP): requirements.txt requirements-dev.txt | $(PY)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
