@@ -158,3 +158,23 @@ def _celery_eager_unless_worker_test(request):
         yield
     finally:
         app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Put back the rows data migrations seed, after a transactional test flushed them.
+
+    pytest-django runs transactional tests last, but each one flushes the database at its end,
+    so the next one would find no brigades, holidays or time limits.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    if marker is None and "db" not in names and "transactional_db" not in names:
+        return
+    transactional = "transactional_db" in names or bool(
+        marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from lishui_fire.core.reference_data import ensure_reference_data
+
+    ensure_reference_data()
