@@ -20,8 +20,8 @@ SEEDS = [
 
 
 def reference_data_present() -> bool:
-    OrgUnit = apps.get_model("accounts", "OrgUnit")  # noqa: N806
-    DeadlineRule = apps.get_model("core", "DeadlineRule")  # noqa: N806
+    OrgUnit = apps.get_model("accounts", "OrgUnit")
+    DeadlineRule = apps.get_model("core", "DeadlineRule")
     return OrgUnit.objects.exists() and DeadlineRule.objects.exists()
 
 
