@@ -156,6 +156,14 @@ def test_phone_layout_has_no_horizontal_scrolling(phone_page, artifact_path):
             phone_page.goto(path)
             assert phone_page.evaluate(NO_OVERFLOW), f"{path} scrolls sideways at {width}px"
             assert phone_page.evaluate(SMALL_TARGETS) == [], (path, width)
+    # A form full of errors must still fit, and its summary links must be easy to tap.
+    phone_page.set_viewport_size({"width": 320, "height": 844})
+    phone_page.goto("/accounts/register/")
+    phone_page.locator("#id_phone").fill("123")
+    phone_page.locator("main form button[type=submit]").tap()
+    expect(phone_page.get_by_role("alert")).to_contain_text("手机号码无效")
+    assert phone_page.evaluate(NO_OVERFLOW)
+    assert phone_page.evaluate(SMALL_TARGETS) == []
     phone_page.set_viewport_size({"width": 390, "height": 844})
     phone_page.goto("/")
     phone_page.screenshot(path=str(artifact_path("home-phone.png")), full_page=True)
