@@ -90,6 +90,13 @@ def test_signed_in_pages_are_sound(client_for, citizen, url_name):
     assert "张三" in html  # who is signed in, in the header
 
 
+def test_staff_overview_is_sound(client_for, supervisor):
+    response = client_for(supervisor).get(reverse("core:overview"))
+    assert response.status_code == 200
+    page = assert_sound(response.content.decode())
+    assert page.all("caption"), "the overview table has a caption"
+
+
 def test_not_found_page_is_sound(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404

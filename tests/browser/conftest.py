@@ -1,9 +1,9 @@
 """Real-browser journeys: Playwright (sync API) driving Debian's chromium against ``live_server``.
 
 Fixtures for journey tests (mark each test ``@pytest.mark.browser`` and
-``@pytest.mark.django_db(transaction=True, serialized_rollback=True)``: the live server runs in
-another thread, so the test's data must be committed; ``serialized_rollback`` puts back the
-brigades seeded by migrations that the flush after each transactional test removes):
+``@pytest.mark.django_db(transaction=True)``: the live server runs in another thread, so the
+test's data must be committed; the root conftest puts back migration-seeded brigades and
+calendars after each flush):
 
 * ``browser``       — session-wide Chromium (skipped, or failed under REQUIRE_SERVICES, if absent).
 * ``page``          — desktop page, 1280×800, locale zh-CN, ``base_url`` = the live server, so

@@ -13,7 +13,7 @@ except ImportError:  # the ``browser`` fixture then skips (or fails under REQUIR
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 NO_OVERFLOW = "document.documentElement.scrollWidth <= window.innerWidth"
