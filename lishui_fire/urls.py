@@ -21,6 +21,7 @@ urlpatterns = [
     path("investigations/", include("fire_investigation.urls")),
     path("outreach/", include("outreach.urls")),
     path("feedback/", include("feedback.urls")),
+    path("enterprises/", include("lishui_fire.core.enterprise_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

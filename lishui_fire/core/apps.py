@@ -15,3 +15,4 @@ class CoreConfig(AppConfig):
         auditlog.register(models.Enterprise, exclude_fields=["updated_at"])
         auditlog.register(models.CalendarDay)
         auditlog.register(models.CalendarYear)
+        from . import import_tasks  # noqa: F401

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import enterprise_views as views
+
+app_name = "enterprises"
+
+urlpatterns = [
+    path("", views.enterprise_list, name="list"),
+    path("<int:pk>/", views.enterprise_detail, name="detail"),
+    path("<int:pk>/rating/", views.change_rating, name="change_rating"),
+    path("<int:pk>/reveal-phone/", views.reveal_phone, name="reveal_phone"),
+    path("imports/", views.imports, name="imports"),
+    path("imports/template.csv", views.import_template, name="import_template"),
+    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/errors.csv", views.import_errors, name="import_errors"),
+]

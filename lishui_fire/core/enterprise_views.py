@@ -1,0 +1,250 @@
+"""Staff pages of the enterprise registry (社会单位) and the administrators' CSV import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from lishui_fire.accounts.scoping import get_object_for_user
+
+from . import selectors, services
+from .forms import (
+    CreditRatingChangeForm,
+    EnterpriseFilterForm,
+    EnterpriseImportForm,
+    filter_enterprises,
+)
+from .masking import mask_name, mask_phone
+from .models import Enterprise, EnterpriseImport
+
+PAGE_SIZE = 25
+IMPORT_ERRORS_SHOWN = 100
+
+
+# --- Who may do what -----------------------------------------------------------------------------
+def can_view_enterprises(user: Any) -> bool:
+    return bool(user.is_authenticated and user.is_portal_staff)
+
+
+def can_change_credit_rating(user: Any) -> bool:
+    """Brigade and detachment supervisors and administrators; inspectors only read."""
+    return can_view_enterprises(user) and (user.is_supervisor or user.is_administrator)
+
+
+def can_import_enterprises(user: Any) -> bool:
+    return bool(user.is_authenticated and user.is_administrator)
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _enterprise_for(request: HttpRequest, pk: int) -> Enterprise:
+    """Fetch and authorise in one call: another brigade's enterprise is a 404 like a missing one."""
+    return get_object_for_user(
+        Enterprise.objects.select_related("brigade"),
+        request.user,
+        owner_field=None,
+        brigade_field="brigade",
+        pk=pk,
+    )
+
+
+# --- Registry -----------------------------------------------------------------------------------
+@login_required
+@require_GET
+def enterprise_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    _require(can_view_enterprises(user))
+    brigades = list(selectors.brigades_for_user(user=user))
+    form = EnterpriseFilterForm(request.GET, brigades=brigades)
+    form.is_valid()  # a bad value drops that filter only; the form shows its message
+    enterprises = filter_enterprises(selectors.enterprises_for_user(user=user), **form.filters())
+    page = Paginator(enterprises, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "enterprise": e,
+            "contact_name": mask_name(e.contact_name),
+            "contact_phone": mask_phone(e.contact_phone),
+        }
+        for e in page.object_list
+    ]
+    return render(
+        request,
+        "enterprises/list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "rows": rows,
+            "can_import": can_import_enterprises(user),
+        },
+    )
+
+
+def _render_detail(
+    request: HttpRequest,
+    enterprise: Enterprise,
+    *,
+    rating_form: CreditRatingChangeForm | None = None,
+    full_phone: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    may_change = can_change_credit_rating(request.user)
+    if may_change and rating_form is None:
+        rating_form = CreditRatingChangeForm()
+    history = enterprise.rating_changes.select_related("changed_by")
+    return render(
+        request,
+        "enterprises/detail.html",
+        {
+            "enterprise": enterprise,
+            "history": history,
+            "rating_form": rating_form if may_change else None,
+            "contact_name": enterprise.contact_name,
+            "masked_phone": mask_phone(enterprise.contact_phone),
+            "full_phone": full_phone,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(can_view_enterprises(request.user))
+    return _render_detail(request, _enterprise_for(request, pk))
+
+
+@login_required
+@require_POST
+def change_rating(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(can_change_credit_rating(request.user))
+    enterprise = _enterprise_for(request, pk)
+    form = CreditRatingChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_credit_rating(
+                enterprise=enterprise,
+                to_rating=form.cleaned_data["to_rating"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("信用等级已变更为 %(rating)s。") % {"rating": enterprise.credit_rating},
+            )
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return _render_detail(request, enterprise, rating_form=form, status=400)
+
+
+@never_cache
+@login_required
+@require_POST
+def reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
+    """The full number, on an explicit request that is written to the audit log (PIPL)."""
+    _require(can_view_enterprises(request.user))
+    enterprise = _enterprise_for(request, pk)
+    full = services.reveal_enterprise_contact_phone(enterprise=enterprise, actor=request.user)
+    return _render_detail(request, enterprise, full_phone=full)
+
+
+# --- CSV import (administrators) ------------------------------------------------------------------
+def _recent_imports() -> QuerySet[EnterpriseImport]:
+    return EnterpriseImport.objects.select_related("uploaded_by").defer("errors")[:20]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def imports(request: HttpRequest) -> HttpResponse:
+    _require(can_import_enterprises(request.user))
+    form = EnterpriseImportForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                job = services.start_enterprise_import(
+                    uploaded_file=form.cleaned_data["file"], uploaded_by=request.user
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect("enterprises:import_detail", pk=job.pk)
+        status = 400
+    return render(
+        request,
+        "enterprises/imports.html",
+        {
+            "form": form,
+            "imports": _recent_imports(),
+            "headers": services.IMPORT_COLUMNS,
+        },
+        status=status,
+    )
+
+
+def _import_for(request: HttpRequest, pk: int) -> EnterpriseImport:
+    try:
+        return EnterpriseImport.objects.select_related("uploaded_by").get(pk=pk)
+    except EnterpriseImport.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@never_cache
+@login_required
+@require_GET
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(can_import_enterprises(request.user))
+    job = _import_for(request, pk)
+    running = job.status in (EnterpriseImport.Status.PENDING, EnterpriseImport.Status.RUNNING)
+    response = render(
+        request,
+        "enterprises/import_detail.html",
+        {
+            "job": job,
+            "running": running,
+            "errors": (job.errors or [])[:IMPORT_ERRORS_SHOWN],
+            "more_errors": max(0, len(job.errors or []) - IMPORT_ERRORS_SHOWN),
+        },
+    )
+    if running:
+        # The page refreshes itself without script (CSP allows none inline).
+        response["Refresh"] = "2"
+    return response
+
+
+def _csv_response(body: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@never_cache
+@login_required
+@require_GET
+def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(can_import_enterprises(request.user))
+    job = _import_for(request, pk)
+    return _csv_response(
+        services.import_error_report_csv(job=job), f"enterprise-import-{job.pk}-errors.csv"
+    )
+
+
+@login_required
+@require_GET
+def import_template(request: HttpRequest) -> HttpResponse:
+    _require(can_import_enterprises(request.user))
+    return _csv_response(services.import_template_csv(), "enterprise-import-template.csv")

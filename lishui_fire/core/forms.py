@@ -1,0 +1,95 @@
+"""Forms of the shared kernel's pages: the enterprise registry and its CSV import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .models import CreditRating, RiskLevel, VenueType
+from .validators import normalise_code
+
+
+def _with_blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    return [("", _("全部")), *choices]
+
+
+class EnterpriseFilterForm(forms.Form):
+    """The registry list's filters (GET). Every field is optional; a bad value is ignored."""
+
+    q = forms.CharField(
+        label=_("名称或信用代码"),
+        required=False,
+        max_length=64,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    county = forms.ChoiceField(label=_("所属县区"), required=False)
+    credit_rating = forms.ChoiceField(
+        label=_("信用等级"), required=False, choices=_with_blank(CreditRating.choices)
+    )
+    risk_level = forms.ChoiceField(
+        label=_("风险等级"), required=False, choices=_with_blank(RiskLevel.choices)
+    )
+    venue_type = forms.ChoiceField(
+        label=_("场所类型"), required=False, choices=_with_blank(VenueType.choices)
+    )
+
+    def __init__(self, *args: Any, brigades: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["county"].choices = _with_blank(
+            [(b.code, b.division_name or b.display_name) for b in brigades]
+        )
+
+    def filters(self) -> dict[str, str]:
+        """The valid, non-empty filters; call after ``is_valid()``."""
+        data = getattr(self, "cleaned_data", {}) or {}
+        return {k: v for k, v in data.items() if v}
+
+    def clean_q(self) -> str:
+        return " ".join(self.cleaned_data.get("q", "").split())
+
+
+class CreditRatingChangeForm(forms.Form):
+    to_rating = forms.ChoiceField(label=_("新信用等级"), choices=CreditRating.choices)
+    reason = forms.CharField(
+        label=_("变更理由"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("例如：依据的处罚决定书文号、整改完成情况或守信表彰。"),
+    )
+
+
+class EnterpriseImportForm(forms.Form):
+    """Only the file; its checks (type, size, encoding, header) are in ``start_enterprise_import``
+    so that every entry point refuses the same files."""
+
+    file = forms.FileField(
+        label=_("CSV 文件"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "请使用下载的模板；UTF-8 或 GBK（Excel 默认）编码均可，最大 %(max)d MB。"
+        ) % {"max": settings.MAX_UPLOAD_BYTES // (1024 * 1024)}
+
+
+def filter_enterprises(queryset: QuerySet[Any], **filters: str) -> QuerySet[Any]:
+    """Apply the registry filters shared by the list page and the API.
+
+    ``q`` finds a name containing it, or a credit code starting with it (typed with spaces or in
+    lower case); ``county`` is a brigade code.
+    """
+    if term := (filters.get("q") or "").strip():
+        code = normalise_code(term)
+        queryset = queryset.filter(Q(name__icontains=term) | Q(uscc__startswith=code))
+    if county := filters.get("county"):
+        queryset = queryset.filter(brigade__code=normalise_code(county))
+    for key in ("credit_rating", "risk_level", "venue_type"):
+        if value := filters.get(key):
+            queryset = queryset.filter(**{key: value})
+    return queryset

@@ -1,0 +1,31 @@
+"""Celery task of the enterprise CSV import: an id in, the service does the work.
+
+Kept out of ``tasks.py`` (another part of the kernel); ``CoreConfig.ready`` imports this module so
+the worker registers the task.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db import OperationalError
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=5,
+    soft_time_limit=600,
+    time_limit=660,
+)
+def process_enterprise_import_task(self, import_id: int) -> None:  # type: ignore[no-untyped-def]
+    from .services import process_enterprise_import
+
+    try:
+        process_enterprise_import(import_id=import_id)
+    except SoftTimeLimitExceeded as exc:
+        # Each chunk commits with its counters, so the next run resumes where this one stopped.
+        raise self.retry(exc=exc, countdown=1) from exc
