@@ -507,3 +507,22 @@ def test_the_admin_lists_enterprises_with_a_link_to_the_import(
     assert change.status_code == 200
     assert "年度复核" in change.content.decode()
     assert 'name="credit_rating"' not in change.content.decode()  # changed only with a reason
+
+
+def test_an_upload_larger_than_the_in_memory_limit_is_read_from_disk(
+    client_for, administrator, settings, django_capture_on_commit_callbacks
+):
+    remark = "备" * 500  # an extra column the import ignores, to make the file large
+    lines = ["统一社会信用代码,单位名称,地址,所属县区,场所类型,备注"]
+    lines += [f"{valid_uscc(n)},单位{n},某路{n}号,LD,hotel,{remark}" for n in range(2200)]
+    content = "\n".join(lines).encode("gb18030")
+    assert len(content) > settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(administrator).post(
+            reverse("enterprises:imports"), {"file": SimpleUploadedFile("big.csv", content)}
+        )
+
+    assert response.status_code == 302
+    job = EnterpriseImport.objects.get()
+    assert (job.status, job.created_count, job.error_count) == ("done", 2200, 0)
