@@ -1,15 +1,31 @@
-"""Official PDFs of the permits app, rendered on the shared letterhead (core.documents)."""
+"""Official PDFs of the permits app, rendered on the shared letterhead (core.documents).
+
+The documents are legal instruments issued in Chinese whatever the reader's interface language,
+so they are rendered with Chinese active (choice labels such as the venue type come out in the
+source language). Personal data is masked: the contact phone appears as 138****2345 and no ID
+number is printed.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
+
 from lishui_fire.core.documents import render_pdf
+from lishui_fire.core.masking import mask_phone
 
-from lishui_fire.core.masking import mask_id_number, mask_phone
-
-from .models import DocumentKind, Finding, PermitDocument, PrecheckBooking
+from .models import (
+    DocumentKind,
+    Finding,
+    PermitApplication,
+    PermitDocument,
+    PrecheckBooking,
+    SiteVisit,
+    SiteVisitKind,
+)
+from .workflow import AmendmentStatus
 
 TEMPLATES = {
     DocumentKind.ACCEPTANCE_NOTICE: "permits/documents/acceptance.html",
@@ -20,37 +36,93 @@ TEMPLATES = {
     DocumentKind.REVOCATION: "permits/documents/revocation.html",
 }
 
+# The body that hears an administrative reconsideration of a brigade's decision, as the
+# detachment's legal office instructed (Administrative Reconsideration Law 2023, art. 20/24).
+RECONSIDERATION_BODY = "丽水市人民政府"
+DOCUMENT_LANGUAGE = "zh-hans"
+
 
 def _issuer(brigade: Any) -> str:
-    return brigade.name_zh
+    """The issuing authority as printed: districts of the city carry the city's name
+    (丽水市莲都区消防救援大队); county-level cities and counties stand alone (龙泉市…)."""
+    name = brigade.name_zh
+    division = brigade.division_name or ""
+    if division.endswith("区") and not name.startswith("丽水市"):
+        return f"丽水市{name}"
+    return name
 
 
-def render_permit_document_pdf(document: PermitDocument) -> bytes:
-    application = document.application
-    context = {
+def _local_date(value: dt.datetime | None) -> dt.date | None:
+    return timezone.localdate(value) if value is not None else None
+
+
+def _last_visit(
+    visits: list[SiteVisit], *kinds: str, passed: bool | None = None
+) -> SiteVisit | None:
+    chosen = [v for v in visits if v.kind in kinds and (passed is None or v.passed == passed)]
+    return chosen[-1] if chosen else None
+
+
+def permit_document_context(document: PermitDocument) -> dict[str, Any]:
+    application: PermitApplication = document.application
+    visits = list(application.visits.select_related("inspector"))
+    numbers = dict(application.documents.values_list("kind", "number"))
+    inspection = _last_visit(visits, SiteVisitKind.INSPECTION)
+    mismatch = _last_visit(visits, SiteVisitKind.VERIFICATION, SiteVisitKind.RECHECK, passed=False)
+    return {
         "document": document,
         "application": application,
         "issuer": _issuer(application.brigade),
         "doc_number": document.number,
-        "issued_on": timezone.localdate(document.issued_at),
+        "issued_on": _local_date(document.issued_at),
+        "submitted_on": _local_date(application.submitted_at),
+        "inspected_on": _local_date(application.inspected_at),
+        "verified_on": _local_date(application.verified_at),
         "contact_phone_masked": mask_phone(application.contact_phone),
-        "visits": list(application.visits.select_related("inspector")),
-        "mask_id_number": mask_id_number,
+        "visits": visits,
+        "inspection_findings": inspection.findings if inspection else "",
+        "mismatch_findings": mismatch.findings if mismatch else "",
+        "decision_number": numbers.get(DocumentKind.DECISION, ""),
+        "rectification_number": numbers.get(DocumentKind.RECTIFICATION, ""),
+        "reconsideration_body": RECONSIDERATION_BODY,
     }
-    return render_pdf(TEMPLATES[document.kind], context)
+
+
+def render_permit_document_pdf(document: PermitDocument) -> bytes:
+    with translation.override(DOCUMENT_LANGUAGE):
+        return render_pdf(TEMPLATES[document.kind], permit_document_context(document))
+
+
+def notice_context(booking: PrecheckBooking, findings: list[Finding]) -> dict[str, Any]:
+    slot = booking.slot
+    amendments = list(
+        booking.amendments.filter(status=AmendmentStatus.APPROVED).order_by("decided_at", "pk")
+    )
+    rows = []
+    for finding in findings:
+        # Photos are fetched by the PDF renderer through the ``media:`` scheme, which the core
+        # url_fetcher resolves only inside MEDIA_ROOT.
+        finding.photo_src = f"media:{finding.photo.name}" if finding.photo else ""
+        rows.append(finding)
+    return {
+        "booking": booking,
+        "findings": rows,
+        "with_photos": any(f.photo_src for f in rows),
+        "issuer": _issuer(booking.brigade),
+        "doc_number": booking.notice_number,
+        "issued_on": _local_date(booking.notice_issued_at),
+        "contact_phone_masked": mask_phone(booking.contact_phone),
+        "applicant_name": booking.applicant.real_name,
+        "inspector_name": slot.inspector.real_name,
+        "slot_starts": timezone.localtime(slot.starts_at),
+        "slot_ends": timezone.localtime(slot.ends_at),
+        "arrived_local": timezone.localtime(booking.arrived_at) if booking.arrived_at else None,
+        "version": booking.notice_version,
+        "amended": booking.notice_version > 1,
+        "amendments": amendments,
+    }
 
 
 def render_notice_pdf(booking: PrecheckBooking, findings: list[Finding]) -> bytes:
-    context = {
-        "booking": booking,
-        "findings": findings,
-        "issuer": _issuer(booking.brigade),
-        "doc_number": booking.notice_number,
-        "issued_on": timezone.localdate(booking.notice_issued_at),
-        "contact_phone_masked": mask_phone(booking.contact_phone),
-        "applicant_name": booking.applicant.real_name,
-        "inspector_name": booking.slot.inspector.real_name,
-        "arrived_at": booking.arrived_at,
-        "amended": booking.notice_version > 1,
-    }
-    return render_pdf("permits/documents/notice.html", context)
+    with translation.override(DOCUMENT_LANGUAGE):
+        return render_pdf("permits/documents/notice.html", notice_context(booking, findings))

@@ -573,7 +573,9 @@ def render_document_file(*, document_id: int) -> PermitDocument:
 
     with transaction.atomic():
         document = (
-            PermitDocument.objects.select_for_update()
+            # of=("self",): issued_by is nullable, and PostgreSQL refuses FOR UPDATE on the
+            # nullable side of an outer join.
+            PermitDocument.objects.select_for_update(of=("self",))
             .select_related("application__brigade", "application__applicant", "issued_by")
             .get(pk=document_id)
         )
