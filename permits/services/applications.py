@@ -50,6 +50,9 @@ EDITABLE_FIELDS = (
     "contact_phone",
     "path",
 )
+# A draft is saved step by step (the venue first): these may stay empty until submission, which
+# lists any still missing among its problems.
+LATER_FIELDS = ("unit_name", "unit_uscc", "legal_representative", "contact_name", "contact_phone")
 
 
 # --- Drafts ---------------------------------------------------------------------------------------
@@ -67,7 +70,7 @@ def create_draft(*, applicant: Any, brigade: OrgUnit, **fields: Any) -> PermitAp
         brigade=brigade,
         **{k: v for k, v in fields.items() if k in EDITABLE_FIELDS},
     )
-    application.full_clean(exclude=["reference"])
+    application.full_clean(exclude=["reference", *(f for f in LATER_FIELDS if f not in fields)])
     application.save()
     return application
 
@@ -93,7 +96,7 @@ def update_draft(
         # commitment path must be signed again.
         locked.commitment_signed_at = None
         locked.commitment_signatory = ""
-    locked.full_clean()
+    locked.full_clean(exclude=[f for f in LATER_FIELDS if not getattr(locked, f)])
     locked.save()
     return locked
 
@@ -154,6 +157,10 @@ def sign_commitment(*, application: PermitApplication, actor: Any, signatory: st
 def submission_problems(application: PermitApplication) -> list[str]:
     """Everything that stops submission, listed at once (never piecemeal)."""
     problems: list[str] = []
+    for name in LATER_FIELDS:
+        if not getattr(application, name):
+            label = PermitApplication._meta.get_field(name).verbose_name
+            problems.append(_("请填写：%(field)s") % {"field": label})
     kinds = application.materials.values_list("kind", flat=True)
     for kind in rules.missing_materials(application.path, kinds):
         problems.append(_("缺少材料：%(kind)s") % {"kind": rules.MaterialKind(kind).label})
