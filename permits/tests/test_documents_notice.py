@@ -19,10 +19,12 @@ VENUE = "丽水市莲都区好运来大酒店"
 PHONE = "13812342345"
 MASKED = "138****2345"
 
+# Short texts: pdftotext interleaves the lines of table cells that wrap, so a long cell text
+# would not come back in one piece.
 FINDINGS = [
-    ("疏散通道堆放纸箱", "二层东侧走道", "《中华人民共和国消防法》第二十八条", "立即清理杂物"),
-    ("应急照明灯不亮", "一层大堂", "GB 51309-2018 第3.2节", "更换蓄电池"),
-    ("灭火器压力不足", "后厨操作间", "GB 50444-2008 第5.3节", "重新充装或更换"),
+    ("通道堆物", "二层走道", "消防法第二十八条", "清理杂物"),
+    ("应急灯不亮", "一层大堂", "GB51309-2018", "更换蓄电池"),
+    ("灭火器欠压", "后厨", "GB50444-2008", "重新充装"),
 ]
 
 
@@ -78,7 +80,7 @@ def test_the_notice_lists_every_finding_in_order(booking, inspector, on_commit):
     assert positions == sorted(positions)
     for _item, location, regulation, remedy in FINDINGS:
         assert location in text
-        assert regulation.replace(" ", "") in text
+        assert regulation in text
         assert remedy in text
     assert "以上为本次体检发现的全部问题，一次性告知" in text
     assert "补充告知" not in text
@@ -109,7 +111,7 @@ def test_version_two_adds_only_the_approved_amendment(booking, inspector, superv
         svc.issue_notice(booking=booking, actor=inspector)
 
     refused = svc.request_amendment(booking=booking, actor=inspector, reason="想再加一项")
-    _record(booking, inspector, [("被拒绝补充的问题", "三层", "无", "无")], amendment=refused)
+    _record(booking, inspector, [("拒批问题", "三层", "无", "无")], amendment=refused)
     with on_commit():
         svc.decide_amendment(
             amendment=refused, actor=supervisor, approve=False, note="体检时未发现"
@@ -121,7 +123,7 @@ def test_version_two_adds_only_the_approved_amendment(booking, inspector, superv
     _record(
         booking,
         inspector,
-        [("厨房未设可燃气体报警装置", "后厨", "GB 50028-2006", "加装可燃气体探测报警装置")],
+        [("燃气报警缺失", "后厨", "GB50028", "加装报警器")],
         amendment=approved,
     )
     with on_commit():
@@ -132,8 +134,8 @@ def test_version_two_adds_only_the_approved_amendment(booking, inspector, superv
     text = _notice_text(booking)
     assert "（补充告知，第2版）" in text
     assert "复核照片发现厨房燃气报警器缺失，当日漏记" in text
-    assert "厨房未设可燃气体报警装置" in text
-    assert "被拒绝补充的问题" not in text
+    assert "燃气报警缺失" in text
+    assert "拒批问题" not in text
     first, second = (text.index(item) for item, *_rest in FINDINGS[:2])
-    assert first < second < text.index("厨房未设可燃气体报警装置")
+    assert first < second < text.index("燃气报警缺失")
     assert "以上为本次体检发现的全部问题，一次性告知" in text
