@@ -178,3 +178,17 @@ def _reference_data(request):
     from lishui_fire.core.reference_data import ensure_reference_data
 
     ensure_reference_data()
+
+
+# --- Real Celery worker (tests/celery_fixtures.py) ------------------------------------------------
+pytest_plugins = ["tests.celery_fixtures"]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix, request, tmp_path_factory
+):
+    """On SQLite, a file test database when worker tests run (a worker process must open it)."""
+    from tests.celery_fixtures import use_file_sqlite_for_worker_tests
+
+    use_file_sqlite_for_worker_tests(request, tmp_path_factory)

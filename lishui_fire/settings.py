@@ -201,6 +201,10 @@ if PRODUCTION:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 SMS_BACKEND = env.str("SMS_BACKEND", default="lishui_fire.core.sms.ConsoleSmsBackend")
+# FileSmsBackend appends one JSON line per message here (tests count a worker's sends with it).
+SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms.jsonl"))
+# A notification that failed this many times stays FAILED for a person to look at.
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
 
 # --- Cache ----------------------------------------------------------------
 if REDIS_URL:

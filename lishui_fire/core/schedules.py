@@ -1,0 +1,52 @@
+"""Periodic jobs, defined in code and copied into django-celery-beat by ``sync_beat_schedule``.
+
+Each installed app may have a ``schedules.py`` with its own ``BEAT_SCHEDULE`` dict in Celery's
+format (name → {"task", "schedule", optional "args", "kwargs", "options"}). Crontab hours are in
+``CELERY_TIMEZONE`` (Asia/Shanghai): "09:00" means nine in the morning in Lishui, 01:00 UTC.
+Names must be unique across apps; prefix them with the app (``permits.…``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from typing import Any
+
+from celery.schedules import crontab
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+
+BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    "core.sweep_reminders": {
+        "task": "lishui_fire.core.tasks.sweep_reminders",
+        "schedule": crontab(minute="*"),
+        "description": "每分钟发送到期提醒",
+    },
+    "core.retry_notifications": {
+        "task": "lishui_fire.core.tasks.retry_notifications",
+        "schedule": crontab(minute="*/10"),
+        "description": "每 10 分钟重试发送失败的通知",
+    },
+    "core.check_calendar_years": {
+        "task": "lishui_fire.core.tasks.check_calendar_years",
+        "schedule": crontab(hour=9, minute=0),
+        "description": "每天 09:00 检查下一年度节假日安排是否已录入",
+    },
+}
+
+
+def portal_beat_schedule() -> dict[str, dict[str, Any]]:
+    """Every installed app's ``BEAT_SCHEDULE``, merged; a name used twice is a configuration error."""
+    merged: dict[str, dict[str, Any]] = {}
+    for config in apps.get_app_configs():
+        module_name = f"{config.name}.schedules"
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        module = importlib.import_module(module_name)
+        for name, entry in getattr(module, "BEAT_SCHEDULE", {}).items():
+            if name in merged:
+                raise ImproperlyConfigured(f"beat schedule entry {name!r} is defined twice")
+            if "task" not in entry or "schedule" not in entry:
+                raise ImproperlyConfigured(f"beat schedule entry {name!r} needs task and schedule")
+            merged[name] = entry
+    return merged

@@ -1,0 +1,58 @@
+"""Celery tasks of the shared kernel: ids in, call a service, nothing else.
+
+Every task here is safe to run twice (the services claim their rows first), which is what lets
+the settings use ``acks_late`` and lets beat overlap without duplicate messages.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+from kombu.exceptions import OperationalError as BrokerError
+
+logger = logging.getLogger(__name__)
+
+# Database or broker briefly unavailable: worth trying again in a moment.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerError, ConnectionError)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=5,
+)
+def deliver_notification(notification_id: int) -> bool:
+    from . import notifications
+
+    return notifications.deliver_notification(notification_id=notification_id)
+
+
+@shared_task(acks_late=True, autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=3)
+def sweep_reminders() -> int:
+    from .reminders import sweep_due_reminders
+
+    return sweep_due_reminders()
+
+
+@shared_task(acks_late=True, autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=3)
+def retry_notifications() -> int:
+    from .notifications import retry_failed_notifications
+
+    return retry_failed_notifications()
+
+
+@shared_task(acks_late=True)
+def check_calendar_years() -> bool:
+    """Run the ``check_calendar_years`` command when it is installed; False when it is not."""
+    from django.core.management import call_command, get_commands
+
+    if "check_calendar_years" not in get_commands():
+        logger.info("check_calendar_years command not installed; skipped")
+        return False
+    call_command("check_calendar_years")
+    return True
