@@ -341,3 +341,6 @@ PORTAL_NAME = _("丽水消防服务门户")
 SEED_DEMO_ALLOWED = not PRODUCTION
 # In CI, a test that needs Redis or a browser must not quietly skip.
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
+# Pre-check punctuality (按照预约时间): an arrival up to this many minutes after the booked start
+# counts as on time on the supervisors' dashboard.
+PRECHECK_PUNCTUALITY_GRACE_MINUTES = env.int("PRECHECK_PUNCTUALITY_GRACE_MINUTES", default=15)

@@ -163,3 +163,33 @@ def first_inspection_pass_rates(*, user: Any) -> dict[str, dict[str, int]]:
             if row["first_inspection_passed"]:
                 result[key]["passed"] += row[key]
     return result
+
+
+def status_counts(*, user: Any) -> dict[str, int]:
+    """How many of the caller's applications are in each status, drafts left out (one query)."""
+    rows = (
+        applications_for_user(user=user)
+        .exclude(status="draft")
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+    )
+    return {row["status"]: row["n"] for row in rows}
+
+
+def brigade_permit_summary(*, user: Any, today: dt.date | None = None) -> QuerySet[OrgUnit]:
+    """For each visible brigade: open, overdue and green-channel applications (one query)."""
+    today = today or timezone.localdate()
+    brigades = OrgUnit.objects.filter(kind=OrgUnit.Kind.BRIGADE)
+    if not user.sees_all_brigades:
+        brigades = brigades.filter(pk=user.org_unit_id)
+    open_ = Q(permit_applications__status__in=OPEN_STATUSES)
+    return brigades.annotate(
+        open_count=Count("permit_applications", filter=open_),
+        overdue_count=Count(
+            "permit_applications", filter=open_ & Q(permit_applications__next_due__lt=today)
+        ),
+        green_count=Count(
+            "permit_applications", filter=open_ & Q(permit_applications__green_channel=True)
+        ),
+    ).order_by("sort_order", "code")

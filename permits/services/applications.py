@@ -532,6 +532,23 @@ def mark_delivered(*, delivery: Delivery, actor: Any) -> Delivery:
     return delivery
 
 
+def reveal_contact_phone(*, obj: Any, actor: Any, remote_addr: str | None = None) -> str:
+    """The full contact phone of an application or home-service request, for staff of its
+    brigade, recorded in the audit log as an ACCESS (PIPL: every view of a full value)."""
+    require(is_staff_of(actor, obj.brigade_id))
+    from auditlog.models import LogEntry
+
+    LogEntry.objects.log_create(
+        obj,
+        force_log=True,
+        action=LogEntry.Action.ACCESS,
+        actor=actor,
+        remote_addr=remote_addr,
+        additional_data={"field": "contact_phone", "purpose": "reveal"},
+    )
+    return obj.contact_phone
+
+
 @transaction.atomic
 def link_precheck(
     *, application: PermitApplication, actor: Any, booking: PrecheckBooking | None

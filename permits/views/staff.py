@@ -1,18 +1,761 @@
+"""Staff pages: the inspector's day, the intake queue, an application with its decisions, the
+overdue list, the supervisors' dashboard and door-to-door service requests.
+
+Every state change is a POST that calls a service and redirects (PRG) with a message: a refused
+move shows the service's message, a page someone else acted on first shows a stale-page message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import path
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from lishui_fire.accounts.scoping import get_object_for_user, scope_queryset
+from lishui_fire.core.errors import DomainError
+from lishui_fire.core.masking import mask_phone
+from lishui_fire.core.workflow import history_for
+
+from .. import policies, rules, selectors
+from ..forms import staff as forms
+from ..models import (
+    Delivery,
+    DeliveryMethod,
+    HomeServiceRequest,
+    PermitApplication,
+    PermitPath,
+    SiteVisitKind,
+)
+from ..services import applications as services
+from ..services import channels
+from ..workflow import (
+    COMMITMENT_FLOW,
+    FINAL_STATUSES,
+    HOME_SERVICE_FLOW,
+    OPEN_STATUSES,
+    DeliveryStatus,
+    HomeServiceStatus,
+)
+from ..workflow import PermitStatus as S
+
+PAGE_SIZE = 25
+STALE = gettext_lazy("该记录刚被其他人更新，请刷新页面后重试。")
+
+
+# --- Who may open these pages ---------------------------------------------------------------------
+def _require_staff(request: HttpRequest) -> Any:
+    user = request.user
+    if not user.is_portal_staff:  # type: ignore[union-attr]
+        raise PermissionDenied
+    return user
+
+
+def _require_supervisor(request: HttpRequest) -> Any:
+    user = _require_staff(request)
+    if not policies.can_supervise(user):
+        raise PermissionDenied
+    return user
+
+
+def _url_or_none(name: str, *args: Any) -> str | None:
+    """The URL of a page another part of the app provides, or ``None`` while it does not exist."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _remote_addr(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _due_badges(rows: list[PermitApplication], today: dt.date) -> list[dict[str, Any]]:
+    return [{"application": a, "due_state": rules.due_state(a.next_due, today)} for a in rows]
+
+
+# --- Inspector's day ---------------------------------------------------------------------------------
+@login_required
+@require_GET
+def today(request: HttpRequest) -> HttpResponse:
+    """The inspector's day: booked pre-checks, inspections and verifications due, home visits."""
+    user = _require_staff(request)
+    current = timezone.localdate()
+    day = current
+    raw = request.GET.get("date", "").strip()
+    if raw:
+        try:
+            day = dt.date.fromisoformat(raw)
+        except ValueError:
+            messages.warning(request, _("日期格式应为 YYYY-MM-DD，已显示今天。"))
+    items = selectors.inspector_day(user=user, day=day)
+    bookings = list(items["bookings"])
+    booking_rows = [
+        {
+            "booking": b,
+            "url": _url_or_none("permits:booking_detail", b.pk),
+            "phone": mask_phone(b.contact_phone),
+        }
+        for b in bookings
+    ]
+    visits = list(items["visits_due"])
+    home_visits = [
+        {"request": h, "phone": mask_phone(h.contact_phone)} for h in items["home_visits"]
+    ]
+    return render(
+        request,
+        "permits/today.html",
+        {
+            "day": day,
+            "is_today": day == current,
+            "previous_day": day - dt.timedelta(days=1),
+            "next_day": day + dt.timedelta(days=1),
+            "today_date": current,
+            "booking_rows": booking_rows,
+            "visit_rows": _due_badges(visits, day),
+            "home_visits": home_visits,
+            "empty": not (booking_rows or visits or home_visits),
+        },
+    )
+
+
+# --- Intake queue and overdue list ----------------------------------------------------------------------
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    """受理队列: green channel first, then the nearest statutory date."""
+    user = _require_staff(request)
+    form = forms.QueueFilterForm(request.GET or None)
+    status = path_ = ""
+    if form.is_bound and form.is_valid():
+        status, path_ = form.cleaned_data["status"], form.cleaned_data["path"]
+    applications = selectors.staff_queue(user=user, statuses=[status] if status else None)
+    if path_:
+        applications = applications.filter(path=path_)
+    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "permits/staff/queue.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "rows": _due_badges(list(page.object_list), timezone.localdate()),
+            "query": query.urlencode(),
+        },
+    )
 
 
 @login_required
-def today(request: HttpRequest) -> HttpResponse:
-    """The inspector's landing page: today's pre-checks and inspections."""
-    if not request.user.is_portal_staff:  # type: ignore[union-attr]
-        raise PermissionDenied
-    return render(request, "permits/today.html", {"items": []})
+@require_GET
+def overdue(request: HttpRequest) -> HttpResponse:
+    """逾期预警: open applications past their statutory date, the most overdue first."""
+    user = _require_staff(request)
+    today_ = timezone.localdate()
+    applications = selectors.overdue_applications(user=user, today=today_).order_by(
+        "next_due", "pk"
+    )
+    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"application": a, "days": (today_ - a.next_due).days} for a in page.object_list]
+    return render(request, "permits/staff/overdue.html", {"page_obj": page, "rows": rows})
+
+
+# --- One application ------------------------------------------------------------------------------
+def _application_for(request: HttpRequest, pk: int) -> PermitApplication:
+    """Staff of the brigade (or the detachment); outside the scope a 404 like a missing one."""
+    _require_staff(request)
+    application = policies.get_application_for_user(user=request.user, pk=pk)
+    if application.status == S.DRAFT:
+        # A draft is the applicant's own working copy, not yet anything staff act on.
+        raise Http404
+    return application
+
+
+@dataclass(frozen=True)
+class Action:
+    form: type[forms.DecisionForm]
+    run: Callable[[PermitApplication, Any, dict[str, Any]], Any]
+    done: str
+    # Which pages show the form (the service decides what is allowed; this only tidies the page).
+    shown: Callable[[PermitApplication, Any, Delivery | None], bool]
+
+
+def _delivery(application: PermitApplication) -> Delivery:
+    try:
+        return application.delivery
+    except Delivery.DoesNotExist as exc:
+        raise DomainError(_("申请人尚未选择文书送达方式。")) from exc
+
+
+def _is_commitment(a: PermitApplication) -> bool:
+    return a.path == PermitPath.COMMITMENT
+
+
+def _mail_in(delivery: Delivery | None, status: str) -> bool:
+    return bool(
+        delivery is not None
+        and delivery.method == DeliveryMethod.MAIL
+        and delivery.status == status
+    )
+
+
+ACTIONS: dict[str, Action] = {
+    "accept": Action(
+        forms.AcceptForm,
+        lambda a, u, d: services.accept_application(application=a, actor=u, note=d["note"]),
+        gettext_lazy("已受理，受理通知书已生成。"),
+        lambda a, u, dl: a.status == S.SUBMITTED and not _is_commitment(a),
+    ),
+    "return": Action(
+        forms.ReturnForm,
+        lambda a, u, d: services.return_application(
+            application=a, actor=u, missing_items=d["missing_items"], note=d["note"]
+        ),
+        gettext_lazy("已退回补正，并一次性告知全部需补正内容。"),
+        lambda a, u, dl: a.status == S.SUBMITTED,
+    ),
+    "refuse": Action(
+        forms.RefuseForm,
+        lambda a, u, d: services.refuse_to_accept(application=a, actor=u, reason=d["reason"]),
+        gettext_lazy("已作出不予受理决定。"),
+        lambda a, u, dl: a.status == S.SUBMITTED,
+    ),
+    "inspect": Action(
+        forms.InspectionForm,
+        lambda a, u, d: services.record_inspection(
+            application=a,
+            actor=u,
+            passed=d["passed"],
+            findings=d["findings"],
+            visited_at=d["visited_at"],
+        ),
+        gettext_lazy("现场检查结果已记录。"),
+        lambda a, u, dl: a.status == S.ACCEPTED,
+    ),
+    "approve": Action(
+        forms.ApproveForm,
+        lambda a, u, d: services.approve_application(application=a, actor=u, reason=d["reason"]),
+        gettext_lazy("已准予许可，意见书已生成。"),
+        lambda a, u, dl: (
+            (a.status == S.SUBMITTED and _is_commitment(a))
+            or (a.status == S.INSPECTED and a.last_inspection_passed)
+        ),
+    ),
+    "reject": Action(
+        forms.RejectForm,
+        lambda a, u, d: services.reject_application(application=a, actor=u, reason=d["reason"]),
+        gettext_lazy("已作出不予许可决定。"),
+        lambda a, u, dl: a.status == S.INSPECTED,
+    ),
+    "verify": Action(
+        forms.VerificationForm,
+        lambda a, u, d: services.record_verification(
+            application=a,
+            actor=u,
+            matches=d["matches"],
+            findings=d["findings"],
+            rectification_due=d["rectification_due"],
+        ),
+        gettext_lazy("核查结果已记录。"),
+        lambda a, u, dl: _is_commitment(a) and a.status in (S.APPROVED, S.RECTIFICATION),
+    ),
+    "revoke": Action(
+        forms.RevokeForm,
+        lambda a, u, d: services.revoke_permit(application=a, actor=u, reason=d["reason"]),
+        gettext_lazy("许可已撤销，撤销决定书已生成。"),
+        lambda a, u, dl: (
+            policies.can_supervise(u)
+            and _is_commitment(a)
+            and a.status in (S.APPROVED, S.RECTIFICATION)
+        ),
+    ),
+    "green_channel": Action(
+        forms.GreenChannelForm,
+        lambda a, u, d: services.set_green_channel(
+            application=a, actor=u, enabled=d["enabled"], reason=d["reason"]
+        ),
+        gettext_lazy("绿色通道设置已保存。"),
+        lambda a, u, dl: policies.can_supervise(u) and a.status not in FINAL_STATUSES,
+    ),
+    "mail_posted": Action(
+        forms.MailPostedForm,
+        lambda a, u, d: services.mark_posted(
+            delivery=_delivery(a), actor=u, carrier=d["carrier"], waybill=d["waybill"]
+        ),
+        gettext_lazy("已登记寄出。"),
+        lambda a, u, dl: _mail_in(dl, DeliveryStatus.PENDING) and a.has_documents,
+    ),
+    "mail_delivered": Action(
+        forms.MailDeliveredForm,
+        lambda a, u, d: services.mark_delivered(delivery=_delivery(a), actor=u),
+        gettext_lazy("已登记签收。"),
+        lambda a, u, dl: _mail_in(dl, DeliveryStatus.POSTED),
+    ),
+}
+
+
+ACTION_TITLES = {
+    "accept": gettext_lazy("受理"),
+    "return": gettext_lazy("退回补正（一次性告知）"),
+    "refuse": gettext_lazy("不予受理"),
+    "inspect": gettext_lazy("记录现场检查"),
+    "approve": gettext_lazy("准予许可"),
+    "reject": gettext_lazy("不予许可"),
+    "verify": gettext_lazy("记录核查（复查）结果"),
+    "revoke": gettext_lazy("撤销许可"),
+    "green_channel": gettext_lazy("绿色通道"),
+    "mail_posted": gettext_lazy("登记文书寄出"),
+    "mail_delivered": gettext_lazy("登记文书签收"),
+    "schedule": gettext_lazy("安排上门"),
+    "complete": gettext_lazy("办结上门服务"),
+    "cancel": gettext_lazy("取消上门服务"),
+}
+
+
+def _attach_errors(form: Any, exc: ValidationError) -> None:
+    """A service's ValidationError onto the form: its own fields where they exist."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error.messages)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _action_entry(pk: int, name: str, form: Any) -> dict[str, Any]:
+    return {
+        "name": name,
+        "title": ACTION_TITLES[name],
+        "form": form,
+        "url": reverse("permits:staff_action", args=[pk, name]),
+    }
+
+
+def _labelled(history: Any, workflow: Any) -> list[Any]:
+    rows = list(history)
+    for row in rows:
+        row.to_status_label = workflow.label(row.to_status)
+    return rows
+
+
+def _material_url(material_pk: int) -> str | None:
+    return _url_or_none("permits:material_download", material_pk) or _url_or_none(
+        "permits:staff_material_download", material_pk
+    )
+
+
+def _render_detail(
+    request: HttpRequest,
+    application: PermitApplication,
+    *,
+    bound: tuple[str, Any] | None = None,
+    full_phone: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    application = (
+        PermitApplication.objects.select_related(
+            "brigade",
+            "applicant",
+            "handled_by",
+            "green_channel_set_by",
+            "precheck__slot__inspector",
+        )
+        .prefetch_related("materials", "documents", "visits__inspector")
+        .get(pk=application.pk)
+    )
+    try:
+        delivery: Delivery | None = application.delivery
+    except Delivery.DoesNotExist:
+        delivery = None
+    visits = list(application.visits.all())
+    inspections = [v for v in visits if v.kind == SiteVisitKind.INSPECTION]
+    application.last_inspection_passed = bool(inspections and inspections[-1].passed)
+    documents = list(application.documents.all())
+    application.has_documents = bool(documents)
+
+    action_forms = []
+    for name, action in ACTIONS.items():
+        if not action.shown(application, user, delivery):
+            continue
+        if bound and bound[0] == name:
+            form = bound[1]
+        else:
+            initial: dict[str, Any] = {"status": application.status}
+            if name == "green_channel":
+                initial["enabled"] = "no" if application.green_channel else "yes"
+            form = action.form(prefix=name, initial=initial)
+        action_forms.append(_action_entry(application.pk, name, form))
+    if bound and not any(f["name"] == bound[0] for f in action_forms):
+        action_forms.insert(0, _action_entry(application.pk, *bound))
+
+    precheck = application.precheck
+    findings = list(precheck.findings.all()) if precheck is not None else []
+    return render(
+        request,
+        "permits/staff/detail.html",
+        {
+            "application": application,
+            "due_state": rules.due_state(application.next_due, timezone.localdate()),
+            "materials": [
+                {"material": m, "url": _material_url(m.pk)} for m in application.materials.all()
+            ],
+            "documents": [
+                {"document": d, "url": _url_or_none("permits:document_download", d.pk)}
+                for d in documents
+            ],
+            "visits": visits,
+            "history": _labelled(history_for(application), COMMITMENT_FLOW),
+            "precheck": precheck,
+            "precheck_url": _url_or_none("permits:booking_detail", precheck.pk)
+            if precheck
+            else None,
+            "findings": findings,
+            "fixed_state": _fixed_state(precheck, inspections, application),
+            "delivery": delivery,
+            "delivery_phone": mask_phone(delivery.phone) if delivery else "",
+            "masked_phone": mask_phone(application.contact_phone),
+            "full_phone": full_phone,
+            "action_forms": action_forms,
+            "home_requests": list(application.home_service_requests.all()),
+        },
+        status=status,
+    )
+
+
+def _fixed_state(precheck: Any, inspections: list[Any], application: PermitApplication) -> str:
+    """Whether the venue fixed what its pre-check found, as far as the visits since show it."""
+    if precheck is None:
+        return ""
+    if inspections:
+        return "fixed" if inspections[0].passed else "not_fixed"
+    verifications = [v for v in application.visits.all() if v.kind != SiteVisitKind.INSPECTION]
+    if verifications:
+        return "fixed" if verifications[0].passed else "not_fixed"
+    return "unknown"
+
+
+@never_cache
+@login_required
+@require_GET
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, _application_for(request, pk))
+
+
+@login_required
+@require_POST
+def staff_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One decision on an application, through its service."""
+    application = _application_for(request, pk)
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    form = spec.form(request.POST, prefix=action)
+    if not form.is_valid():
+        return _render_detail(request, application, bound=(action, form), status=400)
+    if form.cleaned_data["status"] != application.status:
+        messages.error(request, STALE)
+        return redirect("permits:staff_application", pk=application.pk)
+    try:
+        spec.run(application, request.user, form.cleaned_data)
+    except ValidationError as exc:
+        _attach_errors(form, exc)
+        return _render_detail(request, application, bound=(action, form), status=400)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, spec.done)
+    return redirect("permits:staff_application", pk=application.pk)
+
+
+@never_cache
+@login_required
+@require_POST
+def reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
+    """The full contact phone, on an explicit request written to the audit log (PIPL)."""
+    application = _application_for(request, pk)
+    full = services.reveal_contact_phone(
+        obj=application, actor=request.user, remote_addr=_remote_addr(request)
+    )
+    return _render_detail(request, application, full_phone=full)
+
+
+# --- Supervisors' dashboard ------------------------------------------------------------------------
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = _require_supervisor(request)
+    today_ = timezone.localdate()
+    grace = getattr(settings, "PRECHECK_PUNCTUALITY_GRACE_MINUTES", 15)
+    since = timezone.now() - dt.timedelta(days=90)
+    counts = selectors.status_counts(user=user)
+    status_rows = [{"status": s, "count": counts.get(s.value, 0)} for s in S if s != S.DRAFT]
+    punctuality = [
+        {
+            "brigade": b,
+            "attended": b.attended,
+            "on_time": b.on_time,
+            "rate": _percent(b.on_time, b.attended),
+        }
+        for b in selectors.punctuality_by_brigade(user=user, since=since, grace_minutes=grace)
+    ]
+    rates = selectors.first_inspection_pass_rates(user=user)
+    pass_rows = [
+        {
+            "label": label,
+            "passed": rates[key]["passed"],
+            "total": rates[key]["total"],
+            "rate": _percent(rates[key]["passed"], rates[key]["total"]),
+        }
+        for key, label in (
+            ("with_precheck", _("经过预约体检")),
+            ("without_precheck", _("未经预约体检")),
+        )
+    ]
+    green = list(selectors.staff_queue(user=user).filter(green_channel=True)[:PAGE_SIZE])
+    return render(
+        request,
+        "permits/staff/dashboard.html",
+        {
+            "status_rows": status_rows,
+            "open_count": sum(counts.get(s, 0) for s in OPEN_STATUSES),
+            "overdue_count": selectors.overdue_applications(user=user, today=today_).count(),
+            "green_rows": _due_badges(green, today_),
+            "punctuality": punctuality,
+            "grace": grace,
+            "pass_rows": pass_rows,
+            "brigades": (
+                list(selectors.brigade_permit_summary(user=user, today=today_))
+                if user.sees_all_brigades
+                else []
+            ),
+        },
+    )
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{part * 100 / whole:.0f}%" if whole else "—"
+
+
+# --- Door-to-door service (上门服务) -------------------------------------------------------------------
+def _home_requests_for(user: Any) -> Any:
+    return scope_queryset(
+        HomeServiceRequest.objects.select_related("brigade", "assigned_to", "applicant"),
+        user,
+        owner_field=None,
+    )
+
+
+def _home_request_for(request: HttpRequest, pk: int) -> HomeServiceRequest:
+    user = _require_staff(request)
+    return get_object_for_user(
+        HomeServiceRequest.objects.select_related(
+            "brigade", "assigned_to", "applicant", "logged_by", "application"
+        ),
+        user,
+        owner_field=None,
+        pk=pk,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def home_services(request: HttpRequest) -> HttpResponse:
+    """The brigade's door-to-door requests; staff log a phone request here."""
+    user = _require_staff(request)
+    brigade = user.org_unit
+    can_log = brigade is not None and not brigade.is_detachment
+    form = forms.HomeServiceLogForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not can_log:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                created = channels.request_home_service(
+                    actor=user, brigade=brigade, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                _attach_errors(form, exc)
+            else:
+                messages.success(request, _("电话预约的上门服务已登记。"))
+                return redirect("permits:staff_home_service", pk=created.pk)
+        status = 400
+    show = request.GET.get("show", "open")
+    requests = _home_requests_for(user).order_by("-created_at", "-pk")
+    if show != "all":
+        requests = requests.filter(
+            status__in=(HomeServiceStatus.REQUESTED, HomeServiceStatus.SCHEDULED)
+        )
+    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"request": r, "phone": mask_phone(r.contact_phone)} for r in page.object_list]
+    return render(
+        request,
+        "permits/staff/home_services.html",
+        {
+            "form": form if can_log else None,
+            "page_obj": page,
+            "rows": rows,
+            "show": show,
+        },
+        status=status,
+    )
+
+
+def _render_home_service(
+    request: HttpRequest,
+    item: HomeServiceRequest,
+    *,
+    bound: tuple[str, Any] | None = None,
+    full_phone: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    action_forms = []
+    if item.status in (HomeServiceStatus.REQUESTED, HomeServiceStatus.SCHEDULED):
+        for name, form_class in HOME_FORMS.items():
+            if name == "complete" and item.status != HomeServiceStatus.SCHEDULED:
+                continue
+            if bound and bound[0] == name:
+                form = bound[1]
+            elif name == "schedule":
+                form = form_class(prefix=name, brigade_id=item.brigade_id)
+            else:
+                form = form_class(prefix=name)
+            action_forms.append(
+                {
+                    "name": name,
+                    "title": ACTION_TITLES[name],
+                    "form": form,
+                    "url": reverse("permits:staff_home_service_action", args=[item.pk, name]),
+                }
+            )
+    return render(
+        request,
+        "permits/staff/home_service.html",
+        {
+            "item": item,
+            "masked_phone": mask_phone(item.contact_phone),
+            "full_phone": full_phone,
+            "action_forms": action_forms,
+            "history": _labelled(history_for(item), HOME_SERVICE_FLOW),
+            "application_url": (
+                reverse("permits:staff_application", args=[item.application_id])
+                if item.application_id
+                else None
+            ),
+        },
+        status=status,
+    )
+
+
+HOME_FORMS: dict[str, Any] = {
+    "schedule": forms.HomeServiceScheduleForm,
+    "complete": forms.HomeServiceCompleteForm,
+    "cancel": forms.HomeServiceCancelForm,
+}
+HOME_DONE = {
+    "schedule": gettext_lazy("已安排上门时间和人员。"),
+    "complete": gettext_lazy("上门服务已办结。"),
+    "cancel": gettext_lazy("上门服务已取消。"),
+}
+
+
+@never_cache
+@login_required
+@require_GET
+def home_service_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_home_service(request, _home_request_for(request, pk))
+
+
+@login_required
+@require_POST
+def home_service_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    item = _home_request_for(request, pk)
+    if action not in HOME_FORMS:
+        raise Http404
+    kwargs = {"brigade_id": item.brigade_id} if action == "schedule" else {}
+    form = HOME_FORMS[action](request.POST, prefix=action, **kwargs)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if action == "schedule":
+                channels.schedule_home_service(
+                    request=item,
+                    actor=request.user,
+                    appointment_at=data["appointment_at"],
+                    assigned_to=data["assigned_to"],
+                )
+            elif action == "complete":
+                linked = None
+                if data["reference"].strip():
+                    linked = (
+                        selectors.applications_for_user(user=request.user)
+                        .filter(reference=data["reference"].strip())
+                        .first()
+                    )
+                    if linked is None:
+                        raise ValidationError({"reference": _("未找到该申请编号。")})
+                channels.complete_home_service(
+                    request=item, actor=request.user, outcome=data["outcome"], application=linked
+                )
+            else:
+                channels.cancel_home_service(request=item, actor=request.user, note=data["note"])
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+            return redirect("permits:staff_home_service", pk=item.pk)
+        else:
+            messages.success(request, HOME_DONE[action])
+            return redirect("permits:staff_home_service", pk=item.pk)
+    return _render_home_service(request, item, bound=(action, form), status=400)
+
+
+@never_cache
+@login_required
+@require_POST
+def home_service_reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _home_request_for(request, pk)
+    full = services.reveal_contact_phone(
+        obj=item, actor=request.user, remote_addr=_remote_addr(request)
+    )
+    return _render_home_service(request, item, full_phone=full)
 
 
 urlpatterns = [
     path("today/", today, name="today"),
+    path("staff/queue/", queue, name="queue"),
+    path("staff/overdue/", overdue, name="overdue"),
+    path("staff/dashboard/", dashboard, name="dashboard"),
+    path("staff/applications/<int:pk>/", application_detail, name="staff_application"),
+    path("staff/applications/<int:pk>/phone/", reveal_phone, name="staff_reveal_phone"),
+    path("staff/applications/<int:pk>/<slug:action>/", staff_action, name="staff_action"),
+    path("staff/home-services/", home_services, name="staff_home_services"),
+    path("staff/home-services/<int:pk>/", home_service_detail, name="staff_home_service"),
+    path(
+        "staff/home-services/<int:pk>/phone/",
+        home_service_reveal_phone,
+        name="staff_home_service_reveal_phone",
+    ),
+    path(
+        "staff/home-services/<int:pk>/<slug:action>/",
+        home_service_action,
+        name="staff_home_service_action",
+    ),
 ]

@@ -1,0 +1,202 @@
+"""Forms of the staff pages: the queue filter and one small form per decision.
+
+Each decision form carries the status the page was rendered with, so that a decision taken on a
+page someone else has acted on since is refused instead of applied to a different state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lishui_fire.accounts.models import Role, User
+
+from ..models import HomeServiceReason, PermitPath
+from ..workflow import PermitStatus
+
+YES_NO = [("yes", _("是")), ("no", _("否"))]
+
+
+def _yes(value: str) -> bool:
+    return value == "yes"
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("状态"),
+        required=False,
+        choices=[("", _("全部待办"))]
+        + [(s.value, s.label) for s in PermitStatus if s != PermitStatus.DRAFT],
+    )
+    path = forms.ChoiceField(
+        label=_("办理方式"), required=False, choices=[("", _("全部")), *PermitPath.choices]
+    )
+
+
+# --- Decisions on an application ------------------------------------------------------------------
+class DecisionForm(forms.Form):
+    """Base: the status the decision was taken against (hidden)."""
+
+    status = forms.CharField(widget=forms.HiddenInput)
+
+
+class AcceptForm(DecisionForm):
+    note = forms.CharField(label=_("受理意见"), required=False, max_length=500)
+
+
+class ReturnForm(DecisionForm):
+    missing_items = forms.CharField(
+        label=_("需要补正的全部材料或内容"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("每行一项，一次列出全部（一次性告知）。"),
+        max_length=4000,
+    )
+    note = forms.CharField(
+        label=_("补正说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean_missing_items(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["missing_items"].splitlines()]
+        items = [line for line in lines if line]
+        if not items:
+            raise forms.ValidationError(_("请列出需要补正的全部材料或内容。"))
+        return items
+
+
+class RefuseForm(DecisionForm):
+    reason = forms.CharField(
+        label=_("不予受理的理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class InspectionForm(DecisionForm):
+    passed = forms.ChoiceField(
+        label=_("现场检查是否合格"), choices=YES_NO, widget=forms.RadioSelect
+    )
+    findings = forms.CharField(
+        label=_("检查情况"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("不合格时必须写明存在的问题。"),
+    )
+    visited_at = forms.DateTimeField(
+        label=_("检查时间"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("不填则为现在。"),
+    )
+
+    def clean_passed(self) -> bool:
+        return _yes(self.cleaned_data["passed"])
+
+
+class ApproveForm(DecisionForm):
+    reason = forms.CharField(
+        label=_("许可意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RejectForm(DecisionForm):
+    reason = forms.CharField(
+        label=_("不予许可的理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class VerificationForm(DecisionForm):
+    matches = forms.ChoiceField(
+        label=_("场所与承诺是否相符"), choices=YES_NO, widget=forms.RadioSelect
+    )
+    findings = forms.CharField(
+        label=_("核查情况"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    rectification_due = forms.DateField(
+        label=_("整改期限"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("不相符时必填。"),
+    )
+
+    def clean_matches(self) -> bool:
+        return _yes(self.cleaned_data["matches"])
+
+
+class RevokeForm(DecisionForm):
+    reason = forms.CharField(
+        label=_("撤销许可的事实和理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class GreenChannelForm(DecisionForm):
+    enabled = forms.ChoiceField(label=_("纳入绿色通道"), choices=YES_NO, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("理由"),
+        required=False,
+        max_length=255,
+        help_text=_("纳入时必填，如重点建设项目名称。"),
+    )
+
+    def clean_enabled(self) -> bool:
+        return _yes(self.cleaned_data["enabled"])
+
+
+class MailPostedForm(DecisionForm):
+    carrier = forms.CharField(label=_("快递公司"), max_length=32)
+    waybill = forms.CharField(label=_("运单号"), max_length=40)
+
+
+class MailDeliveredForm(DecisionForm):
+    pass
+
+
+# --- Door-to-door service ---------------------------------------------------------------------------
+class HomeServiceLogForm(forms.Form):
+    """A phone request logged by staff (电话预约)."""
+
+    contact_name = forms.CharField(label=_("联系人"), max_length=64)
+    contact_phone = forms.CharField(label=_("联系电话"), max_length=11)
+    address = forms.CharField(label=_("上门地址"), max_length=255)
+    reason = forms.ChoiceField(label=_("原因"), choices=HomeServiceReason.choices)
+    needs = forms.CharField(
+        label=_("需要办理的事项"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    preferred_time = forms.CharField(label=_("希望上门时间"), required=False, max_length=128)
+
+
+class HomeServiceScheduleForm(forms.Form):
+    appointment_at = forms.DateTimeField(
+        label=_("上门时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    assigned_to = forms.ModelChoiceField(label=_("上门人员"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, brigade_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = User.objects.filter(
+            org_unit_id=brigade_id,
+            role__in=(Role.INSPECTOR, Role.BRIGADE_SUPERVISOR),
+            is_active=True,
+        ).order_by("real_name", "pk")
+
+    def clean_appointment_at(self) -> dt.datetime:
+        value = self.cleaned_data["appointment_at"]
+        if value <= timezone.now():
+            raise forms.ValidationError(_("上门时间应晚于现在。"))
+        return value
+
+
+class HomeServiceCompleteForm(forms.Form):
+    outcome = forms.CharField(label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 3}))
+    reference = forms.CharField(
+        label=_("关联的申请编号"),
+        required=False,
+        max_length=32,
+        help_text=_("如上门时代为提交了申请，请填写其申请编号。"),
+    )
+
+
+class HomeServiceCancelForm(forms.Form):
+    note = forms.CharField(label=_("取消原因"), required=False, max_length=500)
