@@ -268,7 +268,9 @@ def test_day_view_shows_prechecks_due_visits_and_home_visits(client_for, citizen
     assert "星光KTV" not in empty.content.decode()
 
 
-@pytest.mark.parametrize("bad", ["2026-13-45", "yesterday", "2026/10/01", "9" * 40])
+@pytest.mark.parametrize(
+    "bad", ["2026-13-45", "yesterday", "2026/10/01", "9" * 40, "9999-12-31", "0001-01-01"]
+)
 def test_day_view_with_a_bad_date_shows_today_and_says_so(client_for, inspector, bad):
     response = client_for(inspector).get(reverse("permits:today"), {"date": bad})
     assert response.status_code == 200
@@ -452,3 +454,36 @@ def test_admin_status_is_read_only_and_documents_block_delete(
         reverse("admin:permits_permitapplication_changelist"), {"q": application.reference}
     )
     assert application.reference in response.content.decode()
+
+
+def test_every_staff_page_has_one_h1_and_no_inline_style_or_script(
+    client_for, citizen, inspector, supervisor
+):
+    booking = make_booking(citizen, make_slot(inspector))
+    application = open_application(citizen, days_due=-1, green=True, precheck=booking)
+    home = channels.request_home_service(
+        actor=inspector,
+        brigade=inspector.org_unit,
+        contact_name="孙七",
+        contact_phone="13857800004",
+        address="丽水市莲都区中山街 9 号",
+        reason="elderly",
+    )
+    client = client_for(supervisor)
+    urls = [
+        reverse("permits:today"),
+        reverse("permits:queue"),
+        reverse("permits:overdue"),
+        reverse("permits:dashboard"),
+        reverse("permits:staff_application", args=[application.pk]),
+        reverse("permits:staff_home_services"),
+        reverse("permits:staff_home_service", args=[home.pk]),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert html.count("<h1") == 1, url
+        assert 'style="' not in html, url
+        assert "<script" not in html, url
+        assert "css/permits.css" in html, url

@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
@@ -37,6 +37,7 @@ from ..models import (
     Delivery,
     DeliveryMethod,
     HomeServiceRequest,
+    Material,
     PermitApplication,
     PermitPath,
     SiteVisitKind,
@@ -100,7 +101,10 @@ def today(request: HttpRequest) -> HttpResponse:
     if raw:
         try:
             day = dt.date.fromisoformat(raw)
+            if not 2000 <= day.year <= 2100:  # far dates overflow the day arithmetic below
+                raise ValueError(raw)
         except ValueError:
+            day = current
             messages.warning(request, _("日期格式应为 YYYY-MM-DD，已显示今天。"))
     items = selectors.inspector_day(user=user, day=day)
     bookings = list(items["bookings"])
@@ -486,6 +490,34 @@ def staff_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @never_cache
 @login_required
+@require_GET
+def material_download(request: HttpRequest, pk: int) -> FileResponse:
+    """A material for staff of the application's brigade (used when the applicant side offers no
+    shared download view). Served from outside the web root, as an attachment."""
+    user = _require_staff(request)
+    material = get_object_for_user(
+        Material.objects.select_related("application"),
+        user,
+        owner_field=None,
+        brigade_field="application__brigade",
+        pk=pk,
+    )
+    if material.application.status == S.DRAFT:
+        raise Http404
+    try:
+        handle = material.file.open("rb")
+    except OSError as exc:
+        raise Http404 from exc
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=material.original_name,
+        content_type=material.content_type,
+    )
+
+
+@never_cache
+@login_required
 @require_POST
 def reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
     """The full contact phone, on an explicit request written to the audit log (PIPL)."""
@@ -745,6 +777,7 @@ urlpatterns = [
     path("staff/dashboard/", dashboard, name="dashboard"),
     path("staff/applications/<int:pk>/", application_detail, name="staff_application"),
     path("staff/applications/<int:pk>/phone/", reveal_phone, name="staff_reveal_phone"),
+    path("staff/materials/<int:pk>/", material_download, name="staff_material_download"),
     path("staff/applications/<int:pk>/<slug:action>/", staff_action, name="staff_action"),
     path("staff/home-services/", home_services, name="staff_home_services"),
     path("staff/home-services/<int:pk>/", home_service_detail, name="staff_home_service"),
