@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
@@ -49,6 +50,7 @@ from ..workflow import (
     FINAL_STATUSES,
     HOME_SERVICE_FLOW,
     OPEN_STATUSES,
+    AmendmentStatus,
     DeliveryStatus,
     HomeServiceStatus,
 )
@@ -410,7 +412,16 @@ def _render_detail(
         action_forms.insert(0, _action_entry(application.pk, *bound))
 
     precheck = application.precheck
-    findings = list(precheck.findings.all()) if precheck is not None else []
+    findings = (
+        # What the notice lists: the items at issue and additions a supervisor approved.
+        list(
+            precheck.findings.filter(
+                Q(amendment__isnull=True) | Q(amendment__status=AmendmentStatus.APPROVED)
+            )
+        )
+        if precheck is not None
+        else []
+    )
     return render(
         request,
         "permits/staff/detail.html",
