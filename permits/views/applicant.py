@@ -1,28 +1,843 @@
+"""The applicant's pages: the public page of the measure, the apply wizard, 我的申请, the
+application's own page, door-to-door service requests, and the file downloads (shared with staff).
+
+Every state change is a POST that calls a service and redirects (PRG); a service's
+ValidationError goes back onto the form, a DomainError becomes a message on the page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import path
-from django.utils.translation import gettext_lazy as _
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.core.files.storage import Storage
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.forms import BaseForm
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from lishui_fire.core import deadlines
+from lishui_fire.core.errors import DomainError
+from lishui_fire.core.masking import mask_name, mask_phone
+from lishui_fire.core.workflow import history_for
+
+from .. import policies, rules, selectors
+from ..forms.applicant import (
+    DeliveryForm,
+    HomeServiceForm,
+    LinkPrecheckForm,
+    MaterialUploadForm,
+    PathForm,
+    SignCommitmentForm,
+    UnitForm,
+    VenueForm,
+)
+from ..models import (
+    Delivery,
+    DeliveryMethod,
+    HomeServiceRequest,
+    Material,
+    MaterialKind,
+    PermitApplication,
+    PermitDocument,
+    PermitPath,
+    PrecheckBooking,
+)
+from ..services import applications as services
+from ..services import channels
+from ..workflow import (
+    ACTIVE_BOOKING_STATUSES,
+    HOME_SERVICE_FLOW,
+    DeliveryStatus,
+    HomeServiceStatus,
+    PermitStatus,
+    workflow_for,
+)
+
+APPLICATIONS_PER_PAGE = 20
+
+# The wizard, in order. "sign" exists only on the commitment path.
+STEPS: tuple[tuple[str, Any], ...] = (
+    ("venue", gettext_lazy("场所信息")),
+    ("unit", gettext_lazy("申请单位")),
+    ("path", gettext_lazy("办理方式")),
+    ("sign", gettext_lazy("签署承诺")),
+    ("materials", gettext_lazy("上传材料")),
+    ("review", gettext_lazy("核对提交")),
+)
+
+# Other helpers' pages this module links to when they exist (the pre-check pages).
+BOOKING_DETAIL_URL = "permits:booking_detail"
+PRECHECK_BOOK_URLS = ("permits:precheck_slots", "permits:precheck_book", "permits:slots")
 
 
+# --- Small helpers -------------------------------------------------------------------------------
+def _require_applicant(request: HttpRequest) -> None:
+    """Applicant-only pages: staff get 403 (they have their own pages), anonymous the login."""
+    if not request.user.is_applicant:  # type: ignore[union-attr]
+        raise PermissionDenied
+
+
+def _own_application(request: HttpRequest, pk: int) -> PermitApplication:
+    """The caller's own application. Outside the caller's scope: 404 (missing and forbidden
+    alike); staff who can see it: 403, their pages are elsewhere."""
+    application = policies.get_application_for_user(user=request.user, pk=pk)
+    if not policies.is_owner(request.user, application):
+        raise PermissionDenied
+    return application
+
+
+def _add_errors(form: BaseForm, exc: ValidationError, default_field: str | None = None) -> None:
+    """Put a service's ValidationError on the form: on its field when the form has one."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else default_field, errors)
+    else:
+        form.add_error(default_field, exc.messages)
+
+
+def _url_if_exists(name: str, *args: Any) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _precheck_url() -> str | None:
+    for name in PRECHECK_BOOK_URLS:
+        if url := _url_if_exists(name):
+            return url
+    return None
+
+
+def _booking_links() -> bool:
+    return _url_if_exists(BOOKING_DETAIL_URL, 1) is not None
+
+
+def _steps(application: PermitApplication | None) -> list[tuple[str, Any]]:
+    if application is not None and not application.is_commitment:
+        return [s for s in STEPS if s[0] != "sign"]
+    return list(STEPS)
+
+
+def _next_step(application: PermitApplication, step: str) -> str:
+    names = [name for name, _label in _steps(application)]
+    index = names.index(step) if step in names else -1
+    return names[min(index + 1, len(names) - 1)]
+
+
+def _resume_url(application: PermitApplication) -> str | None:
+    """Where an editable application continues: the first step with something to do."""
+    if application.status not in (PermitStatus.DRAFT, PermitStatus.RETURNED):
+        return None
+    step = "unit" if not application.unit_name else "review"
+    if application.status == PermitStatus.RETURNED:
+        step = "materials"
+    return reverse("permits:apply_step", args=[application.pk, step])
+
+
+def _file_response(storage: Storage, name: str, content_type: str, filename: str) -> FileResponse:
+    """Stream a stored file as an attachment under a name that cannot break the header."""
+    try:
+        handle = storage.open(name, "rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Materials and decisions carry personal data: no shared cache may keep them.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Public page of the measure ------------------------------------------------------------------
+def _limit(code: str, template: str) -> dict[str, Any] | None:
+    try:
+        rule = deadlines.rule_in_force(code, on=timezone.localdate())
+    except ImproperlyConfigured:
+        return None
+    return {
+        "rule": rule,
+        "text": template % {"n": rule.count, "unit": rule.get_unit_display()},
+    }
+
+
+def _paths() -> list[dict[str, Any]]:
+    """The two paths as the law describes them, with their time limits read from the rules in
+    force today (so a new rule shows here without a code change)."""
+
+    def labels(path_value: str) -> list[str]:
+        return [MaterialKind(k).label for k in rules.REQUIRED_MATERIALS[path_value]]
+
+    commitment_limits = [
+        _limit(
+            rules.COMMITMENT_DECISION,
+            _("网上申请：材料齐全、符合法定形式的，%(n)s 个%(unit)s内作出许可（窗口申请当场办结）"),
+        ),
+        _limit(rules.VERIFICATION, _("许可后 %(n)s 个%(unit)s内到场核查")),
+        _limit(rules.RECHECK, _("核查发现不符、限期整改的，整改期满后 %(n)s 个%(unit)s内复查")),
+    ]
+    inspection_limits = [
+        _limit(
+            rules.ACCEPTANCE, _("提交后 %(n)s 个%(unit)s内受理，或一次性告知需要补正的全部内容")
+        ),
+        _limit(rules.INSPECTION, _("受理后 %(n)s 个%(unit)s内到场检查")),
+        _limit(rules.DECISION, _("检查后 %(n)s 个%(unit)s内作出决定")),
+    ]
+    return [
+        {
+            "value": PermitPath.COMMITMENT,
+            "label": PermitPath.COMMITMENT.label,
+            "summary": _(
+                "申请人签署《消防安全告知承诺书》，承诺场所符合消防技术标准和管理规定，并对承诺和材料的真实性负责。材料齐全、符合法定形式的即时许可（即办），之后到场核查。"
+            ),
+            "limits": [x for x in commitment_limits if x],
+            "materials": labels(PermitPath.COMMITMENT),
+            "note": _(
+                "消防安全制度、灭火和应急疏散预案、场所平面布置图和消防设施平面图可在核查时提供。核查发现与承诺不符的，依照《消防法》第五十八条处罚，逾期不改正的撤销许可。"
+            ),
+        },
+        {
+            "value": PermitPath.INSPECTION,
+            "label": PermitPath.INSPECTION.label,
+            "summary": _("不采用告知承诺的，消防救援机构受理后到场检查，检查合格的作出许可。"),
+            "limits": [x for x in inspection_limits if x],
+            "materials": labels(PermitPath.INSPECTION),
+            "note": "",
+        },
+    ]
+
+
+@require_GET
 def index(request: HttpRequest) -> HttpResponse:
+    """What the measure offers: the two paths, their time limits and materials, how to book."""
     return render(
-        request,
-        "core/measure_placeholder.html",
-        {"title": _("消防安全检查许可与预约体检"), "measure": _("即办即送 + 预约体检")},
+        request, "permits/index.html", {"paths": _paths(), "precheck_url": _precheck_url()}
+    )
+
+
+# --- 我的申请 -----------------------------------------------------------------------------------
+def _home_requests_for(user: Any) -> QuerySet[HomeServiceRequest]:
+    return HomeServiceRequest.objects.filter(applicant=user).select_related(
+        "brigade", "assigned_to"
     )
 
 
 @login_required
+@require_GET
 def mine(request: HttpRequest) -> HttpResponse:
-    """The applicant's landing page: my applications and my pre-check bookings."""
-    if not request.user.is_applicant:  # type: ignore[union-attr]
-        raise PermissionDenied
-    return render(request, "permits/mine.html", {"applications": [], "bookings": []})
+    """The applicant's landing page: applications, pre-check bookings, door-to-door requests."""
+    _require_applicant(request)
+    user = request.user
+    page = Paginator(
+        selectors.application_list_for_applicant(user=user), APPLICATIONS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    rows = [{"application": a, "resume_url": _resume_url(a)} for a in page.object_list]
+    home_requests = [
+        {
+            "request": r,
+            "phone": mask_phone(r.contact_phone),
+            "staff": mask_name(r.assigned_to.real_name) if r.assigned_to else "",
+            "can_cancel": HOME_SERVICE_FLOW.can_move(r.status, HomeServiceStatus.CANCELLED),
+        }
+        for r in _home_requests_for(user)
+    ]
+    return render(
+        request,
+        "permits/mine.html",
+        {
+            "rows": rows,
+            "page_obj": page,
+            "bookings": list(selectors.bookings_for_user(user=user).select_related("slot")),
+            "home_requests": home_requests,
+            "booking_links": _booking_links(),
+            "precheck_url": _precheck_url(),
+        },
+    )
+
+
+# --- The apply wizard ------------------------------------------------------------------------------
+def _render_step(
+    request: HttpRequest,
+    application: PermitApplication | None,
+    step: str,
+    context: dict[str, Any],
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    steps = []
+    names = [name for name, _label in _steps(application)]
+    current = names.index(step)
+    for i, (name, label) in enumerate(_steps(application)):
+        steps.append(
+            {
+                "label": label,
+                "current": name == step,
+                "done": i < current,
+                "url": (
+                    reverse("permits:apply_step", args=[application.pk, name])
+                    if application is not None
+                    else None
+                ),
+            }
+        )
+    return render(
+        request,
+        f"permits/applicant/step_{step}.html",
+        {
+            "application": application,
+            "step": step,
+            "step_label": dict(STEPS)[step],
+            "steps": steps,
+            **context,
+        },
+        status=status,
+    )
+
+
+def _saved(request: HttpRequest, application: PermitApplication, step: str) -> HttpResponse:
+    if request.POST.get("leave"):
+        messages.success(request, _("草稿已保存。您可以随时在“我的申请”中继续填写。"))
+        return redirect("permits:mine")
+    messages.success(request, _("已保存。"))
+    return redirect("permits:apply_step", pk=application.pk, step=_next_step(application, step))
+
+
+def _venue_step(request: HttpRequest, application: PermitApplication | None) -> HttpResponse:
+    form = VenueForm(request.POST if request.method == "POST" else None, instance=application)
+    if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        county = form.cleaned_data["county"]
+        try:
+            if application is None:
+                application = services.create_draft(
+                    applicant=request.user, brigade=county, **fields
+                )
+            else:
+                application = services.update_draft(
+                    application=application, actor=request.user, brigade=county, **fields
+                )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return _saved(request, application, "venue")
+    return _render_step(
+        request, application, "venue", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _unit_step(request: HttpRequest, application: PermitApplication) -> HttpResponse:
+    user = request.user
+    # The applicant's own profile fills what is still empty: most apply for their own unit.
+    profile = {
+        "unit_name": user.enterprise_name,
+        "unit_uscc": user.enterprise_uscc,
+        "contact_name": user.real_name,
+        "contact_phone": user.phone,
+    }
+    initial = {k: v for k, v in profile.items() if v and not getattr(application, k)}
+    form = UnitForm(
+        request.POST if request.method == "POST" else None, instance=application, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.update_draft(
+                application=application, actor=user, **form.service_fields()
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return _saved(request, application, "unit")
+    return _render_step(
+        request, application, "unit", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _path_step(request: HttpRequest, application: PermitApplication) -> HttpResponse:
+    form = PathForm(
+        request.POST if request.method == "POST" else None, initial={"path": application.path}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.update_draft(
+                application=application, actor=request.user, path=form.cleaned_data["path"]
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc, "path")
+        else:
+            return _saved(request, application, "path")
+    return _render_step(
+        request,
+        application,
+        "path",
+        {"form": form, "paths": {p["value"]: p for p in _paths()}},
+        status=400 if form.errors else 200,
+    )
+
+
+def _sign_step(request: HttpRequest, application: PermitApplication) -> HttpResponse:
+    if not application.is_commitment:
+        return redirect("permits:apply_step", pk=application.pk, step="materials")
+    form = SignCommitmentForm(
+        request.POST if request.method == "POST" else None,
+        initial={"signatory": application.legal_representative},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sign_commitment(
+                application=application,
+                actor=request.user,
+                signatory=form.cleaned_data["signatory"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc, "signatory")
+        else:
+            messages.success(request, _("已签署消防安全告知承诺书。"))
+            return redirect("permits:apply_step", pk=application.pk, step="materials")
+    return _render_step(
+        request, application, "sign", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _materials_step(request: HttpRequest, application: PermitApplication) -> HttpResponse:
+    form = MaterialUploadForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        path=application.path,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            material = services.add_material(
+                application=application,
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                uploaded=form.cleaned_data["file"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc, "file")
+        else:
+            messages.success(
+                request,
+                _("已上传：%(kind)s（%(name)s）")
+                % {"kind": material.get_kind_display(), "name": material.original_name},
+            )
+            return redirect("permits:apply_step", pk=application.pk, step="materials")
+    materials = list(application.materials.all())
+    present = {m.kind for m in materials}
+    checklist = [
+        {"label": MaterialKind(kind).label, "present": kind in present}
+        for kind in rules.REQUIRED_MATERIALS[application.path]
+    ]
+    return _render_step(
+        request,
+        application,
+        "materials",
+        {"form": form, "materials": materials, "checklist": checklist},
+        status=400 if form.errors else 200,
+    )
+
+
+def _review_step(
+    request: HttpRequest,
+    application: PermitApplication,
+    problems: list[str] | None = None,
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    if problems is None:
+        problems = services.submission_problems(application)
+    return _render_step(
+        request,
+        application,
+        "review",
+        {"problems": problems, "materials": list(application.materials.all())},
+        status=status,
+    )
+
+
+STEP_VIEWS = {
+    "venue": _venue_step,
+    "unit": _unit_step,
+    "path": _path_step,
+    "sign": _sign_step,
+    "materials": _materials_step,
+    "review": _review_step,
+}
+
+
+def _editable(request: HttpRequest, pk: int) -> PermitApplication | HttpResponse:
+    application = _own_application(request, pk)
+    if not policies.can_edit_application(request.user, application):
+        messages.info(request, _("该申请已提交，不能再修改。"))
+        return redirect("permits:my_application", pk=application.pk)
+    return application
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest) -> HttpResponse:
+    """Step 1 of a new application; saving it creates the draft."""
+    _require_applicant(request)
+    return _venue_step(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    if step not in STEP_VIEWS:
+        raise Http404
+    found = _editable(request, pk)
+    if isinstance(found, HttpResponse):
+        return found
+    if step == "review" and request.method == "POST":
+        return redirect("permits:apply_step", pk=pk, step="review")
+    try:
+        return STEP_VIEWS[step](request, found)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("permits:my_application", pk=found.pk)
+
+
+@login_required
+@require_POST
+def material_remove(request: HttpRequest, pk: int, material_pk: int) -> HttpResponse:
+    application = _own_application(request, pk)
+    material = application.materials.filter(pk=material_pk).first()
+    if material is None:
+        raise Http404
+    try:
+        services.remove_material(material=material, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("permits:my_application", pk=application.pk)
+    messages.success(request, _("已删除：%(name)s") % {"name": material.original_name})
+    return redirect("permits:apply_step", pk=application.pk, step="materials")
+
+
+@login_required
+@require_POST
+def submit_application(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _editable(request, pk)
+    if isinstance(found, HttpResponse):
+        return found
+    try:
+        application = services.submit_application(application=found, actor=request.user)
+    except ValidationError as exc:
+        # Every problem at once, never one at a time.
+        return _review_step(request, found, exc.messages, status=400)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("permits:my_application", pk=found.pk)
+    messages.success(
+        request,
+        _("申请 %(ref)s 已提交。我们将在法定时限内办理，进度可在本页查看。")
+        % {"ref": application.reference},
+    )
+    return redirect("permits:my_application", pk=application.pk)
+
+
+# --- One application ---------------------------------------------------------------------------------
+def _actor_label(change: Any, application: PermitApplication) -> str:
+    actor = change.actor
+    if actor is None:
+        return _("系统")
+    if actor.pk == application.applicant_id:
+        return _("申请人（本人）")
+    # Staff appear by role and family name only (PIPL): "监督员 王*".
+    return f"{actor.get_role_display()} {mask_name(actor.real_name)}"
+
+
+def _status_label(value: str) -> str:
+    try:
+        return str(PermitStatus(value).label)
+    except ValueError:
+        return value
+
+
+def _my_bookings(user: Any) -> QuerySet[PrecheckBooking]:
+    return (
+        selectors.bookings_for_user(user=user)
+        .filter(status__in=ACTIVE_BOOKING_STATUSES)
+        .select_related("slot")
+    )
+
+
+def _render_detail(
+    request: HttpRequest,
+    application: PermitApplication,
+    *,
+    delivery_form: DeliveryForm | None = None,
+    link_form: LinkPrecheckForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    final = application.status in (PermitStatus.WITHDRAWN, PermitStatus.NOT_ACCEPTED)
+    delivery = Delivery.objects.filter(application=application).first()
+    show_delivery = application.status != PermitStatus.DRAFT and not final
+    if (
+        show_delivery
+        and delivery_form is None
+        and (delivery is None or delivery.status == DeliveryStatus.PENDING)
+    ):
+        delivery_form = DeliveryForm(
+            initial={
+                "method": delivery.method if delivery else DeliveryMethod.DOWNLOAD,
+                "recipient": (delivery.recipient if delivery else "") or application.contact_name,
+                "address": (delivery.address if delivery else "") or application.venue_address,
+                "phone": (delivery.phone if delivery else "") or application.contact_phone,
+            }
+        )
+    if not show_delivery or (delivery is not None and delivery.status != DeliveryStatus.PENDING):
+        delivery_form = None
+    can_link = application.status not in (
+        PermitStatus.NOT_ACCEPTED,
+        PermitStatus.REJECTED,
+        PermitStatus.VERIFIED,
+        PermitStatus.REVOKED,
+        PermitStatus.WITHDRAWN,
+    )
+    if can_link and link_form is None:
+        link_form = LinkPrecheckForm(
+            bookings=_my_bookings(user), initial={"booking": application.precheck_id}
+        )
+    dues = [
+        {"label": label, "date": getattr(application, name)}
+        for name, label in (
+            ("accept_due", _("受理期限")),
+            ("inspection_due", _("检查期限")),
+            ("decision_due", _("决定期限")),
+            ("verification_due", _("核查期限")),
+            ("rectification_due", _("整改期限")),
+        )
+        if getattr(application, name)
+    ]
+    timeline = [
+        {
+            "at": change.at,
+            "actor": _actor_label(change, application),
+            "from_label": _status_label(change.from_status),
+            "to_label": _status_label(change.to_status),
+            "note": change.note,
+        }
+        for change in history_for(application)
+    ]
+    precheck = (
+        PrecheckBooking.objects.select_related("slot").filter(pk=application.precheck_id).first()
+        if application.precheck_id
+        else None
+    )
+    application.precheck = precheck
+    return render(
+        request,
+        "permits/applicant/detail.html",
+        {
+            "application": application,
+            "timeline": timeline,
+            "dues": dues,
+            "materials": list(application.materials.all()),
+            "documents": list(application.documents.all()),
+            "visits": list(application.visits.all()),
+            "delivery": delivery,
+            "show_delivery": show_delivery,
+            "delivery_form": delivery_form,
+            "link_form": link_form if can_link else None,
+            "booking_links": _booking_links(),
+            "can_edit": policies.can_edit_application(user, application),
+            "resume_url": _resume_url(application),
+            "can_withdraw": workflow_for(application.path).can_move(
+                application.status, PermitStatus.WITHDRAWN
+            ),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def my_application(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, _own_application(request, pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw_application(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST withdraws."""
+    application = _own_application(request, pk)
+    if not workflow_for(application.path).can_move(application.status, PermitStatus.WITHDRAWN):
+        messages.error(request, _("该申请当前不能撤回。"))
+        return redirect("permits:my_application", pk=application.pk)
+    if request.method == "POST":
+        try:
+            services.withdraw_application(application=application, actor=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("申请已撤回。"))
+        return redirect("permits:my_application", pk=application.pk)
+    return render(request, "permits/applicant/withdraw_confirm.html", {"application": application})
+
+
+@login_required
+@require_POST
+def choose_delivery(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _own_application(request, pk)
+    form = DeliveryForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.choose_delivery(
+                application=application,
+                actor=request.user,
+                method=data["method"],
+                recipient=data["recipient"],
+                address=data["address"],
+                phone=data["phone"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("permits:my_application", pk=application.pk)
+        else:
+            messages.success(
+                request,
+                _("已选择免费邮寄，文书寄出后可在本页查看运单号。")
+                if data["method"] == DeliveryMethod.MAIL
+                else _("已选择网上下载。"),
+            )
+            return redirect("permits:my_application", pk=application.pk)
+    return _render_detail(request, application, delivery_form=form, status=400)
+
+
+@login_required
+@require_POST
+def link_precheck(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _own_application(request, pk)
+    form = LinkPrecheckForm(request.POST, bookings=_my_bookings(request.user))
+    if form.is_valid():
+        booking = form.cleaned_data["booking"]
+        try:
+            services.link_precheck(application=application, actor=request.user, booking=booking)
+        except ValidationError as exc:
+            _add_errors(form, exc, "booking")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("permits:my_application", pk=application.pk)
+        else:
+            messages.success(
+                request,
+                _("已关联预约体检，办理人员可以看到体检发现的问题和整改情况。")
+                if booking
+                else _("已取消关联预约体检。"),
+            )
+            return redirect("permits:my_application", pk=application.pk)
+    return _render_detail(request, application, link_form=form, status=400)
+
+
+# --- Downloads (owner, and staff of the application's brigade) -------------------------------------
+@login_required
+@require_GET
+def material_download(request: HttpRequest, pk: int) -> HttpResponse:
+    material = Material.objects.filter(pk=pk).first()
+    if material is None:
+        raise Http404
+    # Missing and forbidden answer alike: 404 unless the caller may see the application.
+    policies.get_application_for_user(user=request.user, pk=material.application_id)
+    stem = material.original_name.rsplit(".", 1)[0]
+    return _file_response(
+        material.file.storage,
+        material.file.name,
+        material.content_type,
+        rules.safe_download_name(stem, material.content_type),
+    )
+
+
+@login_required
+@require_GET
+def document_download(request: HttpRequest, pk: int) -> HttpResponse:
+    document = PermitDocument.objects.filter(pk=pk).first()
+    if document is None:
+        raise Http404
+    application = policies.get_application_for_user(user=request.user, pk=document.application_id)
+    if not document.file:
+        # Rendered after commit by a task; if that has not run yet, render now (idempotent).
+        document = services.render_document_file(document_id=document.pk)
+    name = rules.safe_download_name(
+        f"{application.reference}-{document.get_kind_display()}", "application/pdf"
+    )
+    return _file_response(document.file.storage, document.file.name, "application/pdf", name)
+
+
+# --- Door-to-door service (上门服务) ---------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def home_service(request: HttpRequest) -> HttpResponse:
+    _require_applicant(request)
+    user = request.user
+    form = HomeServiceForm(
+        request.POST if request.method == "POST" else None,
+        initial={"contact_name": user.real_name, "contact_phone": user.phone},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            channels.request_home_service(
+                actor=user, brigade=form.cleaned_data["county"], **form.service_fields()
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request, _("上门服务申请已提交，大队工作人员将电话联系您确认上门时间。")
+            )
+            return redirect(reverse("permits:mine") + "#home-h")
+    return render(
+        request,
+        "permits/applicant/home_service.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def cancel_home_service(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_applicant(request)
+    home_request = _home_requests_for(request.user).filter(pk=pk).first()
+    if home_request is None:
+        raise Http404
+    try:
+        channels.cancel_home_service(request=home_request, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("上门服务申请已取消。"))
+    return redirect(reverse("permits:mine") + "#home-h")
 
 
 urlpatterns = [
     path("", index, name="index"),
     path("mine/", mine, name="mine"),
+    path("apply/", apply, name="apply"),
+    path("my/<int:pk>/", my_application, name="my_application"),
+    path("my/<int:pk>/edit/<slug:step>/", apply_step, name="apply_step"),
+    path(
+        "my/<int:pk>/materials/<int:material_pk>/remove/", material_remove, name="material_remove"
+    ),
+    path("my/<int:pk>/submit/", submit_application, name="submit_application"),
+    path("my/<int:pk>/withdraw/", withdraw_application, name="withdraw_application"),
+    path("my/<int:pk>/delivery/", choose_delivery, name="choose_delivery"),
+    path("my/<int:pk>/precheck/", link_precheck, name="link_precheck"),
+    path("files/materials/<int:pk>/", material_download, name="material_download"),
+    path("files/documents/<int:pk>/", document_download, name="document_download"),
+    path("home-service/", home_service, name="home_service"),
+    path("home-service/<int:pk>/cancel/", cancel_home_service, name="cancel_home_service"),
 ]

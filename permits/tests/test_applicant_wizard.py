@@ -1,0 +1,274 @@
+"""The apply wizard end to end, through the pages an applicant uses (Django test client)."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from lishui_fire.accounts.models import OrgUnit
+from permits.models import Material, PermitApplication
+from permits.tests.factories import make_application, pdf_upload, png_upload, valid_uscc
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def venue_data(**overrides):
+    data = {
+        "venue_name": "丽水市莲都区星光KTV",
+        "venue_address": "丽水市莲都区丽阳街 12 号",
+        "county": OrgUnit.objects.get(code="LD").pk,
+        "venue_type": "dance",
+        "floor_area_m2": "850.5",
+        "capacity": "220",
+        "floors": "2-3 层",
+        "opening_date": (timezone.localdate() + dt.timedelta(days=40)).isoformat(),
+    }
+    data.update(overrides)
+    return data
+
+
+def unit_data(**overrides):
+    data = {
+        "unit_name": "丽水市星光娱乐有限公司",
+        "unit_uscc": valid_uscc(77).lower(),
+        "legal_representative": "张三",
+        "contact_name": "张三",
+        "contact_phone": "138 5781 2345",
+    }
+    data.update(overrides)
+    return data
+
+
+def step_url(application, step):
+    return reverse("permits:apply_step", args=[application.pk, step])
+
+
+def test_it_walks_the_commitment_path_from_draft_to_submitted(client_for, citizen):
+    client = client_for(citizen)
+
+    # Step 1 creates the draft; leaving after it keeps everything.
+    response = client.post(reverse("permits:apply"), venue_data(leave="1"))
+    assert response.status_code == 302
+    assert response.url == reverse("permits:mine")
+    application = PermitApplication.objects.get(applicant=citizen)
+    assert application.status == "draft"
+    assert application.brigade.code == "LD"
+    assert application.reference.startswith(f"XK{timezone.localdate().year}LD")
+
+    # 我的申请 lists the draft with a way back in.
+    mine = client.get(reverse("permits:mine")).content.decode()
+    assert application.reference in mine
+    assert step_url(application, "unit") in mine
+
+    response = client.post(step_url(application, "unit"), unit_data())
+    assert response.status_code == 302
+    assert response.url == step_url(application, "path")
+    application.refresh_from_db()
+    assert application.unit_uscc == valid_uscc(77)  # normalised to upper case
+    assert application.contact_phone == "13857812345"
+
+    # The path step shows the commitment text in full.
+    page = client.get(step_url(application, "path")).content.decode()
+    assert "公众聚集场所投入使用、营业消防安全告知承诺书" in page
+    assert "第五十八条" in page
+    assert client.post(step_url(application, "path"), {"path": "commitment"}).status_code == 302
+
+    # Submitting now lists every problem at once: the signature and both materials.
+    response = client.post(reverse("permits:submit_application", args=[application.pk]))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "尚未签署消防安全告知承诺书" in page
+    assert "缺少材料：消防安全告知承诺书" in page
+    assert "缺少材料：营业执照或其他主体资格证明" in page
+    application.refresh_from_db()
+    assert application.status == "draft"
+
+    # Signing needs the box ticked as well as the name.
+    response = client.post(step_url(application, "sign"), {"signatory": "张三"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["agree"]
+    application.refresh_from_db()
+    assert application.commitment_signed_at is None
+    response = client.post(step_url(application, "sign"), {"signatory": " 张三 ", "agree": "on"})
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.commitment_signatory == "张三"
+
+    # The materials page says what is still required, then accepts a PDF and a PNG.
+    page = client.get(step_url(application, "materials")).content.decode()
+    assert page.count("尚未上传") == 2
+    for kind, upload in (("commitment_letter", pdf_upload()), ("business_licence", png_upload())):
+        response = client.post(step_url(application, "materials"), {"kind": kind, "file": upload})
+        assert response.status_code == 302
+    assert client.get(step_url(application, "review")).context["problems"] == []
+
+    response = client.post(reverse("permits:submit_application", args=[application.pk]))
+    assert response.status_code == 302
+    assert response.url == reverse("permits:my_application", args=[application.pk])
+    application.refresh_from_db()
+    assert application.status == "submitted"
+    assert application.submitted_at is not None
+    assert application.decision_due is not None
+    assert application.decision_due >= timezone.localdate()
+
+    # Submitted: the wizard is closed and the page says why.
+    response = client.get(step_url(application, "venue"))
+    assert response.status_code == 302
+    assert response.url == reverse("permits:my_application", args=[application.pk])
+
+
+def test_the_inspection_path_skips_the_signature_and_needs_four_materials(client_for, citizen):
+    application = make_application(citizen, with_materials=False, signed=False, path="inspection")
+    client = client_for(citizen)
+    review = client.get(step_url(application, "review"))
+    labels = [str(s["label"]) for s in review.context["steps"]]
+    assert "签署承诺" not in labels
+    problems = review.context["problems"]
+    assert len(problems) == 4
+    assert not any("承诺书" in p and "签署" in p for p in problems)
+    assert client.get(step_url(application, "sign")).url == step_url(application, "materials")
+
+
+def test_it_lists_unit_fields_still_empty_among_the_problems(client_for, citizen):
+    client = client_for(citizen)
+    client.post(reverse("permits:apply"), venue_data())
+    application = PermitApplication.objects.get(applicant=citizen)
+    response = client.post(reverse("permits:submit_application", args=[application.pk]))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "请填写：申请单位名称" in page
+    assert "请填写：统一社会信用代码" in page
+    assert "缺少材料" in page
+
+
+def test_it_prefills_the_unit_step_from_the_applicants_profile(client_for, citizen):
+    citizen.enterprise_name = "丽水市好运来餐饮管理有限公司"
+    citizen.save()
+    client = client_for(citizen)
+    client.post(reverse("permits:apply"), venue_data())
+    application = PermitApplication.objects.get(applicant=citizen)
+    form = client.get(step_url(application, "unit")).context["form"]
+    assert form.initial["unit_name"] == "丽水市好运来餐饮管理有限公司"
+    assert form.initial["contact_name"] == "张三"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("floor_area_m2", "-5"),
+        ("capacity", "0"),
+        ("capacity", "abc"),
+        ("county", "999999"),
+        ("venue_type", "casino"),
+        ("opening_date", "2020-01-01"),
+        ("opening_date", "2999-01-01"),
+        ("opening_date", "not-a-date"),
+        ("venue_name", ""),
+    ],
+)
+def test_bad_venue_input_shows_an_error_and_creates_nothing(client_for, citizen, field, value):
+    response = client_for(citizen).post(reverse("permits:apply"), venue_data(**{field: value}))
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert not PermitApplication.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("unit_uscc", "wrong-check-character"),
+        ("unit_uscc", "123"),
+        ("contact_phone", "0578-1234567"),
+        ("contact_phone", "2385781234"),
+        ("legal_representative", ""),
+    ],
+)
+def test_bad_unit_input_shows_an_error_and_changes_nothing(client_for, citizen, field, value):
+    application = make_application(citizen, with_materials=False)
+    if value == "wrong-check-character":
+        good = valid_uscc(5)
+        value = good[:-1] + ("0" if good[-1] != "0" else "1")
+    before = {
+        f: getattr(application, f) for f in ("unit_uscc", "contact_phone", "legal_representative")
+    }
+    response = client_for(citizen).post(step_url(application, "unit"), unit_data(**{field: value}))
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    application.refresh_from_db()
+    assert {f: getattr(application, f) for f in before} == before
+
+
+def test_switching_to_the_inspection_path_drops_the_signature(client_for, citizen):
+    application = make_application(citizen)
+    assert application.commitment_signed_at is not None
+    client_for(citizen).post(step_url(application, "path"), {"path": "inspection"})
+    application.refresh_from_db()
+    assert application.path == "inspection"
+    assert application.commitment_signed_at is None
+
+
+def test_a_returned_application_can_be_completed_and_resubmitted(client_for, citizen, inspector):
+    from permits.services import applications as services
+
+    application = make_application(citizen, status="submitted", path="inspection")
+    services.return_application(
+        application=application,
+        actor=inspector,
+        missing_items=["营业执照复印件不清晰", "缺少二层消防设施平面图"],
+    )
+    client = client_for(citizen)
+    page = client.get(step_url(application, "review")).content.decode()
+    assert "营业执照复印件不清晰" in page
+    assert "缺少二层消防设施平面图" in page
+    response = client.post(
+        step_url(application, "materials"), {"kind": "floor_plans", "file": pdf_upload("二层.pdf")}
+    )
+    assert response.status_code == 302
+    response = client.post(reverse("permits:submit_application", args=[application.pk]))
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == "submitted"
+
+
+def test_removing_a_material_is_post_only_and_takes_it_off(client_for, citizen):
+    application = make_application(citizen)
+    material = application.materials.first()
+    url = reverse("permits:material_remove", args=[application.pk, material.pk])
+    client = client_for(citizen)
+    assert client.get(url).status_code == 405
+    assert client.post(url).status_code == 302
+    assert not Material.objects.filter(pk=material.pk).exists()
+    review = client.get(step_url(application, "review"))
+    assert any("缺少材料" in p for p in review.context["problems"])
+
+
+def test_a_submitted_application_keeps_its_materials(client_for, citizen):
+    application = make_application(citizen, status="submitted")
+    material = application.materials.first()
+    response = client_for(citizen).post(
+        reverse("permits:material_remove", args=[application.pk, material.pk])
+    )
+    assert response.status_code == 302
+    assert Material.objects.filter(pk=material.pk).exists()
+
+
+def test_an_unknown_step_is_404(client_for, citizen):
+    application = make_application(citizen)
+    assert client_for(citizen).get(step_url(application, "payment")).status_code == 404
+
+
+def test_errors_come_in_english_with_accept_language_en(client_for, citizen):
+    response = client_for(citizen).post(
+        reverse("permits:apply"),
+        venue_data(capacity="0", unit_uscc="bad"),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors
+    assert '<html lang="en">' in response.content.decode()
