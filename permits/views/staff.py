@@ -18,7 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
@@ -38,7 +38,6 @@ from ..models import (
     Delivery,
     DeliveryMethod,
     HomeServiceRequest,
-    Material,
     PermitApplication,
     PermitPath,
     SiteVisitKind,
@@ -360,12 +359,6 @@ def _labelled(history: Any, workflow: Any) -> list[Any]:
     return rows
 
 
-def _material_url(material_pk: int) -> str | None:
-    return _url_or_none("permits:material_download", material_pk) or _url_or_none(
-        "permits:staff_material_download", material_pk
-    )
-
-
 def _render_detail(
     request: HttpRequest,
     application: PermitApplication,
@@ -429,10 +422,12 @@ def _render_detail(
             "application": application,
             "due_state": rules.due_state(application.next_due, timezone.localdate()),
             "materials": [
-                {"material": m, "url": _material_url(m.pk)} for m in application.materials.all()
+                # The download view of the applicant side serves staff of the brigade too.
+                {"material": m, "url": reverse("permits:material_download", args=[m.pk])}
+                for m in application.materials.all()
             ],
             "documents": [
-                {"document": d, "url": _url_or_none("permits:document_download", d.pk)}
+                {"document": d, "url": reverse("permits:document_download", args=[d.pk])}
                 for d in documents
             ],
             "visits": visits,
@@ -497,34 +492,6 @@ def staff_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     else:
         messages.success(request, spec.done)
     return redirect("permits:staff_application", pk=application.pk)
-
-
-@never_cache
-@login_required
-@require_GET
-def material_download(request: HttpRequest, pk: int) -> FileResponse:
-    """A material for staff of the application's brigade (used when the applicant side offers no
-    shared download view). Served from outside the web root, as an attachment."""
-    user = _require_staff(request)
-    material = get_object_for_user(
-        Material.objects.select_related("application"),
-        user,
-        owner_field=None,
-        brigade_field="application__brigade",
-        pk=pk,
-    )
-    if material.application.status == S.DRAFT:
-        raise Http404
-    try:
-        handle = material.file.open("rb")
-    except OSError as exc:
-        raise Http404 from exc
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=material.original_name,
-        content_type=material.content_type,
-    )
 
 
 @never_cache
@@ -788,7 +755,6 @@ urlpatterns = [
     path("staff/dashboard/", dashboard, name="dashboard"),
     path("staff/applications/<int:pk>/", application_detail, name="staff_application"),
     path("staff/applications/<int:pk>/phone/", reveal_phone, name="staff_reveal_phone"),
-    path("staff/materials/<int:pk>/", material_download, name="staff_material_download"),
     path("staff/applications/<int:pk>/<slug:action>/", staff_action, name="staff_action"),
     path("staff/home-services/", home_services, name="staff_home_services"),
     path("staff/home-services/<int:pk>/", home_service_detail, name="staff_home_service"),
