@@ -344,3 +344,6 @@ REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
 # Pre-check punctuality (按照预约时间): an arrival up to this many minutes after the booked start
 # counts as on time on the supervisors' dashboard.
 PRECHECK_PUNCTUALITY_GRACE_MINUTES = env.int("PRECHECK_PUNCTUALITY_GRACE_MINUTES", default=15)
+# Applicants may cancel or reschedule a pre-check online until this many hours before it starts;
+# later they call the brigade (the inspector has already planned the day).
+PRECHECK_CHANGE_CUTOFF_HOURS = env.int("PRECHECK_CHANGE_CUTOFF_HOURS", default=24)

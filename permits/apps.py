@@ -24,6 +24,7 @@ class PermitsConfig(AppConfig):
             models.PrecheckBooking,
             models.PrecheckSlot,
             models.NoticeAmendment,
+            models.Finding,
             models.HomeServiceRequest,
             models.Delivery,
         ):

@@ -33,7 +33,13 @@ from lishui_fire.core.workflow import transition
 
 from .. import rules
 from ..models import Finding, NoticeAmendment, PrecheckBooking, PrecheckSlot
-from ..workflow import AMENDMENT_FLOW, BOOKING_FLOW, AmendmentStatus, BookingStatus
+from ..workflow import (
+    ACTIVE_BOOKING_STATUSES,
+    AMENDMENT_FLOW,
+    BOOKING_FLOW,
+    AmendmentStatus,
+    BookingStatus,
+)
 from .common import check_upload, is_staff_of, require
 
 
@@ -135,9 +141,15 @@ def generate_weekly_slots(
 def withdraw_slot(*, slot: PrecheckSlot, actor: Any) -> None:
     """Remove a slot nobody has booked."""
     require(is_staff_of(actor, slot.brigade_id))
-    deleted, _unused = PrecheckSlot.objects.filter(pk=slot.pk, booked=0).delete()
-    if not deleted:
+    # Lock the row while it is still unbooked, so a booking racing the withdrawal either lands
+    # first (and we refuse) or finds the slot gone; a plain filtered delete() re-deletes by pk.
+    locked = PrecheckSlot.objects.select_for_update().filter(pk=slot.pk, booked=0).first()
+    if locked is None:
         raise Conflict(_("该时段已有预约，不能撤下；请先与申请人协商改约。"))
+    if locked.bookings.exists():
+        # Cancelled bookings are history the slot must keep (PROTECT): deleting would fail.
+        raise Conflict(_("该时段有过预约记录（已取消），不能撤下。"))
+    locked.delete()
 
 
 # --- Bookings ------------------------------------------------------------------------------------------
@@ -164,6 +176,12 @@ def book_precheck(
         venue_type=venue_type,
     )
     booking.full_clean(exclude=["slot", "brigade", "applicant"])
+    if PrecheckBooking.objects.filter(
+        slot_id=slot_id, applicant=applicant, status__in=ACTIVE_BOOKING_STATUSES
+    ).exists():
+        # Said first, or a full slot would answer "just taken" to the person who took it; the
+        # unique index below still decides a race between two tabs of the same applicant.
+        raise Conflict(_("您已预约了这个时段。"))
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -413,7 +431,9 @@ def render_notice_file(*, booking_id: int) -> PrecheckBooking:
 
     with transaction.atomic():
         booking = (
-            PrecheckBooking.objects.select_for_update()
+            # of=("self",): lock the booking only, not the joined users and brigade rows
+            # for the seconds the PDF takes.
+            PrecheckBooking.objects.select_for_update(of=("self",))
             .select_related("slot__inspector", "brigade", "applicant")
             .get(pk=booking_id)
         )
