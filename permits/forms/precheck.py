@@ -84,7 +84,9 @@ class _TimesMixin(forms.Form):
 
 class PublishSlotForm(_TimesMixin):
     inspector = _inspector_field()
-    day = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(
+        label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     field_order = ["inspector", "day", "start_time", "end_time", "capacity"]
 
@@ -115,7 +117,7 @@ class WeeklySlotsForm(_TimesMixin):
         help_text=_("法定节假日自动跳过；调休上班的周末只有勾选了该星期几才会生成。"),
     )
     first_day = forms.DateField(
-        label=_("从哪天开始"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("从哪天开始"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     weeks = forms.IntegerField(label=_("生成几周"), min_value=1, max_value=MAX_WEEKS, initial=4)
 
@@ -154,7 +156,9 @@ class SlotFilterForm(forms.Form):
         empty_label=_("全部"),
     )
     week = forms.DateField(
-        label=_("从哪一周开始"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("从哪一周开始"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -248,7 +252,8 @@ class FindingForm(forms.Form):
         required=False,
         help_text=_("JPEG 或 PNG，可用手机直接拍照。"),
         widget=forms.ClearableFileInput(
-            attrs={"accept": "image/jpeg,image/png", "capture": "environment"}
+            # No "capture": it would force the camera and hide photos taken earlier.
+            attrs={"accept": "image/jpeg,image/png"}
         ),
     )
     remedy = forms.CharField(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import unquote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -322,7 +323,7 @@ def test_amendment_requested_by_inspector_and_approved_by_supervisor(
     sup = client_for(supervisor)
     pending = sup.get(reverse("permits:amendments_pending")).content.decode()
     assert reverse("permits:amendment_detail", args=[amendment.pk]) in pending
-    with django_capture_on_commit_callbacks(execute=False):
+    with django_capture_on_commit_callbacks(execute=True):
         sup.post(
             reverse("permits:amendment_decide", args=[amendment.pk]),
             {"decision": "approve", "note": "同意补充"},
@@ -335,6 +336,11 @@ def test_amendment_requested_by_inspector_and_approved_by_supervisor(
         "安全出口被货物堵塞",
         "配电箱周围堆放可燃物",
     ]
+    # Re-rendered as version 2, which is what the applicant now downloads.
+    assert "-v2-" in issued.notice_file.name
+    response = client_for(issued.applicant).get(reverse("permits:notice_pdf", args=[issued.pk]))
+    assert response.status_code == 200
+    assert "一次性告知书-第2版.pdf" in unquote(response["Content-Disposition"])
 
 
 def test_the_supervisor_who_asked_cannot_approve(client_for, issued, supervisor):
@@ -473,6 +479,12 @@ def test_weekly_generation_page_reports_created_and_skipped(client_for, supervis
     created = PrecheckSlot.objects.count()
     assert created > 0
     assert any(f"已生成 {created} 个时段" in m for m in messages_of(response))
+
+
+def test_weekly_generation_form_offers_tomorrow_in_iso_form(client_for, supervisor):
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    page = client_for(supervisor).get(reverse("permits:precheck_generate")).content.decode()
+    assert f'value="{tomorrow:%Y-%m-%d}"' in page  # what <input type="date"> accepts
 
 
 def test_weekly_generation_page_needs_a_weekday(client_for, supervisor, inspector):

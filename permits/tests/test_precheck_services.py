@@ -303,6 +303,21 @@ def test_findings_only_after_arrival_and_before_issue(visit, inspector):
     assert visit.findings.count() == 1
 
 
+def test_findings_added_and_removed_are_in_the_audit_log(visit, inspector):
+    from auditlog.models import LogEntry
+
+    services.record_arrival(booking=visit, actor=inspector)
+    item = finding(visit, inspector)
+    pk = item.pk
+    services.remove_finding(finding=item, actor=inspector)
+    actions = set(
+        LogEntry.objects.filter(object_pk=str(pk), content_type__model="finding").values_list(
+            "action", flat=True
+        )
+    )
+    assert actions == {LogEntry.Action.CREATE, LogEntry.Action.DELETE}
+
+
 def test_arrival_is_recorded_with_punctuality_and_history(visit, inspector):
     arrived = visit.slot.starts_at + dt.timedelta(minutes=3)
     services.record_arrival(booking=visit, actor=inspector, arrived_at=arrived)

@@ -749,12 +749,11 @@ def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
         if request.POST.get("count") != str(len(findings)):
             messages.error(request, _("问题清单刚刚有变化，请重新核对后再出具。"))
             return redirect("permits:notice_issue", pk=booking.pk)
-        if _act(
+        _act(
             request,
             lambda: services.issue_notice(booking=booking, actor=request.user),
             _("一次性告知书已出具，申请人已收到短信通知。"),
-        ):
-            return _detail(booking.pk)
+        )
         return _detail(booking.pk)
     return render(
         request, "permits/precheck/issue_confirm.html", {"booking": booking, "findings": findings}
