@@ -6,6 +6,7 @@ import datetime as dt
 from urllib.parse import unquote
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -194,7 +195,10 @@ def test_inspector_records_arrival_findings_and_issues_the_notice(
     detail = reverse("permits:booking_detail", args=[visit.pk])
     page = client.get(detail).content.decode()
     assert "记录到场" in page
-    assert visit.contact_phone in page
+    assert visit.contact_phone in page  # in full for the brigade, and audited
+    assert LogEntry.objects.filter(
+        action=LogEntry.Action.ACCESS, object_pk=str(visit.pk), actor=inspector
+    ).exists()
 
     client.post(reverse("permits:booking_arrival", args=[visit.pk]))
     visit.refresh_from_db()

@@ -41,6 +41,7 @@ from lishui_fire.core.workflow import history_for
 from .. import policies, rules, selectors
 from ..forms import precheck as forms
 from ..models import Finding, NoticeAmendment, PrecheckBooking, PrecheckSlot
+from ..services import applications as application_services
 from ..services import prechecks as services
 from ..workflow import (
     ACTIVE_BOOKING_STATUSES,
@@ -332,11 +333,17 @@ def _render_staff_detail(
     history = list(history_for(booking))
     for change in history:
         change.to_label = BOOKING_FLOW.label(change.to_status)
+    # The inspector calls the venue from this page, so the number is shown in full, and every
+    # showing is written to the audit log (PIPL: each view of a full value).
+    phone = application_services.reveal_contact_phone(
+        obj=booking, actor=request.user, remote_addr=request.META.get("REMOTE_ADDR") or None
+    )
     return render(
         request,
         "permits/precheck/booking_staff.html",
         {
             "booking": booking,
+            "phone": phone,
             "original_findings": [f for f in findings if f.amendment_id is None],
             "amendments": [
                 {"amendment": a, "findings": [f for f in findings if f.amendment_id == a.pk]}
