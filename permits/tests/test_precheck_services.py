@@ -9,6 +9,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from lishui_fire.core.calendar import invalidate_calendar_cache
 from lishui_fire.core.errors import Conflict, DomainError, IllegalTransition
 from lishui_fire.core.models import CalendarDay, CalendarYear, StatusChange
 from permits.models import PrecheckBooking, PrecheckSlot
@@ -210,6 +211,7 @@ def _national_day_2026():
         CalendarDay.objects.update_or_create(
             date=date, defaults={"is_workday": True, "note": "国庆节调休上班"}
         )
+    invalidate_calendar_cache()  # lookups are cached per year
 
 
 @time_machine.travel(dt.datetime(2026, 9, 15, 10, 0, tzinfo=TZ), tick=False)
