@@ -180,6 +180,15 @@ def _reference_data(request):
     ensure_reference_data()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    """Working-day data is cached across requests (LocMem or Redis): a calendar year a previous
+    test published and then rolled back must not survive in the cache."""
+    from lishui_fire.core.calendar import invalidate_calendar_cache
+
+    invalidate_calendar_cache()
+
+
 # --- Real Celery worker (tests/celery_fixtures.py) ------------------------------------------------
 pytest_plugins = ["tests.celery_fixtures"]
 

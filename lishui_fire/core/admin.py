@@ -1,11 +1,166 @@
 """Admin for the shared kernel. Sections: calendar, enterprise registry, outbox and reminders."""
 
+import datetime as dt
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from . import models
 
+
 # --- Calendar ---------------------------------------------------------------------------------
+class CalendarYearForm(forms.ModelForm):
+    """A year's notice with its exceptions typed as lines, the way the notice reads.
+
+    ``CalendarDay`` has no key to its year (a date is enough), so the days are edited here as
+    text rather than as a Django inline; saving goes through ``publish_calendar_year``.
+    """
+
+    days = forms.CharField(
+        label=_("放假与调休上班日"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 24, "cols": 48, "style": "font-family: monospace"}),
+        help_text=_(
+            "每行一天：日期 休/班 说明，例如“2027-01-01 休 元旦”“2027-02-20 班 春节调休上班”。"
+            "只录入放假的周一至周五和调休上班的周六、周日。保存后，跨入该年的暂定期限自动重算。"
+        ),
+    )
+
+    source_url = forms.URLField(
+        label=models.CalendarYear._meta.get_field("source_url").verbose_name,
+        required=False,
+        assume_scheme="https",
+    )
+
+    class Meta:
+        model = models.CalendarYear
+        fields = ("year", "source", "source_url")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].required = True
+        if self.instance.pk:
+            rows = models.CalendarDay.objects.filter(date__year=self.instance.year)
+            self.initial["days"] = "\n".join(
+                f"{r.date.isoformat()} {'班' if r.is_workday else '休'} {r.note}".rstrip()
+                for r in rows
+            )
+
+    def clean_days(self) -> list[tuple]:
+        parsed, errors = [], []
+        for number, line in enumerate(self.cleaned_data["days"].splitlines(), start=1):
+            parts = line.split(maxsplit=2)
+            if not parts:
+                continue
+            try:
+                day = dt.date.fromisoformat(parts[0])
+                kind = parts[1] if len(parts) > 1 else ""
+                if kind not in _DAY_KINDS:
+                    raise ValueError(kind)
+            except ValueError:
+                errors.append(
+                    _("第 %(n)s 行“%(line)s”看不懂：应为“日期 休/班 说明”。")
+                    % {"n": number, "line": line.strip()[:40]}
+                )
+                continue
+            parsed.append((day, _DAY_KINDS[kind], parts[2] if len(parts) > 2 else ""))
+        if errors:
+            raise forms.ValidationError(errors)
+        return parsed
+
+    def clean(self):
+        cleaned = super().clean()
+        year = cleaned.get("year")
+        if year is not None and "days" in cleaned:
+            from .calendar import check_calendar_days
+
+            try:
+                cleaned["days"] = check_calendar_days(year=year, days=cleaned["days"])
+            except ValidationError as error:
+                field = "year" if getattr(error, "code", None) == "calendar_year_range" else "days"
+                self.add_error(field, error)
+        return cleaned
+
+
+_DAY_KINDS = {"休": False, "班": True, "off": False, "work": True}
+
+
+@admin.register(models.CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    """The one door for entering a year's notice: every save is a ``publish_calendar_year``,
+    which bumps the calendar cache and recomputes provisional deadlines after commit."""
+
+    form = CalendarYearForm
+    list_display = ("year", "source", "entered_by", "entered_at", "exception_count")
+    readonly_fields = ("entered_by", "entered_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        # The year is the identity of the notice; a wrong year is a new entry.
+        return (*self.readonly_fields, "year") if obj else self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would silently make a year provisional; correct it by saving it again.
+        return False
+
+    def get_queryset(self, request):
+        days = (
+            models.CalendarDay.objects.filter(date__year=OuterRef("year"))
+            .order_by()
+            .values("date__year")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(exceptions=Subquery(days))
+
+    @admin.display(description=_("例外日数"))
+    def exception_count(self, obj):
+        return obj.exceptions or 0
+
+    def save_model(self, request, obj, form, change):
+        from .calendar import publish_calendar_year
+
+        published = publish_calendar_year(
+            year=obj.year,
+            days=form.cleaned_data["days"],
+            source=obj.source,
+            source_url=obj.source_url,
+            actor=request.user,
+        )
+        obj.pk, obj.entered_by, obj.entered_at = (
+            published.pk,
+            published.entered_by,
+            published.entered_at,
+        )
+        obj._state.adding = False
+
+
+@admin.register(models.CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """Read-only list of the exceptions; they are edited on their year's page (one door)."""
+
+    list_display = ("date", "weekday", "is_workday", "note")
+    list_filter = ("is_workday",)
+    search_fields = ("note",)
+    date_hierarchy = "date"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in models.CalendarDay._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("星期"))
+    def weekday(self, obj):
+        return "一二三四五六日"[obj.date.weekday()]
 
 
 # --- Enterprise registry ----------------------------------------------------------------------

@@ -9,6 +9,11 @@ from __future__ import annotations
 MASK = "*"
 
 
+def _text(value: object) -> str:
+    # Tolerate a number or a lazy string: a crash here would be a 500 on a public page.
+    return "" if value is None else str(value).strip()
+
+
 def _mask_middle(value: str, keep_start: int, keep_end: int) -> str:
     if len(value) <= keep_start + keep_end:
         # Too short to show any part safely: hide all but the first character.
@@ -19,24 +24,24 @@ def _mask_middle(value: str, keep_start: int, keep_end: int) -> str:
 
 def mask_phone(value: str | None) -> str:
     """13812345678 → 138****5678 (the common Chinese display form)."""
-    value = (value or "").strip()
+    value = _text(value)
     return _mask_middle(value, 3, 4) if value else ""
 
 
 def mask_id_number(value: str | None) -> str:
     """330102199001011234 → 330***********1234: region prefix and birth date hidden."""
-    value = (value or "").strip()
+    value = _text(value)
     return _mask_middle(value, 3, 4) if value else ""
 
 
 def mask_name(value: str | None) -> str:
     """张三 → 张*, 欧阳娜娜 → 欧***: the family name stays readable."""
-    value = (value or "").strip()
+    value = _text(value)
     return value[:1] + MASK * (len(value) - 1) if value else ""
 
 
 def mask_email(value: str | None) -> str:
-    value = (value or "").strip()
+    value = _text(value)
     if "@" not in value:
         return _mask_middle(value, 1, 0)
     local, domain = value.split("@", 1)

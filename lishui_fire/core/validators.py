@@ -12,19 +12,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100: no I, O, S, V, Z
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_USCC_SHAPE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+# fullmatch and [0-9], not ^…$ and \d: "$" also matches before a trailing newline, and \d matches
+# any Unicode digit (full-width ３, Arabic-Indic ٣), which the checksum tables do not contain.
+# Positions 3–8 are the registering authority's administrative division code (GB/T 2260): digits.
+_USCC_SHAPE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}")
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
-_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 
-_MOBILE_SHAPE = re.compile(r"^1[3-9]\d{9}$")
+_MOBILE_SHAPE = re.compile(r"1[3-9][0-9]{9}")
 
 
 def uscc_check_char(first17: str) -> str:
@@ -34,7 +39,7 @@ def uscc_check_char(first17: str) -> str:
 
 
 def is_valid_uscc(value: str) -> bool:
-    if not isinstance(value, str) or not _USCC_SHAPE.match(value):
+    if not isinstance(value, str) or not _USCC_SHAPE.fullmatch(value):
         return False
     return uscc_check_char(value[:17]) == value[17]
 
@@ -46,24 +51,28 @@ def id_check_char(first17: str) -> str:
 
 def is_valid_id_number(value: str, *, today: dt.date | None = None) -> bool:
     """A real 18-digit resident ID: checksum right and a birth date that exists and is past."""
-    if not isinstance(value, str) or not _ID_SHAPE.match(value):
+    if not isinstance(value, str) or not _ID_SHAPE.fullmatch(value):
         return False
     try:
         born = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         return False
-    if born.year < 1900 or born > (today or dt.date.today()):
+    # The portal's today (Asia/Shanghai), not the server's: a UTC host is 8 hours behind.
+    if born.year < 1900 or born > (today or timezone.localdate()):
         return False
     return id_check_char(value[:17]) == value[17]
 
 
 def is_valid_mainland_mobile(value: str) -> bool:
-    return isinstance(value, str) and bool(_MOBILE_SHAPE.match(value))
+    return isinstance(value, str) and bool(_MOBILE_SHAPE.fullmatch(value))
 
 
-def normalise_code(value: str) -> str:
-    """Codes are often typed with spaces or lower case; compare them in canonical form."""
-    return "".join(str(value).split()).upper()
+def normalise_code(value: str | None) -> str:
+    """Codes are often typed with spaces, in lower case or in full width (Chinese input methods:
+    ９１３３…, ｘ); compare them in canonical form: half width, no whitespace, upper case."""
+    if value is None:
+        return ""
+    return "".join(unicodedata.normalize("NFKC", str(value)).split()).upper()
 
 
 def validate_uscc(value: str) -> None:
