@@ -24,6 +24,21 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Tests create hundreds of users; the production hasher costs ~0.3 s per password.
+
+    Login, lockout and password rules behave the same with any hasher; the production profile
+    keeps Django's default (PBKDF2, checked by ``check --deploy``).
+    """
+    from django.test import override_settings
+
+    override = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    override.enable()
+    yield
+    override.disable()
+
+
 @pytest.fixture
 def org_units(db):
     from lishui_fire.accounts.models import OrgUnit

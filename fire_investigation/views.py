@@ -8,5 +8,8 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/measure_placeholder.html",
-        {"title": _("火灾调查与灭火救援"), "measure": _("精准勘验 + 压缩时限 · 科学施救 + 文明亲民")},
+        {
+            "title": _("火灾调查与灭火救援"),
+            "measure": _("精准勘验 + 压缩时限 · 科学施救 + 文明亲民"),
+        },
     )

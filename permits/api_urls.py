@@ -1,5 +1,10 @@
-from rest_framework.routers import SimpleRouter
+from lishui_fire.core.api import PortalRouter
 
-router = SimpleRouter()
+from .api import PermitViewSet, PrecheckBookingViewSet, PrecheckSlotViewSet
+
+router = PortalRouter()
+router.register("permits", PermitViewSet, basename="permit")
+router.register("precheck-slots", PrecheckSlotViewSet, basename="precheck-slot")
+router.register("precheck-bookings", PrecheckBookingViewSet, basename="precheck-booking")
 
 urlpatterns = router.urls

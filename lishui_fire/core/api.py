@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -11,9 +12,25 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
+
+
+class PortalRouter(SimpleRouter):
+    """The router of every app: trailing slashes as usual, except on file actions.
+
+    API.md names document downloads as files (``/permits/{id}/decision.pdf``); an action whose
+    ``url_path`` has an extension is served at exactly that path, with no slash appended.
+    """
+
+    def _get_dynamic_route(self, route: Any, action: Any) -> Any:
+        built = super()._get_dynamic_route(route, action)
+        if "." in action.url_path:
+            url = built.url.replace("{trailing_slash}", "")
+            return built._replace(url=url.replace(action.url_path, re.escape(action.url_path)))
+        return built
 
 
 class StandardPagination(PageNumberPagination):

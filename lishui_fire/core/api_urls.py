@@ -1,8 +1,7 @@
-from rest_framework.routers import SimpleRouter
-
+from .api import PortalRouter
 from .enterprise_api import EnterpriseViewSet
 
-router = SimpleRouter()
+router = PortalRouter()
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 
 urlpatterns = router.urls

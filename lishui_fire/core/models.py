@@ -185,6 +185,9 @@ class CreditRatingChange(models.Model):
         verbose_name = _("信用等级变更")
         verbose_name_plural = _("信用等级变更")
 
+    def __str__(self) -> str:
+        return f"{self.from_rating or '—'} → {self.to_rating}"
+
 
 class EnterpriseImport(models.Model):
     """One CSV upload by an administrator, processed in the background with visible progress."""
@@ -207,7 +210,7 @@ class EnterpriseImport(models.Model):
     updated_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
-    # [{"line": 7, "uscc": "...", "errors": ["..."]}, ...]
+    # One entry per rejected row: line number, credit code and the reasons.
     errors = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -217,6 +220,9 @@ class EnterpriseImport(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("单位导入")
         verbose_name_plural = _("单位导入")
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
 
     @property
     def percent(self) -> int:
@@ -273,6 +279,9 @@ class Notification(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} #{self.pk} ({self.get_status_display()})"
+
 
 # --- Reminder ledger -----------------------------------------------------------------------------------
 class Reminder(models.Model):
@@ -308,6 +317,9 @@ class Reminder(models.Model):
         indexes = [
             models.Index(fields=["due_at"], name="reminder_due", condition=Q(status="scheduled"))
         ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.get_status_display()})"
 
 
 # --- Statutory time limits ---------------------------------------------------------------------------
@@ -358,3 +370,6 @@ class Sequence(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["name", "year"], name="sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.year}: {self.last_value}"

@@ -12,11 +12,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from lishui_fire.core.notifications import notify
 
 from lishui_fire.accounts.models import OrgUnit
 from lishui_fire.core import deadlines
 from lishui_fire.core.errors import Conflict, DomainError
+from lishui_fire.core.notifications import notify
 from lishui_fire.core.workflow import transition
 
 from .. import rules

@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from lishui_fire.core.notifications import notify
 
 from lishui_fire.accounts.models import OrgUnit, Role, User
 from lishui_fire.core.errors import DomainError
+from lishui_fire.core.notifications import notify
 from lishui_fire.core.workflow import transition
 
 from ..models import HomeServiceRequest, PermitApplication

@@ -22,13 +22,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from lishui_fire.core.calendar import is_workday
-from lishui_fire.core.notifications import notify
-from lishui_fire.core.reminders import cancel_reminder, schedule_reminder
 
 from lishui_fire.accounts.models import OrgUnit, Role, User
 from lishui_fire.core import deadlines
+from lishui_fire.core.calendar import is_workday
 from lishui_fire.core.errors import Conflict, DomainError
+from lishui_fire.core.notifications import notify
+from lishui_fire.core.reminders import cancel_reminder, schedule_reminder
 from lishui_fire.core.workflow import transition
 
 from .. import rules

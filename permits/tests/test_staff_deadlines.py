@@ -81,7 +81,7 @@ def test_commitment_decision_due_on_the_make_up_saturday(client_for, citizen, in
 
 
 def test_verification_into_an_unpublished_year_is_provisional_until_published(
-    client_for, citizen, inspector
+    client_for, citizen, inspector, django_capture_on_commit_callbacks
 ):
     from lishui_fire.core.models import CalendarDay, CalendarYear
 
@@ -104,7 +104,9 @@ def test_verification_into_an_unpublished_year_is_provisional_until_published(
         assert 'class="badge provisional"' in html
         assert "暂定" in html
 
-    publish_2027()
+    # Due dates are recomputed once the administrator's publication has committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_2027()
     application = fresh(application)
     assert not application.due_provisional
     # Dec 11, 14–18, 21–25, 28–31 (15 days); Jan 1 2027 holiday; Jan 4–8: the 20th is Jan 8.

@@ -29,10 +29,10 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from lishui_fire.core.calendar import is_workday
 
 from lishui_fire.accounts.models import OrgUnit
 from lishui_fire.accounts.scoping import scope_queryset
+from lishui_fire.core.calendar import is_workday
 from lishui_fire.core.documents import pdf_response
 from lishui_fire.core.errors import DomainError
 from lishui_fire.core.masking import mask_name, mask_phone

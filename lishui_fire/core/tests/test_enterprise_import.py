@@ -476,7 +476,7 @@ def test_the_template_has_the_chinese_header_and_a_bom_for_excel(client_for, adm
 
 
 @pytest.mark.celery_worker
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_real_worker_processes_the_import_and_a_redelivery_changes_nothing(administrator):
     import redis
     from celery.contrib.testing.worker import start_worker
@@ -489,6 +489,7 @@ def test_a_real_worker_processes_the_import_and_a_redelivery_changes_nothing(adm
         redis.Redis.from_url(url, socket_connect_timeout=1).ping()
     except redis.RedisError:
         skip_or_fail(f"Redis not reachable at {url}")
+
     def forget_connections() -> None:
         # Producers are pooled per app; an earlier test may have pooled the in-memory broker.
         app._pool = None

@@ -1,0 +1,598 @@
+"""``/api/v1/permits/``, ``/api/v1/precheck-slots/``, ``/api/v1/precheck-bookings/`` (API.md).
+
+Serializers parse and present; every change goes through ``permits.services``. Scoping happens
+in the querysets, so an object outside the caller's scope is a 404 like a missing one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from lishui_fire.accounts.models import OrgUnit, Role, User
+from lishui_fire.accounts.permissions import IsApplicant, ReadAnyWriteStaff
+from lishui_fire.core.documents import pdf_response
+from lishui_fire.core.masking import mask_phone
+
+from . import selectors
+from .models import (
+    DocumentKind,
+    GatheringVenueType,
+    MaterialKind,
+    PermitApplication,
+    PermitPath,
+    PrecheckBooking,
+    PrecheckSlot,
+)
+from .services import applications as app_services
+from .services import prechecks as precheck_services
+from .workflow import PermitStatus
+
+
+def _brigade_by_code(code: str) -> OrgUnit:
+    try:
+        return OrgUnit.objects.get(code=str(code).upper(), kind=OrgUnit.Kind.BRIGADE)
+    except OrgUnit.DoesNotExist as exc:
+        raise ValidationError({"county": [_("未知的县（市、区）代码。")]}) from exc
+
+
+def _validation(exc: DjangoValidationError) -> ValidationError:
+    if hasattr(exc, "error_dict"):
+        return ValidationError(exc.message_dict)
+    return ValidationError({"non_field_errors": exc.messages})
+
+
+# --- Permits -------------------------------------------------------------------------------------
+class PermitSerializer(serializers.ModelSerializer):
+    county = serializers.CharField(
+        source="brigade.code", help_text="县（市、区）大队代码：LD LQ QT JY SC SY YH QY JN"
+    )
+    status = serializers.CharField(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    home_service = serializers.SerializerMethodField()
+    contact_phone = serializers.CharField(max_length=11)
+    commitment_signed = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PermitApplication
+        fields = [
+            "id",
+            "reference",
+            "venue_name",
+            "venue_address",
+            "county",
+            "venue_type",
+            "floor_area_m2",
+            "capacity",
+            "floors",
+            "opening_date",
+            "unit_name",
+            "unit_uscc",
+            "legal_representative",
+            "contact_name",
+            "contact_phone",
+            "path",
+            "channel",
+            "status",
+            "status_label",
+            "submitted_at",
+            "accept_due",
+            "inspection_due",
+            "decision_due",
+            "verification_due",
+            "next_due",
+            "due_provisional",
+            "green_channel",
+            "home_service",
+            "commitment_signed",
+            "missing_items",
+            "decision_reason",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "id",
+            "reference",
+            "channel",
+            "submitted_at",
+            "accept_due",
+            "inspection_due",
+            "decision_due",
+            "verification_due",
+            "next_due",
+            "due_provisional",
+            "green_channel",
+            "missing_items",
+            "decision_reason",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_home_service(self, obj: PermitApplication) -> bool:
+        return bool(getattr(obj, "home_service_count", 0))
+
+    def get_commitment_signed(self, obj: PermitApplication) -> bool:
+        return obj.commitment_signed_at is not None
+
+    def to_representation(self, instance: PermitApplication) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        # Personal data: the owner sees their own number; lists and staff see it masked.
+        if request is None or request.user.pk != instance.applicant_id or self.context.get("many"):
+            data["contact_phone"] = mask_phone(instance.contact_phone)
+        return data
+
+
+class PermitFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=PermitStatus.choices)
+    path = django_filters.ChoiceFilter(choices=PermitPath.choices)
+    county = django_filters.CharFilter(field_name="brigade__code", lookup_expr="iexact")
+    green_channel = django_filters.BooleanFilter()
+
+    class Meta:
+        model = PermitApplication
+        fields = ["status", "path", "county", "green_channel"]
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class RequiredReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ReturnSerializer(serializers.Serializer):
+    missing_items = serializers.ListField(
+        child=serializers.CharField(max_length=255), min_length=1, max_length=50
+    )
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class InspectionResultSerializer(serializers.Serializer):
+    passed = serializers.BooleanField()
+    findings = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class SignSerializer(serializers.Serializer):
+    signatory = serializers.CharField(max_length=64)
+
+
+class MaterialUploadSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=MaterialKind.choices)
+    file = serializers.FileField()
+
+
+PERMIT_ACTION_RESPONSES = {
+    200: PermitSerializer,
+    400: OpenApiResponse(description="输入有误"),
+    403: OpenApiResponse(description="角色无权执行该操作"),
+    404: OpenApiResponse(description="不存在或不在本人权限范围内"),
+    409: OpenApiResponse(description="当前状态不允许该操作，或已被他人更新"),
+}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="消防安全检查申请列表", tags=["permits"]),
+    retrieve=extend_schema(summary="申请详情", tags=["permits"]),
+    create=extend_schema(summary="新建申请（草稿）", tags=["permits"]),
+    partial_update=extend_schema(summary="修改草稿或退回补正的申请", tags=["permits"]),
+)
+class PermitViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = PermitSerializer
+    permission_classes = [IsAuthenticated]
+    filterset_class = PermitFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    def get_queryset(self) -> QuerySet[PermitApplication]:
+        from django.db.models import Count
+
+        return (
+            selectors.applications_for_user(user=self.request.user)
+            .annotate(home_service_count=Count("home_service_requests"))
+            .order_by("-created_at", "-pk")
+        )
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        context["many"] = self.action == "list"
+        return context
+
+    def _require_applicant(self) -> None:
+        if not self.request.user.is_applicant:
+            raise PermissionDenied(_("只有申请人可以办理此操作。"))
+
+    def _require_staff(self) -> None:
+        if not self.request.user.is_portal_staff:
+            raise PermissionDenied(_("只有工作人员可以办理此操作。"))
+
+    def _fields(self, validated: dict[str, Any]) -> tuple[OrgUnit | None, dict[str, Any]]:
+        brigade_data = validated.pop("brigade", None)
+        brigade = _brigade_by_code(brigade_data["code"]) if brigade_data else None
+        return brigade, validated
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self._require_applicant()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        brigade, fields = self._fields(dict(serializer.validated_data))
+        try:
+            application = app_services.create_draft(
+                applicant=request.user, brigade=brigade, **fields
+            )
+        except DjangoValidationError as exc:
+            raise _validation(exc) from exc
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=application.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self._require_applicant()
+        application = self.get_object()
+        serializer = self.get_serializer(application, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        brigade, fields = self._fields(dict(serializer.validated_data))
+        try:
+            app_services.update_draft(
+                application=application, actor=request.user, brigade=brigade, **fields
+            )
+        except DjangoValidationError as exc:
+            raise _validation(exc) from exc
+        return Response(self.get_serializer(self.get_queryset().get(pk=application.pk)).data)
+
+    def _act(self, func: Any, **kwargs: Any) -> Response:
+        application = self.get_object()
+        try:
+            func(application=application, actor=self.request.user, **kwargs)
+        except DjangoValidationError as exc:
+            raise _validation(exc) from exc
+        return Response(self.get_serializer(self.get_queryset().get(pk=application.pk)).data)
+
+    @extend_schema(
+        request=None, responses=PERMIT_ACTION_RESPONSES, tags=["permits"], summary="提交申请"
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        self._require_applicant()
+        return self._act(app_services.submit_application)
+
+    @extend_schema(
+        request=SignSerializer,
+        responses=PERMIT_ACTION_RESPONSES,
+        tags=["permits"],
+        summary="签署告知承诺书",
+    )
+    @action(detail=True, methods=["post"], url_path="sign-commitment")
+    def sign_commitment(self, request: Request, pk: str | None = None) -> Response:
+        self._require_applicant()
+        data = SignSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._act(app_services.sign_commitment, **data.validated_data)
+
+    @extend_schema(
+        request={"multipart/form-data": MaterialUploadSerializer},
+        responses={201: OpenApiResponse(description="已上传"), **PERMIT_ACTION_RESPONSES},
+        tags=["permits"],
+        summary="上传申请材料（PDF/JPEG/PNG）",
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def materials(self, request: Request, pk: str | None = None) -> Response:
+        self._require_applicant()
+        data = MaterialUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        application = self.get_object()
+        try:
+            material = app_services.add_material(
+                application=application,
+                actor=request.user,
+                kind=data.validated_data["kind"],
+                uploaded=data.validated_data["file"],
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError({"file": exc.messages}) from exc
+        return Response(
+            {"id": material.pk, "kind": material.kind, "name": material.original_name},
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        request=None,
+        responses=PERMIT_ACTION_RESPONSES,
+        tags=["permits"],
+        summary="受理（检查方式）",
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str | None = None) -> Response:
+        self._require_staff()
+        return self._act(app_services.accept_application)
+
+    @extend_schema(
+        request=ReturnSerializer,
+        responses=PERMIT_ACTION_RESPONSES,
+        tags=["permits"],
+        summary="退回补正（一次性告知全部内容）",
+    )
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_for_completion(self, request: Request, pk: str | None = None) -> Response:
+        self._require_staff()
+        data = ReturnSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._act(app_services.return_application, **data.validated_data)
+
+    @extend_schema(
+        request=InspectionResultSerializer,
+        responses=PERMIT_ACTION_RESPONSES,
+        tags=["permits"],
+        summary="记录现场检查结果",
+    )
+    @action(detail=True, methods=["post"])
+    def inspect(self, request: Request, pk: str | None = None) -> Response:
+        self._require_staff()
+        data = InspectionResultSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._act(app_services.record_inspection, **data.validated_data)
+
+    @extend_schema(
+        request=ReasonSerializer,
+        responses=PERMIT_ACTION_RESPONSES,
+        tags=["permits"],
+        summary="准予许可",
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        self._require_staff()
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._act(app_services.approve_application, **data.validated_data)
+
+    @extend_schema(
+        request=RequiredReasonSerializer,
+        responses=PERMIT_ACTION_RESPONSES,
+        tags=["permits"],
+        summary="不予许可",
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str | None = None) -> Response:
+        self._require_staff()
+        data = RequiredReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._act(app_services.reject_application, **data.validated_data)
+
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            404: OpenApiResponse(description="尚未作出许可决定，或无权查看"),
+        },
+        tags=["permits"],
+        summary="许可意见书 PDF",
+    )
+    @action(detail=True, methods=["get"], url_path="decision.pdf")
+    def decision_pdf(self, request: Request, pk: str | None = None) -> Any:
+        application = self.get_object()
+        document = application.documents.filter(kind=DocumentKind.DECISION).first()
+        if document is None:
+            raise Http404
+        document = app_services.render_document_file(document_id=document.pk)
+        return pdf_response(document.file.read(), f"{application.reference}-消防安全检查意见书.pdf")
+
+
+# --- Pre-check slots -------------------------------------------------------------------------------
+class PrecheckSlotSerializer(serializers.ModelSerializer):
+    brigade = serializers.CharField(source="brigade.code", help_text="大队代码，如 LD")
+    inspector = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(role=Role.INSPECTOR), help_text="监督员用户 id"
+    )
+    inspector_name = serializers.CharField(source="inspector.real_name", read_only=True)
+    remaining = serializers.IntegerField(read_only=True)
+    capacity = serializers.IntegerField(min_value=1, max_value=20, default=1)
+
+    class Meta:
+        model = PrecheckSlot
+        fields = [
+            "id",
+            "brigade",
+            "inspector",
+            "inspector_name",
+            "starts_at",
+            "ends_at",
+            "capacity",
+            "remaining",
+        ]
+
+
+class SlotFilter(django_filters.FilterSet):
+    brigade = django_filters.CharFilter(field_name="brigade__code", lookup_expr="iexact")
+    date_from = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__gte")
+    date_to = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__lte")
+
+    class Meta:
+        model = PrecheckSlot
+        fields = ["brigade", "date_from", "date_to"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="预约体检时段", tags=["precheck"]),
+    retrieve=extend_schema(summary="时段详情", tags=["precheck"]),
+    create=extend_schema(summary="发布时段（工作人员）", tags=["precheck"]),
+)
+class PrecheckSlotViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = PrecheckSlotSerializer
+    permission_classes = [ReadAnyWriteStaff]
+    filterset_class = SlotFilter
+
+    def get_queryset(self) -> QuerySet[PrecheckSlot]:
+        return PrecheckSlot.objects.select_related("brigade", "inspector").order_by(
+            "starts_at", "pk"
+        )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        brigade = _brigade_by_code(data["brigade"]["code"])
+        try:
+            slot = precheck_services.publish_slot(
+                actor=request.user,
+                brigade=brigade,
+                inspector=data["inspector"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                capacity=data.get("capacity", 1),
+            )
+        except DjangoValidationError as exc:
+            raise _validation(exc) from exc
+        except PermissionError as exc:  # pragma: no cover - defensive
+            raise PermissionDenied from exc
+        return Response(self.get_serializer(slot).data, status=status.HTTP_201_CREATED)
+
+
+# --- Pre-check bookings ------------------------------------------------------------------------------
+class PrecheckBookingSerializer(serializers.ModelSerializer):
+    slot = serializers.PrimaryKeyRelatedField(queryset=PrecheckSlot.objects.all())
+    starts_at = serializers.DateTimeField(source="slot.starts_at", read_only=True)
+    brigade = serializers.CharField(source="brigade.code", read_only=True)
+    status = serializers.CharField(read_only=True)
+    contact_phone = serializers.CharField(max_length=11)
+    venue_type = serializers.ChoiceField(
+        choices=GatheringVenueType.choices, required=False, allow_blank=True
+    )
+
+    class Meta:
+        model = PrecheckBooking
+        fields = [
+            "id",
+            "slot",
+            "starts_at",
+            "brigade",
+            "venue_name",
+            "venue_address",
+            "venue_type",
+            "contact_phone",
+            "status",
+            "arrived_at",
+            "notice_number",
+            "notice_issued_at",
+            "created_at",
+        ]
+        read_only_fields = ["arrived_at", "notice_number", "notice_issued_at", "created_at"]
+
+    def to_representation(self, instance: PrecheckBooking) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is None or request.user.pk != instance.applicant_id:
+            data["contact_phone"] = mask_phone(instance.contact_phone)
+        return data
+
+
+BOOKING_RESPONSES = {
+    400: OpenApiResponse(description="输入有误，或时段已开始"),
+    403: OpenApiResponse(description="只有申请人可以预约"),
+    409: OpenApiResponse(description="该时段已约满，或已预约过"),
+}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="我的预约体检（工作人员：辖区内）", tags=["precheck"]),
+    retrieve=extend_schema(summary="预约详情", tags=["precheck"]),
+    create=extend_schema(
+        summary="预约体检",
+        tags=["precheck"],
+        responses={201: PrecheckBookingSerializer, **BOOKING_RESPONSES},
+    ),
+)
+class PrecheckBookingViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = PrecheckBookingSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_permissions(self) -> list[Any]:
+        if self.action in ("create", "cancel"):
+            return [IsApplicant()]
+        return super().get_permissions()
+
+    def get_queryset(self) -> QuerySet[PrecheckBooking]:
+        return selectors.bookings_for_user(user=self.request.user).order_by("-created_at", "-pk")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            booking = precheck_services.book_precheck(
+                applicant=request.user,
+                slot_id=data["slot"].pk,
+                venue_name=data["venue_name"],
+                venue_address=data["venue_address"],
+                contact_phone=data["contact_phone"],
+                venue_type=data.get("venue_type", ""),
+            )
+        except precheck_services.SlotStarted as exc:
+            raise ValidationError({"slot": [exc.message]}) from exc
+        except DjangoValidationError as exc:
+            raise _validation(exc) from exc
+        return Response(self.get_serializer(booking).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: PrecheckBookingSerializer,
+            404: OpenApiResponse(description="不存在"),
+            409: OpenApiResponse(description="当前状态不能取消"),
+        },
+        tags=["precheck"],
+        summary="取消预约",
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        booking = self.get_object()
+        if booking.applicant_id != request.user.pk:
+            raise Http404
+        precheck_services.cancel_booking(booking=booking, actor=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=booking.pk)).data)
+
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            404: OpenApiResponse(description="尚未出具"),
+        },
+        tags=["precheck"],
+        summary="一次性告知书 PDF",
+    )
+    @action(detail=True, methods=["get"], url_path="notice.pdf")
+    def notice_pdf(self, request: Request, pk: str | None = None) -> Any:
+        booking = self.get_object()
+        if not booking.notice_issued_at:
+            raise Http404
+        booking = precheck_services.render_notice_file(booking_id=booking.pk)
+        return pdf_response(booking.notice_file.read(), f"{booking.notice_number}-一次性告知书.pdf")
