@@ -277,7 +277,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {},
+    # Two "venue_type" choice sets: the registry's broad one and the law's list of public
+    # gathering venues that a permit covers. Each gets a stable schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "EnterpriseVenueTypeEnum": "lishui_fire.core.models.VenueType",
+        "GatheringVenueTypeEnum": "permits.models.GatheringVenueType",
+    },
 }
 
 # --- Security headers ----------------------------------------

@@ -428,11 +428,15 @@ class PrecheckSlot(models.Model):
         constraints = [
             # The database itself refuses an over-booking, whatever the code above it does.
             models.CheckConstraint(
-                condition=Q(booked__lte=F("capacity")), name="slot_not_overbooked"
+                condition=Q(booked__lte=F("capacity")),
+                name="slot_not_overbooked",
+                violation_error_message=_("可预约数不能少于已预约数。"),
             ),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="slot_capacity_positive"),
             models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")), name="slot_ends_after_start"
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="slot_ends_after_start",
+                violation_error_message=_("结束时间必须晚于开始时间。"),
             ),
             models.UniqueConstraint(
                 fields=["inspector", "starts_at"], name="slot_inspector_start_unique"

@@ -9,6 +9,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from . import models
+from .validators import normalise_code
 
 
 # --- Calendar ---------------------------------------------------------------------------------
@@ -180,8 +181,20 @@ class CreditRatingChangeInline(admin.TabularInline):
         return False
 
 
+class EnterpriseAdminForm(forms.ModelForm):
+    class Meta:
+        model = models.Enterprise
+        fields = "__all__"  # noqa: DJ007 - the admin shows every field; read-only ones are set below
+
+    def clean_uscc(self) -> str:
+        # Typed in lower case or full width, the code must still match the registry's own form
+        # (it is the unique key the CSV import and the permits rely on).
+        return normalise_code(self.cleaned_data.get("uscc"))
+
+
 @admin.register(models.Enterprise)
 class EnterpriseAdmin(admin.ModelAdmin):
+    form = EnterpriseAdminForm
     # change_list.html in core/templates/admin/core/enterprise/ adds the CSV import link.
     list_display = ("name", "uscc", "brigade", "venue_type", "risk_level", "credit_rating")
     list_filter = ("brigade", "credit_rating", "risk_level", "venue_type")
