@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from lishui_fire.core.api import PARSER_CLASSES
 from lishui_fire.core.errors import DomainError
 
 from . import services
@@ -95,6 +96,7 @@ class ObtainTokenView(APIView):
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
+    parser_classes = PARSER_CLASSES
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
 

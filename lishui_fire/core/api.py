@@ -5,15 +5,23 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, parsers, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from lishui_fire.core.parsers import JSONParser
 
 from .errors import DomainError
 
@@ -53,6 +61,40 @@ class StandardPagination(PageNumberPagination):
         return number
 
 
+# What every API view accepts (DRF's defaults, with the JSON parser above).
+PARSER_CLASSES = [JSONParser, parsers.FormParser, parsers.MultiPartParser]
+
+
+class DateTimeField(serializers.DateTimeField):
+    """DRF's, but a naive time at the very start of the calendar (``0001-01-01T00:00``) is
+    "out of range" (400): DRF's own check converts it to UTC, before year 1 (OverflowError)."""
+
+    def enforce_timezone(self, value: Any) -> Any:
+        try:
+            return super().enforce_timezone(value)
+        except OverflowError:
+            self.fail("overflow")
+
+
+class PrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """DRF's, but a float is the wrong type: the ORM would truncate ``1.9`` to row 1."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, float):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """The base of the API's model serializers: the two fields above for model fields."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: DateTimeField,
+    }
+    serializer_related_field = PrimaryKeyRelatedField
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, plus: domain errors → 409, Django validation errors → 400."""
     if isinstance(exc, DomainError):
@@ -67,4 +109,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound(_("未找到。"))
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        # Django's limits on a request body: a 400 in the API's format, not an HTML page.
+        exc = exceptions.ParseError(_("请求数据过大或字段过多。"))
     return drf_exception_handler(exc, context)

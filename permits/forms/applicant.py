@@ -51,6 +51,16 @@ OPENING_DATE_HORIZON_DAYS = 5 * 366
 ACCEPTED_UPLOADS = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 
 
+def check_opening_date(value: dt.date) -> None:
+    """Not in the past, and not so far ahead that it is surely a typing mistake (the wizard and
+    the API alike)."""
+    today = timezone.localdate()
+    if value < today:
+        raise ValidationError(_("拟开业日期不能早于今天。"), code="past")
+    if value > today + dt.timedelta(days=OPENING_DATE_HORIZON_DAYS):
+        raise ValidationError(_("拟开业日期不能晚于五年以后，请检查年份。"), code="far")
+
+
 def mobile_field(label: Any, **kwargs: Any) -> forms.CharField:
     """Typed with spaces or dashes on a phone keypad; the model checks the normalised value."""
     return forms.CharField(
@@ -117,11 +127,7 @@ class VenueForm(forms.ModelForm):
 
     def clean_opening_date(self) -> dt.date:
         value = self.cleaned_data["opening_date"]
-        today = timezone.localdate()
-        if value < today:
-            raise ValidationError(_("拟开业日期不能早于今天。"), code="past")
-        if value > today + dt.timedelta(days=OPENING_DATE_HORIZON_DAYS):
-            raise ValidationError(_("拟开业日期不能晚于五年以后，请检查年份。"), code="far")
+        check_opening_date(value)
         return value
 
     def service_fields(self) -> dict[str, Any]:

@@ -276,6 +276,9 @@ def record_inspection(
     visited_at = visited_at or timezone.now()
     if visited_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError({"visited_at": _("检查时间不能晚于现在。")})
+    if visited_at < (application.submitted_at or application.created_at):
+        # Also keeps typos (0001-01-01) away from the deadline rules and the database.
+        raise ValidationError({"visited_at": _("检查时间不能早于申请提交时间。")})
     if not passed and not findings.strip():
         raise ValidationError({"findings": _("检查不合格时请写明存在的问题。")})
     first = not application.visits.filter(kind=SiteVisitKind.INSPECTION).exists()
@@ -366,6 +369,11 @@ def record_verification(
             raise ValidationError({"findings": _("核查不符时请写明与承诺不符的内容。")})
         if rectification_due is None or rectification_due <= local_today():
             raise ValidationError({"rectification_due": _("请填写今天以后的整改期限。")})
+        if rectification_due > local_today() + dt.timedelta(days=366):
+            # A typing mistake (2062 for 2026); the re-check clock cannot count that far.
+            raise ValidationError(
+                {"rectification_due": _("整改期限不能晚于一年以后，请检查年份。")}
+            )
     kind = SiteVisitKind.VERIFICATION if application.status == S.APPROVED else SiteVisitKind.RECHECK
     if matches:
         _move(

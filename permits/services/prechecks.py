@@ -67,6 +67,8 @@ def publish_slot(
         errors["inspector"] = _("请选择本大队的监督员。")
     if starts_at <= timezone.now():
         errors["starts_at"] = _("只能发布将来的时段。")
+    elif starts_at > timezone.now() + dt.timedelta(days=366):
+        errors["starts_at"] = _("最多提前一年发布时段。")
     if ends_at <= starts_at:
         errors["ends_at"] = _("结束时间应晚于开始时间。")
     elif ends_at - starts_at > dt.timedelta(hours=8):

@@ -320,6 +320,7 @@ def _render_staff_detail(
     *,
     finding_form: forms.FindingForm | None = None,
     arrival_form: forms.ArrivalForm | None = None,
+    no_show_form: forms.NoShowForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     findings = list(_findings_for(booking))
@@ -359,7 +360,7 @@ def _render_staff_detail(
             and not any(a.status == AmendmentStatus.REQUESTED for a in amendments),
             "finding_form": finding_form or forms.FindingForm(),
             "arrival_form": arrival_form or forms.ArrivalForm(),
-            "no_show_form": forms.NoShowForm(),
+            "no_show_form": no_show_form or forms.NoShowForm(),
             "history": history,
         },
         status=status,
@@ -679,7 +680,10 @@ def arrival(request: HttpRequest, pk: int) -> HttpResponse:
 def no_show(request: HttpRequest, pk: int) -> HttpResponse:
     booking = _staff_booking(request, pk)
     form = forms.NoShowForm(request.POST)
-    note = form.cleaned_data.get("note", "") if form.is_valid() else ""
+    if not form.is_valid():
+        # Not recorded without the note the inspector meant to write.
+        return _render_staff_detail(request, booking, no_show_form=form, status=400)
+    note = form.cleaned_data["note"]
     _act(
         request,
         lambda: services.mark_no_show(booking=booking, actor=request.user, note=note),

@@ -1,0 +1,34 @@
+"""The API's request parsers and token authentication.
+
+Kept apart from ``core.api``: DRF imports the classes named in its settings while
+``rest_framework.views`` is still loading, so these modules must not import views, routers or
+responses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from rest_framework import authentication, exceptions, parsers
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's parser with a translated message; a document nested too deep for Python's ``json``
+    (``[[[[…`` many thousand levels, a RecursionError) is a 400 like any other broken body."""
+
+    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except (exceptions.ParseError, RecursionError) as exc:
+            raise exceptions.ParseError(_("请求正文不是有效的 JSON。")) from exc
+
+
+class TokenAuthentication(authentication.TokenAuthentication):
+    """DRF's, but a key with a NUL or another control character is refused as invalid (401)
+    before it reaches the database: PostgreSQL cannot hold a NUL in a text parameter."""
+
+    def authenticate_credentials(self, key: str) -> Any:
+        if not key.isprintable():
+            raise exceptions.AuthenticationFailed(_("令牌无效。"))
+        return super().authenticate_credentials(key)
