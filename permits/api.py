@@ -10,8 +10,9 @@ from typing import Any
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -27,7 +28,7 @@ from lishui_fire.accounts.models import OrgUnit, Role, User
 from lishui_fire.accounts.permissions import IsApplicant, ReadAnyWriteStaff
 from lishui_fire.core.api import PARSER_CLASSES, ModelSerializer, PrimaryKeyRelatedField
 from lishui_fire.core.documents import pdf_response
-from lishui_fire.core.masking import mask_phone
+from lishui_fire.core.masking import mask_name, mask_phone
 
 from . import selectors
 from .forms.applicant import check_opening_date
@@ -408,9 +409,18 @@ class PrecheckSlotSerializer(ModelSerializer):
     inspector = PrimaryKeyRelatedField(
         queryset=User.objects.filter(role=Role.INSPECTOR), help_text="监督员用户 id"
     )
-    inspector_name = serializers.CharField(source="inspector.real_name", read_only=True)
+    inspector_name = serializers.SerializerMethodField(
+        help_text="监督员姓名；申请人看到的是脱敏后的姓名（如“陈*”），与网页一致"
+    )
     remaining = serializers.IntegerField(read_only=True)
     capacity = serializers.IntegerField(min_value=1, max_value=20, default=1)
+
+    def get_inspector_name(self, obj: PrecheckSlot) -> str:
+        request = self.context.get("request")
+        name = obj.inspector.real_name
+        if request is not None and getattr(request.user, "is_portal_staff", False):
+            return name
+        return mask_name(name)
 
     class Meta:
         model = PrecheckSlot
@@ -430,13 +440,33 @@ class PrecheckSlotSerializer(ModelSerializer):
 
 
 class SlotFilter(django_filters.FilterSet):
+    """Without ``date_from`` or ``date_to`` the list starts now: what an applicant can still
+    book. Staff looking back pass ``date_from``."""
+
     brigade = django_filters.CharFilter(field_name="brigade__code", lookup_expr="iexact")
     date_from = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__gte")
     date_to = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__lte")
+    available = django_filters.BooleanFilter(
+        method="filter_available", help_text="true：只列出尚未开始且仍有名额的时段"
+    )
 
     class Meta:
         model = PrecheckSlot
-        fields = ["brigade", "date_from", "date_to"]
+        fields = ["brigade", "date_from", "date_to", "available"]
+
+    @property
+    def qs(self) -> QuerySet[PrecheckSlot]:
+        queryset = super().qs
+        if not ({"date_from", "date_to"} & set(self.data)):
+            queryset = queryset.filter(starts_at__gt=timezone.now())
+        return queryset
+
+    def filter_available(
+        self, queryset: QuerySet[PrecheckSlot], name: str, value: bool | None
+    ) -> QuerySet[PrecheckSlot]:
+        if value:
+            return queryset.filter(starts_at__gt=timezone.now(), booked__lt=F("capacity"))
+        return queryset
 
 
 @extend_schema_view(

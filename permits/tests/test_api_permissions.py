@@ -334,3 +334,29 @@ def test_notice_pdf(personas, api_for, persona, status):
     assert response.status_code == status
     if status == 200:
         assert response["Content-Type"] == "application/pdf"
+
+
+def test_slot_list_starts_now_unless_asked_for_dates(personas, api_for):
+    """The default list is what can still be booked; staff looking back pass ``date_from``."""
+    upcoming = make_slot(personas["inspector"])
+    full = make_slot(personas["inspector"], starts_in=dt.timedelta(days=2), booked=1)
+    past = make_slot(personas["inspector"], starts_in=dt.timedelta(days=-1))
+    client = api_for(personas["owner"])
+
+    def ids(query):
+        response = client.get(f"/api/v1/precheck-slots/{query}")
+        assert response.status_code == 200
+        return {row["id"] for row in response.json()["results"]}
+
+    assert ids("") == {upcoming.pk, full.pk}
+    assert ids("?available=true") == {upcoming.pk}
+    since = (timezone.localdate() - dt.timedelta(days=2)).isoformat()
+    assert ids(f"?date_from={since}") == {upcoming.pk, full.pk, past.pk}
+
+
+def test_applicants_see_the_inspector_name_masked_as_on_the_pages(personas, api_for):
+    make_slot(personas["inspector"])
+    name = personas["inspector"].real_name
+    for persona, expected in (("owner", name[0] + "*" * (len(name) - 1)), ("inspector", name)):
+        (row,) = api_for(personas[persona]).get("/api/v1/precheck-slots/").json()["results"]
+        assert row["inspector_name"] == expected, persona
