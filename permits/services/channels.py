@@ -56,6 +56,9 @@ def request_home_service(
     return request
 
 
+HOME_VISIT_HORIZON_DAYS = 90
+
+
 @transaction.atomic
 def schedule_home_service(
     *, request: HomeServiceRequest, actor: Any, appointment_at: dt.datetime, assigned_to: User
@@ -63,6 +66,9 @@ def schedule_home_service(
     require(is_staff_of(actor, request.brigade_id))
     if appointment_at <= timezone.now():
         raise ValidationError({"appointment_at": _("上门时间应晚于现在。")})
+    if appointment_at > timezone.now() + dt.timedelta(days=HOME_VISIT_HORIZON_DAYS):
+        # Someone waiting for help at home is not told "in 2062": surely a typing mistake.
+        raise ValidationError({"appointment_at": _("上门时间不能晚于 90 天以后，请检查日期。")})
     if assigned_to.role not in (Role.INSPECTOR, Role.BRIGADE_SUPERVISOR) or (
         assigned_to.org_unit_id != request.brigade_id
     ):

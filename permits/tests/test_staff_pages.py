@@ -420,6 +420,15 @@ def test_home_service_bad_input_is_a_form_error(client_for, inspector, other_ins
         ).status_code
         == 400
     )
+    # A year typed wrong (2062) is refused, with the reason, and nothing is scheduled.
+    far = (timezone.localtime() + dt.timedelta(days=91)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        url, {"schedule-appointment_at": far, "schedule-assigned_to": inspector.pk}
+    )
+    assert response.status_code == 400
+    assert "90 天" in response.content.decode()
+    request.refresh_from_db()
+    assert request.status == "requested"
     # Someone of another brigade cannot be assigned.
     future = (timezone.localtime() + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(
