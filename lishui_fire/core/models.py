@@ -301,6 +301,9 @@ class Reminder(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
     )
     channel = models.CharField(max_length=8, choices=Notification.Channel.choices)
+    # Where to send it when not the recipient's own phone or e-mail (the number given with a
+    # booking, say). Blank: the recipient's address at the moment the reminder goes out.
+    address = models.CharField(_("发送地址"), max_length=254, blank=True)
     due_at = models.DateTimeField(db_index=True)
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField()

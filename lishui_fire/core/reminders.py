@@ -38,6 +38,7 @@ def schedule_reminder(
     body: str,
     subject: str = "",
     channel: str = "sms",
+    address: str = "",
 ) -> Reminder:
     """Create the reminder for ``key``, or move it if it is still waiting.
 
@@ -56,6 +57,7 @@ def schedule_reminder(
         "body": str(body),
         "subject": str(subject)[:200],
         "channel": channel,
+        "address": (address or "").strip(),
     }
     try:
         with transaction.atomic():
@@ -98,6 +100,7 @@ def sweep_due_reminders(*, now: datetime | None = None, limit: int = 500) -> int
             notify(
                 channel=reminder.channel,
                 recipient=reminder.recipient,
+                address=reminder.address,
                 subject=reminder.subject,
                 body=reminder.body,
                 dedupe_key=f"reminder:{reminder.key}",

@@ -465,6 +465,8 @@ def _schedule_booking_reminders(booking: PrecheckBooking) -> None:
     schedule_reminder(
         key=applicant_key,
         recipient=booking.applicant,
+        # The number given with the booking: the form promises the reminder goes there.
+        address=booking.contact_phone,
         due_at=due_at,
         body=_("提醒：您预约的消防体检将于 %(when)s 在 %(venue)s 进行，监督员将按时到场。")
         % {"when": when, "venue": booking.venue_name},

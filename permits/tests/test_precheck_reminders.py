@@ -87,8 +87,11 @@ def test_sweeping_twice_the_day_before_sends_one_reminder_each(citizen, inspecto
         assert sweep_due_reminders() == 2
         assert sweep_due_reminders() == 0
     sent = Notification.objects.filter(dedupe_key__startswith=f"reminder:precheck:{booking.pk}:")
+    # The applicant's reminder goes to the number given with the booking (the form says so),
+    # not to the phone of the account that booked.
+    assert booking.contact_phone != citizen.phone
     assert sorted(sent.values_list("address", flat=True)) == sorted(
-        [citizen.phone, INSPECTOR_PHONE]
+        [booking.contact_phone, INSPECTOR_PHONE]
     )
     assert sent.count() == 2
 
@@ -124,6 +127,6 @@ def test_a_real_worker_sweeping_twice_sends_one_sms_per_recipient(
     # The booking confirmation goes out too; wait for it so every SMS is on file.
     assert wait_until(lambda: len(worker.sms_lines()) >= 3, timeout=60), worker.log()[-4000:]
     reminders = [m for m in worker.sms_lines() if m.body.startswith("提醒")]
-    assert sorted(m.to for m in reminders) == sorted([citizen.phone, INSPECTOR_PHONE])
+    assert sorted(m.to for m in reminders) == sorted([booking.contact_phone, INSPECTOR_PHONE])
     assert Reminder.objects.filter(status=Reminder.Status.SENT).count() == 2
     assert Notification.objects.filter(dedupe_key__startswith="reminder:").count() == 2
