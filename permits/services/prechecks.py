@@ -315,15 +315,26 @@ def add_finding(
         amendment=amendment,
     )
     finding.full_clean(exclude=["booking", "photo", "amendment", "created_by"])
+    photo_name = ""
     if photo is not None:
         content_type, digest = check_upload(photo, images_only=True)
-        finding.photo.save(f"{digest[:16]}{rules.EXTENSIONS[content_type]}", photo, save=False)
+        photo_name = f"{digest[:16]}{rules.EXTENSIONS[content_type]}"
     with transaction.atomic():
         # Re-check under the lock: the notice may have been issued while the form was open.
         current = PrecheckBooking.objects.select_for_update().get(pk=booking.pk)
         if amendment is None and current.status != BookingStatus.IN_PROGRESS:
             raise DomainError(_("告知书已出具，补充问题须提出补充申请并经领导批准。"))
-        finding.save()
+        # The photo is written only once the finding is allowed, and removed again if the row
+        # is not saved after all: no orphaned files in the private store.
+        if photo is not None:
+            finding.photo.save(photo_name, photo, save=False)
+            stored = finding.photo.name
+        try:
+            finding.save()
+        except Exception:
+            if photo is not None:
+                finding.photo.storage.delete(stored)
+            raise
     return finding
 
 

@@ -305,6 +305,21 @@ def test_findings_only_after_arrival_and_before_issue(visit, inspector):
     assert visit.findings.count() == 1
 
 
+def test_a_finding_refused_because_the_notice_was_just_issued_leaves_no_photo(
+    visit, inspector, settings
+):
+    """The form was open on one phone while the notice was issued on another: the late finding
+    is refused and its photo is not left behind in the private store."""
+    services.record_arrival(booking=visit, actor=inspector)
+    stale = PrecheckBooking.objects.get(pk=visit.pk)  # the page loaded before the issue
+    services.issue_notice(booking=visit, actor=inspector)
+    photos = settings.MEDIA_ROOT / "permits" / "findings"
+    with pytest.raises(DomainError, match="补充申请"):
+        finding(stale, inspector, item="晚到的问题", photo=png_upload())
+    assert not visit.findings.exists()
+    assert not photos.exists() or not any(p.is_file() for p in photos.rglob("*"))
+
+
 def test_findings_added_and_removed_are_in_the_audit_log(visit, inspector):
     from auditlog.models import LogEntry
 
