@@ -51,7 +51,13 @@ def test_compiled_catalogue_matches_the_po_file():
         compiled = gettext.GNUTranslations(fh)
     entries = [e for e in _checker().parse_po(PO) if e.msgid and not e.obsolete]
     assert entries
-    stale = [e.msgid for e in entries if compiled.gettext(e.msgid) != e.msgstr[0]]
+
+    def compiled_text(e):
+        if e.msgctxt is not None:
+            return compiled.pgettext(e.msgctxt, e.msgid)
+        return compiled.gettext(e.msgid)
+
+    stale = [e.msgid for e in entries if compiled_text(e) != e.msgstr[0]]
     assert stale == []
 
 

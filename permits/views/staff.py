@@ -23,7 +23,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -317,13 +317,13 @@ ACTIONS: dict[str, Action] = {
 ACTION_TITLES = {
     "accept": gettext_lazy("受理"),
     "return": gettext_lazy("退回补正（一次性告知）"),
-    "refuse": gettext_lazy("不予受理"),
+    "refuse": pgettext_lazy("action", "不予受理"),
     "inspect": gettext_lazy("记录现场检查"),
-    "approve": gettext_lazy("准予许可"),
-    "reject": gettext_lazy("不予许可"),
+    "approve": pgettext_lazy("action", "准予许可"),
+    "reject": pgettext_lazy("action", "不予许可"),
     "verify": gettext_lazy("记录核查（复查）结果"),
     "revoke": gettext_lazy("撤销许可"),
-    "green_channel": gettext_lazy("绿色通道"),
+    "green_channel": pgettext_lazy("action", "绿色通道"),
     "mail_posted": gettext_lazy("登记文书寄出"),
     "mail_delivered": gettext_lazy("登记文书签收"),
     "schedule": gettext_lazy("安排上门"),
