@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Subquery
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from . import models
@@ -161,7 +162,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("星期"))
     def weekday(self, obj):
-        return "一二三四五六日"[obj.date.weekday()]
+        return date_format(obj.date, "l")  # 星期一 / Monday, in the reader's language
 
 
 # --- Enterprise registry ----------------------------------------------------------------------

@@ -38,7 +38,9 @@ def deadline(value: dt.date | Deadline | None, provisional: bool | None = None) 
     iso = value.isoformat()
     html = format_html('<time datetime="{}">{}</time>', iso, iso)
     if provisional:
-        explanation = _("次年节假日安排未公布，按工作日和法定节日暂算，公布后自动重算")
+        explanation = _(
+            "该期限跨入节假日安排尚未公布的年份，按工作日和法定节日暂算，公布后自动重算"
+        )
         html = format_html(
             '{} <span class="badge provisional" title="{}" role="note" aria-label="{}">{}</span>',
             html,

@@ -9,7 +9,7 @@ from django.template import Context, Template
 
 from lishui_fire.core.calendar import Deadline
 
-EXPLANATION = "次年节假日安排未公布，按工作日和法定节日暂算，公布后自动重算"
+EXPLANATION = "该期限跨入节假日安排尚未公布的年份，按工作日和法定节日暂算，公布后自动重算"
 
 
 def render(source: str, **context) -> str:
