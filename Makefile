@@ -27,6 +27,7 @@ $(STAMP): requirements.txt requirements-dev.txt | $(PY)
 install: $(STAMP)
 
 run: install
+	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@if ! command -v msgfmt >/dev/null 2>&1; then \

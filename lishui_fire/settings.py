@@ -54,6 +54,10 @@ elif _db["ENGINE"].endswith("sqlite3"):
     # Wait for a competing writer instead of failing at once with "database is locked", and
     # take the write lock at BEGIN so that two bookings cannot both read then both write.
     _db.setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+    # A fresh clone has no var/ (it is ignored by git): create the database file's folder so
+    # that the first `migrate` works instead of "unable to open database file".
+    if _db.get("NAME") and str(_db["NAME"]) != ":memory:" and "mode=memory" not in str(_db["NAME"]):
+        Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

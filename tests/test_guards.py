@@ -286,3 +286,15 @@ def test_tasks_run_in_process_in_tests_not_marked_celery_worker():
 
     probe.delay(7)
     assert ran == [7]
+
+
+def test_first_migrate_on_a_fresh_clone_creates_the_sqlite_folder(tmp_path):
+    """A fresh clone has no var/ (ignored by git); `make run` starts with `migrate`."""
+    import os
+
+    database = tmp_path / "not-yet" / "db.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(DJANGO_ENV="local", DATABASE_URL=f"sqlite:///{database}")
+    result = _manage("migrate", "--noinput", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert database.is_file()
