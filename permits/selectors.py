@@ -22,13 +22,17 @@ from .models import (
     PrecheckBooking,
     PrecheckSlot,
 )
-from .workflow import OPEN_STATUSES, BookingStatus
+from .workflow import OPEN_STATUSES, BookingStatus, PermitStatus
 
 
 # --- Applications -------------------------------------------------------------------------------
 def applications_for_user(*, user: Any) -> QuerySet[PermitApplication]:
-    """Applicant: own; staff: their brigade; detachment: all."""
-    return scope_queryset(PermitApplication.objects.select_related("brigade", "applicant"), user)
+    """Applicant: own; staff: their brigade; detachment: all. A draft is the applicant's alone
+    until it is submitted: staff see neither it nor its materials, on the pages or the API."""
+    qs = scope_queryset(PermitApplication.objects.select_related("brigade", "applicant"), user)
+    if not getattr(user, "is_applicant", False):
+        qs = qs.exclude(status=PermitStatus.DRAFT)
+    return qs
 
 
 def application_list_for_applicant(*, user: Any) -> QuerySet[PermitApplication]:

@@ -150,7 +150,6 @@ def test_decision_pdf_before_a_decision_is_404(personas, api_for):
         ("inspection", "accepted", "approve"),
         ("inspection", "approved", "reject"),
         ("commitment", "withdrawn", "approve"),
-        ("inspection", "draft", "accept"),
     ],
 )
 def test_illegal_transitions_answer_409_and_change_nothing(personas, api_for, path, status, action):
@@ -163,6 +162,28 @@ def test_illegal_transitions_answer_409_and_change_nothing(personas, api_for, pa
     assert response.json()["detail"]
     application.refresh_from_db()
     assert application.status == status
+
+
+def test_a_draft_is_the_applicants_alone(personas, api_for, client_for):
+    """Until it is submitted, staff see neither the draft nor its materials: 404 everywhere."""
+    from permits.models import Material
+
+    application = make_application(personas["owner"], status="draft")
+    material = Material.objects.filter(application=application).first()
+    assert material is not None
+    for persona in ("inspector", "supervisor", "chief"):
+        api = api_for(personas[persona])
+        assert application.pk not in {
+            r["id"] for r in api.get("/api/v1/permits/").json()["results"]
+        }
+        assert api.get(f"/api/v1/permits/{application.pk}/").status_code == 404
+        assert api.post(f"/api/v1/permits/{application.pk}/accept/").status_code == 404
+        web = client_for(personas[persona])
+        assert web.get(f"/permits/files/materials/{material.pk}/").status_code == 404
+    application.refresh_from_db()
+    assert application.status == "draft"
+    owner = client_for(personas["owner"])
+    assert owner.get(f"/permits/files/materials/{material.pk}/").status_code == 200
 
 
 def test_submit_incomplete_lists_every_problem_with_400(personas, api_for):
