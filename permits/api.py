@@ -26,7 +26,13 @@ from rest_framework.response import Response
 
 from lishui_fire.accounts.models import OrgUnit, Role, User
 from lishui_fire.accounts.permissions import IsApplicant, ReadAnyWriteStaff
-from lishui_fire.core.api import PARSER_CLASSES, ModelSerializer, PrimaryKeyRelatedField
+from lishui_fire.core.api import (
+    PARSER_CLASSES,
+    PDF_RENDERERS,
+    ModelSerializer,
+    PDFActionMixin,
+    PrimaryKeyRelatedField,
+)
 from lishui_fire.core.documents import pdf_response
 from lishui_fire.core.masking import mask_name, mask_phone
 
@@ -198,6 +204,7 @@ PERMIT_ACTION_RESPONSES = {
     partial_update=extend_schema(summary="修改草稿或退回补正的申请", tags=["permits"]),
 )
 class PermitViewSet(
+    PDFActionMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -393,7 +400,7 @@ class PermitViewSet(
         tags=["permits"],
         summary="许可意见书 PDF",
     )
-    @action(detail=True, methods=["get"], url_path="decision.pdf")
+    @action(detail=True, methods=["get"], url_path="decision.pdf", renderer_classes=PDF_RENDERERS)
     def decision_pdf(self, request: Request, pk: str | None = None) -> Any:
         application = self.get_object()
         document = application.documents.filter(kind=DocumentKind.DECISION).first()
@@ -566,6 +573,7 @@ BOOKING_RESPONSES = {
     ),
 )
 class PrecheckBookingViewSet(
+    PDFActionMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -628,7 +636,7 @@ class PrecheckBookingViewSet(
         tags=["precheck"],
         summary="一次性告知书 PDF",
     )
-    @action(detail=True, methods=["get"], url_path="notice.pdf")
+    @action(detail=True, methods=["get"], url_path="notice.pdf", renderer_classes=PDF_RENDERERS)
     def notice_pdf(self, request: Request, pk: str | None = None) -> Any:
         booking = self.get_object()
         if not booking.notice_issued_at:

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, parsers, serializers, status
+from rest_framework import exceptions, parsers, renderers, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
@@ -93,6 +93,38 @@ class ModelSerializer(serializers.ModelSerializer):
         models.DateTimeField: DateTimeField,
     }
     serializer_related_field = PrimaryKeyRelatedField
+
+
+class PDFRenderer(renderers.BaseRenderer):
+    """Lets a client that asks for ``Accept: application/pdf`` reach a PDF action (else 406).
+
+    The PDF itself goes out as a plain ``HttpResponse``; this renderer only ever sees errors,
+    which ``PDFActionMixin`` hands to the JSON renderer instead.
+    """
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None):
+        return renderers.JSONRenderer().render(data, "application/json", renderer_context)
+
+
+PDF_RENDERERS = [renderers.JSONRenderer, PDFRenderer]
+
+
+class PDFActionMixin:
+    """For viewsets with PDF actions (``renderer_classes=PDF_RENDERERS`` on the action): an error
+    answered to an ``Accept: application/pdf`` request is JSON, labelled as JSON."""
+
+    def finalize_response(self, request: Any, response: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(getattr(request, "accepted_renderer", None), PDFRenderer) and isinstance(
+            response, Response
+        ):
+            request.accepted_renderer = renderers.JSONRenderer()
+            request.accepted_media_type = "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -135,6 +135,31 @@ def test_decision_pdf(personas, api_for, persona, status):
         ).startswith(b"%PDF")
 
 
+@pytest.mark.parametrize("accept", ["application/pdf", "*/*", "application/json"])
+def test_pdf_actions_honour_accept_and_errors_stay_json(personas, api_for, accept):
+    """A client asking for the PDF by its media type gets it; an error is JSON, labelled so."""
+    from django.db import transaction
+
+    from permits.services.applications import approve_application
+
+    approved = make_application(personas["owner"], status="submitted")
+    with transaction.atomic():
+        approve_application(application=approved, actor=personas["supervisor"])
+    pending = make_application(personas["owner"], status="submitted")
+    client = api_for(personas["owner"])
+    ok = client.get(f"/api/v1/permits/{approved.pk}/decision.pdf", HTTP_ACCEPT=accept)
+    assert ok.status_code == 200
+    assert ok["Content-Type"] == "application/pdf"
+    missing = client.get(f"/api/v1/permits/{pending.pk}/decision.pdf", HTTP_ACCEPT=accept)
+    assert missing.status_code == 404
+    assert missing["Content-Type"].startswith("application/json")
+    assert missing.json()["detail"]
+    booking = make_booking(personas["owner"], make_slot(personas["inspector"]))
+    notice = client.get(f"/api/v1/precheck-bookings/{booking.pk}/notice.pdf", HTTP_ACCEPT=accept)
+    assert notice.status_code == 404  # not issued yet
+    assert notice["Content-Type"].startswith("application/json")
+
+
 def test_decision_pdf_before_a_decision_is_404(personas, api_for):
     application = make_application(personas["owner"], status="submitted")
     response = api_for(personas["owner"]).get(f"/api/v1/permits/{application.pk}/decision.pdf")
