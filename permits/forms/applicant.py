@@ -48,6 +48,7 @@ UNIT_FIELDS = (
 )
 # Opening dates further away than this are almost always typing mistakes (2062 for 2026).
 OPENING_DATE_HORIZON_DAYS = 5 * 366
+HOME_SERVICE_NEEDS_MAX = 2000
 ACCEPTED_UPLOADS = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 
 
@@ -296,6 +297,14 @@ class HomeServiceForm(forms.ModelForm):
 
     def clean_contact_phone(self) -> str:
         return "".join(self.cleaned_data["contact_phone"].split())
+
+    def clean_needs(self) -> str:
+        value = self.cleaned_data.get("needs", "")
+        if len(value) > HOME_SERVICE_NEEDS_MAX:
+            raise ValidationError(
+                _("请精简到 %(n)d 字以内。") % {"n": HOME_SERVICE_NEEDS_MAX}, code="max_length"
+            )
+        return value
 
     def service_fields(self) -> dict[str, Any]:
         return {

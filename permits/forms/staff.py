@@ -19,6 +19,9 @@ from ..models import HomeServiceReason, PermitPath
 from ..workflow import PermitStatus
 
 YES_NO = [("yes", _("是")), ("no", _("否"))]
+# The same limits as the API: a reason or note fits on a letter, findings on a page or two.
+TEXT_MAX = 2000
+FINDINGS_MAX = 5000
 
 
 def _yes(value: str) -> bool:
@@ -41,7 +44,7 @@ class QueueFilterForm(forms.Form):
 class DecisionForm(forms.Form):
     """Base: the status the decision was taken against (hidden)."""
 
-    status = forms.CharField(widget=forms.HiddenInput)
+    status = forms.CharField(widget=forms.HiddenInput, max_length=32)
 
 
 class AcceptForm(DecisionForm):
@@ -56,7 +59,10 @@ class ReturnForm(DecisionForm):
         max_length=4000,
     )
     note = forms.CharField(
-        label=_("补正说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("补正说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_MAX,
     )
 
     def clean_missing_items(self) -> list[str]:
@@ -81,6 +87,7 @@ class InspectionForm(DecisionForm):
         label=_("检查情况"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=FINDINGS_MAX,
         help_text=_("不合格时必须写明存在的问题。"),
     )
     visited_at = forms.DateTimeField(
@@ -96,7 +103,10 @@ class InspectionForm(DecisionForm):
 
 class ApproveForm(DecisionForm):
     reason = forms.CharField(
-        label=_("许可意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("许可意见"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_MAX,
     )
 
 
@@ -111,7 +121,10 @@ class VerificationForm(DecisionForm):
         label=_("场所与承诺是否相符"), choices=YES_NO, widget=forms.RadioSelect
     )
     findings = forms.CharField(
-        label=_("核查情况"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("核查情况"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=FINDINGS_MAX,
     )
     rectification_due = forms.DateField(
         label=_("整改期限"),
@@ -161,7 +174,10 @@ class HomeServiceLogForm(forms.Form):
     address = forms.CharField(label=_("上门地址"), max_length=255)
     reason = forms.ChoiceField(label=_("原因"), choices=HomeServiceReason.choices)
     needs = forms.CharField(
-        label=_("需要办理的事项"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("需要办理的事项"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_MAX,
     )
     preferred_time = forms.CharField(label=_("希望上门时间"), required=False, max_length=128)
 
@@ -189,7 +205,9 @@ class HomeServiceScheduleForm(forms.Form):
 
 
 class HomeServiceCompleteForm(forms.Form):
-    outcome = forms.CharField(label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.CharField(
+        label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_MAX
+    )
     reference = forms.CharField(
         label=_("关联的申请编号"),
         required=False,

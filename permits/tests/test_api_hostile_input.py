@@ -897,3 +897,49 @@ def test_slot_calendar_survives_extreme_weeks(client_for, citizen, query):
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "2026-02-30", "%00", "garbage"])
 def test_inspector_day_survives_extreme_dates(client_for, inspector, day):
     assert client_for(inspector).get(reverse("permits:today") + f"?date={day}").status_code == 200
+
+
+# --- Long free text on the web forms: the API's limits, not a 171-page letter ------------------------
+@pytest.mark.parametrize(
+    ("path", "status", "action", "data"),
+    [
+        ("commitment", "submitted", "approve", {"approve-reason": HUGE}),
+        ("inspection", "accepted", "inspect", {"inspect-passed": "no", "inspect-findings": HUGE}),
+        (
+            "inspection",
+            "submitted",
+            "return",
+            {"return-missing_items": "营业执照", "return-note": HUGE},
+        ),
+    ],
+    ids=["approve-reason", "inspection-findings", "return-note"],
+)
+def test_staff_pages_refuse_endless_text(
+    client_for, citizen, inspector, path, status, action, data
+):
+    application = make_application(citizen, path=path, status=status)
+    with nothing_changes(application):
+        response = client_for(inspector).post(
+            reverse("permits:staff_action", args=[application.pk, action]),
+            {f"{action}-status": status, **data},
+        )
+    assert response.status_code == 400
+
+
+def test_home_service_forms_refuse_endless_text(client_for, citizen, inspector, org_units):
+    applicant_form = {
+        "county": org_units["LD"].pk,
+        "contact_name": "孙七",
+        "contact_phone": "13857800004",
+        "address": "丽水市莲都区中山街 9 号",
+        "reason": "disability",
+        "needs": HUGE,
+    }
+    with nothing_changes():
+        mine = client_for(citizen).post(reverse("permits:home_service"), applicant_form)
+        logged = client_for(inspector).post(
+            reverse("permits:staff_home_services"),
+            {k: v for k, v in applicant_form.items() if k != "county"},
+        )
+    assert (mine.status_code, logged.status_code) == (400, 400)
+    assert "2000" in mine.content.decode()
