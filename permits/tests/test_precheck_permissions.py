@@ -142,6 +142,24 @@ def test_finding_photo(personas, client_for, issued, persona, expected):
     check(response, expected)
 
 
+@table(404, 404, 200, 404, 200, 200, 200, LOGIN)
+def test_finding_photo_before_the_notice(personas, client_for, visiting, persona, expected):
+    """Until the notice is issued the findings are the inspector's working copy."""
+    finding = services.add_finding(
+        booking=visiting,
+        actor=personas["inspector"],
+        item="疏散指示标志损坏",
+        location="二层走道",
+        regulation="GB 51309-2018",
+        remedy="更换",
+        photo=png_upload(),
+    )
+    response = client_for(personas[persona]).get(
+        reverse("permits:finding_photo", args=[finding.pk])
+    )
+    check(response, expected)
+
+
 @pytest.mark.parametrize("name", ["notice_issue"])
 @table(403, 403, 200, 404, 200, 200, 200, LOGIN)
 def test_issue_confirmation(personas, client_for, visiting, name, persona, expected):

@@ -459,7 +459,10 @@ def finding_photo(request: HttpRequest, pk: int) -> HttpResponse:
     if finding is None or not finding.photo:
         raise Http404
     booking = _booking_for(request, finding.booking_id)
-    if not request.user.is_portal_staff and finding not in services.notice_findings(booking):  # type: ignore[union-attr]
+    if not request.user.is_portal_staff and (  # type: ignore[union-attr]
+        # Not before the notice is issued: until then the list is the inspector's working copy.
+        booking.notice_issued_at is None or finding not in services.notice_findings(booking)
+    ):
         raise Http404
     try:
         handle = finding.photo.open("rb")
