@@ -137,6 +137,8 @@ class WeeklySlotsForm(_TimesMixin):
 
     def clean_first_day(self) -> dt.date:
         day = self.cleaned_data["first_day"]
+        if day < timezone.localdate():
+            raise forms.ValidationError(_("开始日期不能早于今天。"))
         if day > timezone.localdate() + dt.timedelta(days=366):
             raise forms.ValidationError(_("最多提前一年发布时段。"))
         return day

@@ -114,6 +114,10 @@ def generate_weekly_slots(
     days = set(weekdays)
     if not days or not days <= set(range(7)):
         raise ValidationError({"weekdays": _("请选择星期几。")})
+    if first_day < timezone.localdate():
+        raise ValidationError({"first_day": _("开始日期不能早于今天。")})
+    if first_day > timezone.localdate() + dt.timedelta(days=366):
+        raise ValidationError({"first_day": _("最多提前一年发布时段。")})
     tz = timezone.get_current_timezone()
     created: list[PrecheckSlot] = []
     for offset in range(weeks * 7):

@@ -272,6 +272,29 @@ def test_weekly_generation_leaves_existing_slots_and_is_repeatable(supervisor, i
     assert PrecheckSlot.objects.count() == 4
 
 
+@time_machine.travel(dt.datetime(2026, 9, 15, 10, 0, tzinfo=TZ), tick=False)
+@pytest.mark.parametrize(
+    "first_day",
+    [dt.date(2026, 9, 14), dt.date(1999, 12, 1), dt.date(1, 1, 1), dt.date(2027, 9, 17)],
+)
+def test_weekly_generation_refuses_a_first_day_in_the_past_or_years_ahead(
+    supervisor, inspector, first_day
+):
+    with pytest.raises(ValidationError) as info:
+        services.generate_weekly_slots(
+            actor=supervisor,
+            brigade=supervisor.org_unit,
+            inspector=inspector,
+            weekdays=[1, 3],
+            start_time=dt.time(14, 0),
+            end_time=dt.time(16, 0),
+            first_day=first_day,
+            weeks=2,
+        )
+    assert "first_day" in info.value.error_dict
+    assert not PrecheckSlot.objects.exists()
+
+
 # --- Findings and the one-time notice -------------------------------------------------------------------
 @pytest.fixture
 def visit(citizen, inspector):
