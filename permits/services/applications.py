@@ -479,6 +479,10 @@ def choose_delivery(
 ) -> Delivery:
     """Download, or free mail of the legal documents (法律文书免费邮寄)."""
     require(actor.pk == application.applicant_id)
+    if application.status == S.DRAFT:
+        raise DomainError(_("申请提交后才能选择文书送达方式。"))
+    if application.status in (S.WITHDRAWN, S.NOT_ACCEPTED):
+        raise DomainError(_("该申请已结束，无需选择文书送达方式。"))
     existing = Delivery.objects.select_for_update().filter(application=application).first()
     if existing is not None and existing.status != DeliveryStatus.PENDING:
         raise DomainError(_("文书已寄出，不能再修改送达方式。"))

@@ -204,6 +204,23 @@ def test_free_mail_without_an_address_is_refused_and_nothing_saved(client_for, c
     assert not Delivery.objects.exists()
 
 
+@pytest.mark.parametrize("status", ["draft", "withdrawn"])
+def test_no_delivery_choice_on_a_draft_or_a_withdrawn_application(client_for, citizen, status):
+    application = make_application(citizen, status=status)
+    response = client_for(citizen).post(
+        reverse("permits:choose_delivery", args=[application.pk]),
+        {
+            "method": "mail",
+            "recipient": "张三",
+            "address": "丽水市解放街 1 号",
+            "phone": "13857812345",
+        },
+        follow=True,
+    )
+    assert not Delivery.objects.exists()
+    assert any("送达方式" in str(m) for m in response.context["messages"])
+
+
 def test_mail_tracking_is_shown_once_posted(client_for, citizen, inspector):
     application = make_application(citizen, status="submitted")
     delivery = services.choose_delivery(
