@@ -155,6 +155,11 @@ def reminder_due_at(starts_at_local: dt.datetime, *, hour: int = 9) -> dt.dateti
     )
 
 
+# The inspector may record arrival from this long before the booked start: arriving a little
+# early is on time; "arriving" half a day early is not a visit at the booked time (按照预约时间).
+ARRIVAL_EARLIEST = dt.timedelta(hours=2)
+
+
 def is_punctual(*, starts_at: dt.datetime, arrived_at: dt.datetime, grace_minutes: int) -> bool:
     """On time means arriving no later than the booked start plus a small grace (按照预约时间)."""
     return arrived_at <= starts_at + dt.timedelta(minutes=grace_minutes)

@@ -267,8 +267,10 @@ def record_arrival(
     arrived_at = arrived_at or timezone.now()
     if arrived_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError({"arrived_at": _("到场时间不能晚于现在。")})
-    if arrived_at < booking.slot.starts_at - dt.timedelta(hours=12):
-        raise ValidationError({"arrived_at": _("到场时间与预约时间相差过远，请核对。")})
+    if arrived_at < booking.slot.starts_at - rules.ARRIVAL_EARLIEST:
+        raise ValidationError(
+            {"arrived_at": _("到场时间早于预约开始时间 2 小时以上，请核对；不能提前登记到场。")}
+        )
     transition(
         booking,
         workflow=BOOKING_FLOW,

@@ -367,6 +367,38 @@ def test_arrival_is_recorded_with_punctuality_and_history(visit, inspector):
     assert StatusChange.objects.filter(object_id=str(visit.pk), to_status="in_progress").exists()
 
 
+@pytest.mark.parametrize(
+    ("before_start", "allowed"),
+    [
+        (dt.timedelta(hours=5), False),
+        (dt.timedelta(hours=2, minutes=1), False),
+        (dt.timedelta(hours=2), True),
+        (dt.timedelta(minutes=30), True),
+    ],
+)
+def test_arrival_can_be_recorded_from_two_hours_before_the_start(
+    citizen, inspector, before_start, allowed
+):
+    """Punctuality is a KPI: "arriving" half a day early cannot be recorded as on time."""
+    starts = (timezone.now() + before_start).replace(microsecond=0)
+    slot = make_slot(inspector, starts_in=dt.timedelta(days=1))
+    PrecheckSlot.objects.filter(pk=slot.pk).update(
+        starts_at=starts, ends_at=starts + dt.timedelta(hours=1)
+    )
+    booking = make_booking(citizen, PrecheckSlot.objects.get(pk=slot.pk))
+    now = timezone.now()
+    if allowed:
+        services.record_arrival(booking=booking, actor=inspector, arrived_at=now)
+        booking.refresh_from_db()
+        assert booking.status == BookingStatus.IN_PROGRESS
+    else:
+        with pytest.raises(ValidationError) as info:
+            services.record_arrival(booking=booking, actor=inspector, arrived_at=now)
+        assert "arrived_at" in info.value.error_dict
+        booking.refresh_from_db()
+        assert booking.status == BookingStatus.BOOKED
+
+
 def test_an_inspector_of_another_brigade_cannot_record_anything(visit, other_inspector):
     with pytest.raises(PermissionDenied):
         services.record_arrival(booking=visit, actor=other_inspector)

@@ -69,10 +69,11 @@ def people(make_user):
 
 @pytest.fixture
 def slot(people, org_units):
-    """A slot starting in three hours: bookable now, and the inspector may record arrival."""
+    """A slot starting in 90 minutes: bookable now, and the inspector, already there, may record
+    arrival (from two hours before the start)."""
     from permits.services import prechecks
 
-    starts = (timezone.now() + dt.timedelta(hours=3)).replace(second=0, microsecond=0)
+    starts = (timezone.now() + dt.timedelta(minutes=90)).replace(second=0, microsecond=0)
     return prechecks.publish_slot(
         actor=people["inspector"],
         brigade=org_units["LD"],
