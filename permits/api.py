@@ -29,6 +29,7 @@ from lishui_fire.accounts.permissions import IsApplicant, ReadAnyWriteStaff
 from lishui_fire.core.api import (
     PARSER_CLASSES,
     PDF_RENDERERS,
+    BooleanFilter,
     ModelSerializer,
     PDFActionMixin,
     PrimaryKeyRelatedField,
@@ -152,7 +153,7 @@ class PermitFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=PermitStatus.choices)
     path = django_filters.ChoiceFilter(choices=PermitPath.choices)
     county = django_filters.CharFilter(field_name="brigade__code", lookup_expr="iexact")
-    green_channel = django_filters.BooleanFilter()
+    green_channel = BooleanFilter()
 
     class Meta:
         model = PermitApplication
@@ -453,7 +454,7 @@ class SlotFilter(django_filters.FilterSet):
     brigade = django_filters.CharFilter(field_name="brigade__code", lookup_expr="iexact")
     date_from = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__gte")
     date_to = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__lte")
-    available = django_filters.BooleanFilter(
+    available = BooleanFilter(
         method="filter_available", help_text="true：只列出尚未开始且仍有名额的时段"
     )
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import django_filters
+from django import forms
 from django.core.exceptions import (
     PermissionDenied,
     RequestDataTooBig,
@@ -93,6 +95,33 @@ class ModelSerializer(serializers.ModelSerializer):
         models.DateTimeField: DateTimeField,
     }
     serializer_related_field = PrimaryKeyRelatedField
+
+
+class StrictNullBooleanField(forms.NullBooleanField):
+    """``true``/``false`` (and 1/0, yes/no) or nothing; ``?flag=maybe`` is a 400, not ignored."""
+
+    widget = forms.TextInput  # the select widget would turn "maybe" into "no choice" silently
+    TRUE = {"true", "1", "yes", "on"}
+    FALSE = {"false", "0", "no", "off"}
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise DjangoValidationError(_("请填写 true 或 false。"), code="invalid")
+
+    def validate(self, value: Any) -> None:
+        return None
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictNullBooleanField
 
 
 class PDFRenderer(renderers.BaseRenderer):

@@ -282,6 +282,11 @@ def test_ids_that_cannot_exist_are_404(api_for, citizen, inspector, who, method,
         ("citizen", "/api/v1/precheck-slots/?date_to=%00", 400),
         ("citizen", "/api/v1/precheck-slots/?date_from=0001-01-01&date_to=9999-12-31", 200),
         ("citizen", "/api/v1/precheck-bookings/?page=abc", 200),
+        ("citizen", "/api/v1/permits/?green_channel=maybe", 400),
+        ("citizen", "/api/v1/permits/?green_channel=true", 200),
+        ("citizen", "/api/v1/permits/?green_channel=%00", 400),
+        ("citizen", "/api/v1/precheck-slots/?available=maybe", 400),
+        ("citizen", "/api/v1/precheck-slots/?available=false", 200),
         ("inspector", "/api/v1/enterprises/?county=%00", 400),
         ("inspector", "/api/v1/enterprises/?search=%00", 400),
         ("inspector", "/api/v1/enterprises/?credit_rating=Z", 400),
@@ -298,6 +303,8 @@ def test_list_query_parameters(api_for, citizen, inspector, who, query, status):
     assert response.status_code == status
     if status == 400:
         assert set(response.json()) <= {
+            "green_channel",
+            "available",
             "status",
             "path",
             "county",
@@ -897,6 +904,17 @@ def test_slot_calendar_survives_extreme_weeks(client_for, citizen, query):
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "2026-02-30", "%00", "garbage"])
 def test_inspector_day_survives_extreme_dates(client_for, inspector, day):
     assert client_for(inspector).get(reverse("permits:today") + f"?date={day}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [("get", "/api/v1/nothing-here/"), ("post", "/api/v1/permits/4/revoke/"), ("get", "/api/v2/")],
+)
+def test_unknown_api_addresses_answer_404_in_json(api_for, citizen, method, url):
+    response = getattr(api_for(citizen), method)(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert CJK.search(response.json()["detail"])
 
 
 # --- Long free text on the web forms: the API's limits, not a 171-page letter ------------------------
