@@ -251,7 +251,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so that an anonymous call gets 401 with WWW-Authenticate, not 403.
         "lishui_fire.core.parsers.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "lishui_fire.core.parsers.SessionAuthentication",
     ],
     "DEFAULT_PARSER_CLASSES": [
         "lishui_fire.core.parsers.JSONParser",

@@ -33,6 +33,7 @@ from lishui_fire.core.api import (
     ModelSerializer,
     PDFActionMixin,
     PrimaryKeyRelatedField,
+    Serializer,
 )
 from lishui_fire.core.documents import pdf_response
 from lishui_fire.core.masking import mask_name, mask_phone
@@ -160,31 +161,31 @@ class PermitFilter(django_filters.FilterSet):
         fields = ["status", "path", "county", "green_channel"]
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(Serializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class RequiredReasonSerializer(serializers.Serializer):
+class RequiredReasonSerializer(Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class ReturnSerializer(serializers.Serializer):
+class ReturnSerializer(Serializer):
     missing_items = serializers.ListField(
         child=serializers.CharField(max_length=255), min_length=1, max_length=50
     )
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class InspectionResultSerializer(serializers.Serializer):
+class InspectionResultSerializer(Serializer):
     passed = serializers.BooleanField()
     findings = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
-class SignSerializer(serializers.Serializer):
+class SignSerializer(Serializer):
     signatory = serializers.CharField(max_length=64)
 
 
-class MaterialUploadSerializer(serializers.Serializer):
+class MaterialUploadSerializer(Serializer):
     kind = serializers.ChoiceField(choices=MaterialKind.choices)
     file = serializers.FileField()
 

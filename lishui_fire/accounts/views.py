@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from lishui_fire.core.api import PARSER_CLASSES
+from lishui_fire.core.api import PARSER_CLASSES, Serializer
 from lishui_fire.core.errors import DomainError
 
 from . import services
@@ -82,7 +82,7 @@ def lockout(
     )
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenRequestSerializer(Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, trim_whitespace=False)
 

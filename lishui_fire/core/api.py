@@ -18,9 +18,12 @@ from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, parsers, renderers, serializers, status
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
+from rest_framework.settings import api_settings
+from rest_framework.utils.serializer_helpers import ReturnDict
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from lishui_fire.core.parsers import JSONParser
@@ -87,7 +90,26 @@ class PrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(data)
 
 
-class ModelSerializer(serializers.ModelSerializer):
+class _TranslatedNoData:
+    """DRF answers a ``null`` body with a hard-coded English "No data provided"; say it in the
+    caller's language like every other message."""
+
+    @property
+    def errors(self) -> Any:
+        ret = super().errors  # type: ignore[misc]
+        key = api_settings.NON_FIELD_ERRORS_KEY
+        only = ret.get(key, []) if isinstance(ret, dict) and list(ret) == [key] else []
+        if len(only) == 1 and getattr(only[0], "code", None) == "null":
+            detail = ErrorDetail(_("请求正文不能为空。"), code="null")
+            return ReturnDict({key: [detail]}, serializer=self)
+        return ret
+
+
+class Serializer(_TranslatedNoData, serializers.Serializer):
+    """The base of the API's plain serializers."""
+
+
+class ModelSerializer(_TranslatedNoData, serializers.ModelSerializer):
     """The base of the API's model serializers: the two fields above for model fields."""
 
     serializer_field_mapping = {

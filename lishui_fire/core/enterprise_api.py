@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from lishui_fire.accounts.permissions import IsPortalStaff
+from lishui_fire.core.api import ModelSerializer
 
 from . import selectors
 from .forms import filter_enterprises
@@ -17,7 +18,7 @@ from .masking import mask_name, mask_phone
 from .models import CreditRating, Enterprise, RiskLevel, VenueType
 
 
-class EnterpriseSerializer(serializers.ModelSerializer):
+class EnterpriseSerializer(ModelSerializer):
     county = serializers.CharField(
         source="brigade.code", read_only=True, help_text="所属大队代码（LD、LQ…）"
     )

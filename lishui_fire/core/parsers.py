@@ -32,3 +32,15 @@ class TokenAuthentication(authentication.TokenAuthentication):
         if not key.isprintable():
             raise exceptions.AuthenticationFailed(_("令牌无效。"))
         return super().authenticate_credentials(key)
+
+
+class SessionAuthentication(authentication.SessionAuthentication):
+    """DRF's, with its hard-coded English "CSRF Failed: …" said in the caller's language."""
+
+    def enforce_csrf(self, request: Any) -> None:
+        try:
+            super().enforce_csrf(request)
+        except exceptions.PermissionDenied as exc:
+            raise exceptions.PermissionDenied(
+                _("缺少或无效的 CSRF 令牌：请刷新页面后重试，或改用令牌（Token）调用接口。")
+            ) from exc

@@ -917,6 +917,43 @@ def test_unknown_api_addresses_answer_404_in_json(api_for, citizen, method, url)
     assert CJK.search(response.json()["detail"])
 
 
+def test_a_null_body_is_refused_in_the_callers_language(api_for, citizen):
+    with nothing_changes():
+        response = api_for(citizen).post(
+            "/api/v1/permits/",
+            b"null",
+            content_type="application/json",
+            HTTP_ACCEPT_LANGUAGE="zh-hans",
+        )
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": ["请求正文不能为空。"]}
+
+
+def test_a_session_call_without_csrf_is_refused_in_the_callers_language(client_for, citizen):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(citizen)
+    with nothing_changes():
+        response = client.post(
+            "/api/v1/permits/", {}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-hans"
+        )
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+    assert CJK.search(response.json()["detail"])
+
+
+def test_a_nul_byte_is_named_as_such_not_as_an_empty_string(api_for, citizen):
+    response = api_for(citizen).post(
+        "/api/v1/permits/",
+        permit_data(venue_name=NUL),
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 400
+    assert "空字符（NUL）" in response.json()["venue_name"][0]
+
+
 # --- Long free text on the web forms: the API's limits, not a 171-page letter ------------------------
 @pytest.mark.parametrize(
     ("path", "status", "action", "data"),
