@@ -341,9 +341,21 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "no_traceback_below_error": {"()": "lishui_fire.core.logfilters.NoTracebackBelowError"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_traceback_below_error"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's default config gives "django" a console handler of its own as well: every
+        # line would be printed twice (once there, once by the root).
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "lishui_fire.security": {"level": "INFO"},
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "ERROR"},
