@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .validators import validate_mainland_mobile, validate_uscc
 
@@ -361,7 +362,23 @@ class DeadlineRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}：{self.count} {self.get_unit_display()}"
+        return f"{self.name}：{self.duration}"
+
+    @property
+    def duration(self) -> str:
+        """The time limit as a phrase: 20 个工作日 / 20 working days, 24 小时 / 24 hours."""
+        return format_duration(self.count, self.unit)
+
+
+def format_duration(count: int, unit: str) -> str:
+    """A count and its unit, counted properly in either language (never "5 个日")."""
+    if unit == TimeLimitUnit.WORKING_DAY:
+        text = ngettext("%(n)d 个工作日", "%(n)d 个工作日", count)
+    elif unit == TimeLimitUnit.HOUR:
+        text = ngettext("%(n)d 小时", "%(n)d 小时", count)
+    else:
+        text = ngettext("%(n)d 日", "%(n)d 日", count)
+    return text % {"n": count}
 
 
 class Sequence(models.Model):

@@ -345,3 +345,9 @@ def test_the_public_page_reads_time_limits_and_materials_from_data(client):
     assert "7 个工作日内到场检查" in page
     assert "假设的新规定" in page
     assert page.count("<h1") == 1
+
+
+def test_time_limits_read_naturally_in_english(client):
+    page = client.get(reverse("permits:index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "within 10 working days of acceptance" in page
+    assert "个Working" not in page  # once "1 个Working days内": a Chinese frame, English unit

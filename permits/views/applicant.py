@@ -167,7 +167,7 @@ def _limit(code: str, template: str) -> dict[str, Any] | None:
         return None
     return {
         "rule": rule,
-        "text": template % {"n": rule.count, "unit": rule.get_unit_display()},
+        "text": template % {"duration": rule.duration},
     }
 
 
@@ -181,17 +181,15 @@ def _paths() -> list[dict[str, Any]]:
     commitment_limits = [
         _limit(
             rules.COMMITMENT_DECISION,
-            _("网上申请：材料齐全、符合法定形式的，%(n)s 个%(unit)s内作出许可（窗口申请当场办结）"),
+            _("网上申请：材料齐全、符合法定形式的，%(duration)s内作出许可（窗口申请当场办结）"),
         ),
-        _limit(rules.VERIFICATION, _("许可后 %(n)s 个%(unit)s内到场核查")),
-        _limit(rules.RECHECK, _("核查发现不符、限期整改的，整改期满后 %(n)s 个%(unit)s内复查")),
+        _limit(rules.VERIFICATION, _("许可后 %(duration)s内到场核查")),
+        _limit(rules.RECHECK, _("核查发现不符、限期整改的，整改期满后 %(duration)s内复查")),
     ]
     inspection_limits = [
-        _limit(
-            rules.ACCEPTANCE, _("提交后 %(n)s 个%(unit)s内受理，或一次性告知需要补正的全部内容")
-        ),
-        _limit(rules.INSPECTION, _("受理后 %(n)s 个%(unit)s内到场检查")),
-        _limit(rules.DECISION, _("检查后 %(n)s 个%(unit)s内作出决定")),
+        _limit(rules.ACCEPTANCE, _("提交后 %(duration)s内受理，或一次性告知需要补正的全部内容")),
+        _limit(rules.INSPECTION, _("受理后 %(duration)s内到场检查")),
+        _limit(rules.DECISION, _("检查后 %(duration)s内作出决定")),
     ]
     return [
         {
