@@ -168,6 +168,9 @@ class PermitApplication(models.Model):
         blank=True,
         related_name="+",
     )
+    # The id of the "new application" form that created this draft: pressing "save" twice, or
+    # a resent request, finds this draft instead of creating a second one.
+    form_token = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -189,6 +192,9 @@ class PermitApplication(models.Model):
             models.CheckConstraint(
                 condition=Q(green_channel=False) | ~Q(green_channel_reason=""),
                 name="permit_green_channel_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["applicant", "form_token"], name="permit_form_token_once"
             ),
         ]
 

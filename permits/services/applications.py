@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,21 +58,43 @@ LATER_FIELDS = ("unit_name", "unit_uscc", "legal_representative", "contact_name"
 
 # --- Drafts ---------------------------------------------------------------------------------------
 @transaction.atomic
-def create_draft(*, applicant: Any, brigade: OrgUnit, **fields: Any) -> PermitApplication:
-    """A new application in draft, with its reference number (XK2026LD00001)."""
+def create_draft(
+    *, applicant: Any, brigade: OrgUnit, form_token: uuid.UUID | None = None, **fields: Any
+) -> PermitApplication:
+    """A new application in draft, with its reference number (XK2026LD00001).
+
+    With the ``form_token`` of the form that sent it, a second delivery of the same form (a
+    double click, a resent request) returns the draft the first one created.
+    """
     require(applicant.is_applicant)
     if brigade.kind != OrgUnit.Kind.BRIGADE:
         raise ValidationError({"county": _("请选择所在县（市、区）。")})
-    year = local_today().year
-    seq = deadlines.next_sequence_value(f"permit:{brigade.code}", year)
+    if form_token is not None:
+        existing = PermitApplication.objects.filter(
+            applicant=applicant, form_token=form_token
+        ).first()
+        if existing is not None:
+            return existing
     application = PermitApplication(
-        reference=f"XK{year}{brigade.code}{seq:05d}",
         applicant=applicant,
         brigade=brigade,
+        form_token=form_token,
         **{k: v for k, v in fields.items() if k in EDITABLE_FIELDS},
     )
-    application.full_clean(exclude=["reference", *(f for f in LATER_FIELDS if f not in fields)])
-    application.save()
+    application.full_clean(
+        exclude=["reference", "form_token", *(f for f in LATER_FIELDS if f not in fields)]
+    )
+    try:
+        # A savepoint: if a concurrent delivery of the same form won, its number is not used up.
+        with transaction.atomic():
+            year = local_today().year
+            seq = deadlines.next_sequence_value(f"permit:{brigade.code}", year)
+            application.reference = f"XK{year}{brigade.code}{seq:05d}"
+            application.save()
+    except IntegrityError:
+        if form_token is None:
+            raise
+        return PermitApplication.objects.get(applicant=applicant, form_token=form_token)
     return application
 
 

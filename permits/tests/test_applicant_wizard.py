@@ -272,3 +272,81 @@ def test_errors_come_in_english_with_accept_language_en(client_for, citizen):
     assert response.status_code == 400
     assert response.context["form"].errors
     assert '<html lang="en">' in response.content.decode()
+
+
+# --- The same "new application" form sent twice -----------------------------------------------------
+def _token(response) -> str:
+    import re
+
+    found = re.search(r'name="form_token" value="([0-9a-f-]{36})"', response.content.decode())
+    assert found, "the new-application form carries its token"
+    return found.group(1)
+
+
+def test_sending_the_new_application_form_twice_creates_one_draft(client_for, citizen):
+    client = client_for(citizen)
+    token = _token(client.get(reverse("permits:apply")))
+    first = client.post(reverse("permits:apply"), {**venue_data(), "form_token": token})
+    again = client.post(reverse("permits:apply"), {**venue_data(), "form_token": token})
+    assert PermitApplication.objects.filter(applicant=citizen).count() == 1
+    assert first["Location"] == again["Location"]  # both continue with the same draft
+    # A new blank form is a new application.
+    token2 = _token(client.get(reverse("permits:apply")))
+    assert token2 != token
+    client.post(reverse("permits:apply"), {**venue_data(), "form_token": token2})
+    assert PermitApplication.objects.filter(applicant=citizen).count() == 2
+
+
+def test_a_token_is_the_senders_own(client_for, citizen, other_citizen):
+    token = _token(client_for(citizen).get(reverse("permits:apply")))
+    client_for(citizen).post(reverse("permits:apply"), {**venue_data(), "form_token": token})
+    client_for(other_citizen).post(reverse("permits:apply"), {**venue_data(), "form_token": token})
+    assert PermitApplication.objects.filter(applicant=citizen).count() == 1
+    assert PermitApplication.objects.filter(applicant=other_citizen).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_deliveries_of_the_form_make_one_draft_and_use_one_number(
+    citizen, org_units
+):
+    """A double tap on a slow phone: both requests arrive together (PostgreSQL)."""
+    import threading
+    import uuid
+
+    from django.db import connection, connections
+
+    from permits.services.applications import create_draft
+
+    if connection.vendor != "postgresql":
+        from conftest import skip_or_fail
+
+        skip_or_fail("row-level concurrency is tested on PostgreSQL")
+    token = uuid.uuid4()
+    barrier = threading.Barrier(4, timeout=10)
+    made: list[int] = []
+    fields = venue_data()
+    fields.pop("county")
+    fields["opening_date"] = dt.date.fromisoformat(fields["opening_date"])
+
+    def attempt() -> None:
+        try:
+            barrier.wait()
+            made.append(
+                create_draft(
+                    applicant=citizen, brigade=org_units["LD"], form_token=token, **fields
+                ).pk
+            )
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len(made) == 4
+    assert len(set(made)) == 1
+    (only,) = PermitApplication.objects.filter(applicant=citizen)
+    # The losers' reference numbers were rolled back with them: the next one follows on.
+    nxt = create_draft(applicant=citizen, brigade=org_units["LD"], **fields)
+    assert int(nxt.reference[-5:]) == int(only.reference[-5:]) + 1

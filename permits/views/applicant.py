@@ -7,6 +7,7 @@ ValidationError goes back onto the form, a DomainError becomes a message on the 
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -310,15 +311,24 @@ def _saved(request: HttpRequest, application: PermitApplication, step: str) -> H
     return redirect("permits:apply_step", pk=application.pk, step=_next_step(application, step))
 
 
+def _form_token(request: HttpRequest) -> uuid.UUID:
+    """The id of this "new application" form (a fresh one for each blank form shown)."""
+    try:
+        return uuid.UUID(str(request.POST.get("form_token", "")))
+    except ValueError:
+        return uuid.uuid4()
+
+
 def _venue_step(request: HttpRequest, application: PermitApplication | None) -> HttpResponse:
     form = VenueForm(request.POST if request.method == "POST" else None, instance=application)
+    form_token = _form_token(request) if application is None else None
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
         county = form.cleaned_data["county"]
         try:
             if application is None:
                 application = services.create_draft(
-                    applicant=request.user, brigade=county, **fields
+                    applicant=request.user, brigade=county, form_token=form_token, **fields
                 )
             else:
                 application = services.update_draft(
@@ -329,7 +339,11 @@ def _venue_step(request: HttpRequest, application: PermitApplication | None) -> 
         else:
             return _saved(request, application, "venue")
     return _render_step(
-        request, application, "venue", {"form": form}, status=400 if form.errors else 200
+        request,
+        application,
+        "venue",
+        {"form": form, "form_token": form_token},
+        status=400 if form.errors else 200,
     )
 
 
