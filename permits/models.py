@@ -405,6 +405,19 @@ class HomeServiceRequest(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("上门服务申请")
         verbose_name_plural = _("上门服务申请")
+        constraints = [
+            # One open request per phone number and brigade: a form sent twice, or the same
+            # person asking online and by phone, is one visit to plan, not two.
+            models.UniqueConstraint(
+                fields=["brigade", "contact_phone"],
+                condition=Q(status__in=["requested", "scheduled"]),
+                name="home_service_one_open_per_phone",
+                violation_error_message=_(
+                    "这个电话号码已有一项正在办理的上门服务申请，无需重复提交；"
+                    "如需变更，请取消原申请或致电大队。"
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.contact_name} {self.get_status_display()}"

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,8 +51,13 @@ def request_home_service(
         needs=needs.strip(),
         preferred_time=preferred_time.strip(),
     )
-    request.full_clean()
-    request.save()
+    request.full_clean()  # also refuses a second open request for the same phone
+    try:
+        with transaction.atomic():
+            request.save()
+    except IntegrityError as exc:  # the same request sent twice at the same moment
+        constraint = HomeServiceRequest._meta.constraints[0]
+        raise ValidationError(constraint.get_violation_error_message()) from exc
     return request
 
 

@@ -58,7 +58,7 @@ def make_rows(citizen, inspector, n, start=0):
         application = make_application(citizen, status="submitted" if i % 2 else "draft")
         add_document(application)
         make_booking(citizen, make_slot(inspector, starts_in=dt.timedelta(days=3, hours=i)))
-        request_home(citizen)
+        request_home(citizen, contact_phone=f"138578{i:05d}")
 
 
 def mine_queries(client):
@@ -351,3 +351,28 @@ def test_time_limits_read_naturally_in_english(client):
     page = client.get(reverse("permits:index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "within 10 working days of acceptance" in page
     assert "个Working" not in page  # once "1 个Working days内": a Chinese frame, English unit
+
+
+def test_a_door_to_door_request_sent_twice_is_one_request(client_for, citizen, inspector):
+    data = {
+        "county": OrgUnit.objects.get(code="LD").pk,
+        "contact_name": "孙七",
+        "contact_phone": "13857800004",
+        "address": "丽水市莲都区中山街 9 号",
+        "reason": "disability",
+        "needs": "代为提交消防安全检查申请",
+    }
+    first = client_for(citizen).post(reverse("permits:home_service"), data)
+    again = client_for(citizen).post(reverse("permits:home_service"), data)
+    assert (first.status_code, again.status_code) == (302, 400)
+    assert "无需重复提交" in again.content.decode()
+    # The brigade logging the same person's phone call finds the request already there.
+    logged = client_for(inspector).post(
+        reverse("permits:staff_home_services"), {k: v for k, v in data.items() if k != "county"}
+    )
+    assert logged.status_code == 400
+    assert HomeServiceRequest.objects.count() == 1
+    # Once it is cancelled, a new request can be made.
+    request = HomeServiceRequest.objects.get()
+    channels.cancel_home_service(request=request, actor=citizen)
+    assert client_for(citizen).post(reverse("permits:home_service"), data).status_code == 302

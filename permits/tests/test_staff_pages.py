@@ -114,7 +114,7 @@ def make_rows(citizen, inspector, n, offset):
             brigade=inspector.org_unit,
             source="phone",
             contact_name=f"联系人{i}",
-            contact_phone="13857800009",
+            contact_phone=f"138578{i:05d}",
             address="丽水市莲都区",
             reason="elderly",
             status="scheduled",
