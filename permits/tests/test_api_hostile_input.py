@@ -901,9 +901,21 @@ def test_slot_calendar_survives_extreme_weeks(client_for, citizen, query):
     assert client_for(citizen).get(reverse("permits:precheck_slots") + query).status_code == 200
 
 
-@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "2026-02-30", "%00", "garbage"])
-def test_inspector_day_survives_extreme_dates(client_for, inspector, day):
-    assert client_for(inspector).get(reverse("permits:today") + f"?date={day}").status_code == 200
+@pytest.mark.parametrize(
+    ("day", "says"),
+    [
+        ("0001-01-01", "2000 年至 2100 年"),
+        ("9999-12-31", "2000 年至 2100 年"),
+        ("2026-02-30", "YYYY-MM-DD"),
+        ("%00", "YYYY-MM-DD"),
+        ("garbage", "YYYY-MM-DD"),
+    ],
+)
+def test_inspector_day_survives_extreme_dates(client_for, inspector, day, says):
+    response = client_for(inspector).get(reverse("permits:today") + f"?date={day}")
+    assert response.status_code == 200
+    assert response.context["day"] == timezone.localdate()
+    assert says in response.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -102,11 +102,12 @@ def today(request: HttpRequest) -> HttpResponse:
     if raw:
         try:
             day = dt.date.fromisoformat(raw)
-            if not 2000 <= day.year <= 2100:  # far dates overflow the day arithmetic below
-                raise ValueError(raw)
         except ValueError:
             day = current
             messages.warning(request, _("日期格式应为 YYYY-MM-DD，已显示今天。"))
+        if not 2000 <= day.year <= 2100:  # far dates overflow the day arithmetic below
+            day = current
+            messages.warning(request, _("只能查看 2000 年至 2100 年之间的日期，已显示今天。"))
     items = selectors.inspector_day(user=user, day=day)
     bookings = list(items["bookings"])
     booking_rows = [
