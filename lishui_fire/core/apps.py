@@ -15,4 +15,7 @@ class CoreConfig(AppConfig):
         auditlog.register(models.Enterprise, exclude_fields=["updated_at"])
         auditlog.register(models.CalendarDay)
         auditlog.register(models.CalendarYear)
-        from . import import_tasks  # noqa: F401
+        from . import (
+            import_tasks,  # noqa: F401
+            schema,  # noqa: F401  (the OpenAPI extension for our session auth)
+        )

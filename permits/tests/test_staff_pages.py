@@ -268,9 +268,7 @@ def test_day_view_shows_prechecks_due_visits_and_home_visits(client_for, citizen
     assert "星光KTV" not in empty.content.decode()
 
 
-@pytest.mark.parametrize(
-    "bad", ["2026-13-45", "yesterday", "2026/10/01", "9" * 40, "9999-12-31", "0001-01-01"]
-)
+@pytest.mark.parametrize("bad", ["2026-13-45", "yesterday", "2026/10/01", "9" * 40])
 def test_day_view_with_a_bad_date_shows_today_and_says_so(client_for, inspector, bad):
     response = client_for(inspector).get(reverse("permits:today"), {"date": bad})
     assert response.status_code == 200
