@@ -30,6 +30,13 @@ except ImportError:  # the ``browser`` fixture then skips (or fails under REQUIR
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NO_OVERFLOW = "document.documentElement.scrollWidth <= window.innerWidth"
+# Visible controls smaller than 24×24 CSS px (WCAG 2.5.8), except links inside a sentence.
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+    'a[href], button, input:not([type=hidden]), select, textarea, summary')]
+  .filter(el => el.offsetParent !== null && !el.classList.contains('skip-link'))
+  .filter(el => getComputedStyle(el).display !== 'inline')
+  .filter(el => { const r = el.getBoundingClientRect(); return r.width < 24 || r.height < 24; })
+  .map(el => el.tagName + ' ' + (el.textContent || el.name || el.id).trim().slice(0, 20))"""
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 VENUE = "丽水市莲都区星光歌舞娱乐有限公司"
@@ -89,6 +96,7 @@ def _check_layout(page: Any, phone: bool) -> None:
     expect(page.locator("h1")).to_have_count(1)
     if phone:
         assert page.evaluate(NO_OVERFLOW), f"horizontal overflow on {page.url}"
+        assert page.evaluate(SMALL_TARGETS) == [], f"targets too small to tap on {page.url}"
 
 
 def _click_and_wait(page: Any, locator: Any) -> None:
