@@ -91,3 +91,14 @@ def test_language_switch_is_a_plain_form_that_sets_the_cookie(client):
     assert "The eight measures" in html
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     assert "八项举措" in client.get(reverse("core:index")).content.decode()
+
+
+@pytest.mark.django_db
+def test_brackets_around_data_follow_the_language(client, make_user):
+    """Full-width （） belong to Chinese text; English gets " (…)"."""
+    user = make_user("applicant", real_name="王小明")
+    client.force_login(user)
+    zh = client.get(reverse("permits:mine")).content.decode()
+    en = client.get(reverse("permits:mine"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '王小明<span class="role">（申请人）</span>' in zh
+    assert '王小明<span class="role"> (Applicant)</span>' in en
