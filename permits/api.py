@@ -38,8 +38,7 @@ from lishui_fire.core.api import (
 from lishui_fire.core.documents import pdf_response
 from lishui_fire.core.masking import mask_name, mask_phone
 
-from . import selectors
-from .forms.applicant import check_opening_date
+from . import rules, selectors
 from .models import (
     DocumentKind,
     GatheringVenueType,
@@ -132,8 +131,6 @@ class PermitSerializer(ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        # The wizard's rule: not in the past, not years ahead (a typing mistake).
-        extra_kwargs = {"opening_date": {"validators": [check_opening_date]}}
 
     def get_home_service(self, obj: PermitApplication) -> bool:
         return bool(getattr(obj, "home_service_count", 0))
@@ -162,23 +159,29 @@ class PermitFilter(django_filters.FilterSet):
 
 
 class ReasonSerializer(Serializer):
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        max_length=rules.REASON_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
 
 
 class RequiredReasonSerializer(Serializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = serializers.CharField(max_length=rules.REASON_MAX_LENGTH)
 
 
 class ReturnSerializer(Serializer):
     missing_items = serializers.ListField(
         child=serializers.CharField(max_length=255), min_length=1, max_length=50
     )
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=rules.REASON_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
 
 
 class InspectionResultSerializer(Serializer):
     passed = serializers.BooleanField()
-    findings = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    findings = serializers.CharField(
+        max_length=rules.FINDINGS_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
 
 
 class SignSerializer(Serializer):

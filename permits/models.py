@@ -352,6 +352,13 @@ class HomeServiceReason(models.TextChoices):
     OTHER = "other", _("其他特殊困难")
 
 
+# Free text of a request or a decision fits on a letter (pages and API; see rules).
+TEXT_MAX_LENGTH = 2000
+ONE_OPEN_HOME_SERVICE_MESSAGE = _(
+    "这个电话号码已有一项正在办理的上门服务申请，无需重复提交；如需变更，请取消原申请或致电大队。"
+)
+
+
 class HomeServiceRequest(models.Model):
     """Door-to-door service (上门服务) for applicants with disabilities or limited mobility."""
 
@@ -373,7 +380,7 @@ class HomeServiceRequest(models.Model):
     )
     address = models.CharField(_("上门地址"), max_length=255)
     reason = models.CharField(_("原因"), max_length=16, choices=HomeServiceReason.choices)
-    needs = models.TextField(_("需要办理的事项"), blank=True)
+    needs = models.TextField(_("需要办理的事项"), blank=True, max_length=TEXT_MAX_LENGTH)
     preferred_time = models.CharField(_("希望上门时间"), max_length=128, blank=True)
     status = models.CharField(
         _("状态"),
@@ -390,7 +397,7 @@ class HomeServiceRequest(models.Model):
         blank=True,
         related_name="+",
     )
-    outcome = models.TextField(_("办理结果"), blank=True)
+    outcome = models.TextField(_("办理结果"), blank=True, max_length=TEXT_MAX_LENGTH)
     application = models.ForeignKey(
         PermitApplication,
         on_delete=models.SET_NULL,
@@ -412,10 +419,7 @@ class HomeServiceRequest(models.Model):
                 fields=["brigade", "contact_phone"],
                 condition=Q(status__in=["requested", "scheduled"]),
                 name="home_service_one_open_per_phone",
-                violation_error_message=_(
-                    "这个电话号码已有一项正在办理的上门服务申请，无需重复提交；"
-                    "如需变更，请取消原申请或致电大队。"
-                ),
+                violation_error_message=ONE_OPEN_HOME_SERVICE_MESSAGE,
             ),
         ]
 

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .models import MaterialKind, PermitPath
+from .models import TEXT_MAX_LENGTH, MaterialKind, PermitPath
 from .workflow import PermitStatus as S
 
 # Fire Law art. 15 and the local guides (DOMAIN.md 1.3): under the commitment path materials 1–2
@@ -153,6 +153,17 @@ def reminder_due_at(starts_at_local: dt.datetime, *, hour: int = 9) -> dt.dateti
         second=0,
         microsecond=0,
     )
+
+
+# --- Limits of plausible input -----------------------------------------------------------------
+# Further ahead than these is almost always a typing mistake (2062 for 2026).
+OPENING_DATE_HORIZON = dt.timedelta(days=5 * 366)
+SLOT_HORIZON = dt.timedelta(days=366)  # slots are published at most a year ahead
+RECTIFICATION_HORIZON = dt.timedelta(days=366)
+HOME_VISIT_HORIZON = dt.timedelta(days=90)  # someone waiting at home is not told "in 2062"
+# Free text of a decision fits on a letter; inspection findings on a page or two (pages and API).
+REASON_MAX_LENGTH = TEXT_MAX_LENGTH
+FINDINGS_MAX_LENGTH = 5000
 
 
 # The inspector may record arrival from this long before the booked start: arriving a little

@@ -6,7 +6,6 @@ file really is) belongs to the services, whose ValidationErrors the views put ba
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -46,20 +45,7 @@ UNIT_FIELDS = (
     "contact_name",
     "contact_phone",
 )
-# Opening dates further away than this are almost always typing mistakes (2062 for 2026).
-OPENING_DATE_HORIZON_DAYS = 5 * 366
-HOME_SERVICE_NEEDS_MAX = 2000
 ACCEPTED_UPLOADS = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
-
-
-def check_opening_date(value: dt.date) -> None:
-    """Not in the past, and not so far ahead that it is surely a typing mistake (the wizard and
-    the API alike)."""
-    today = timezone.localdate()
-    if value < today:
-        raise ValidationError(_("拟开业日期不能早于今天。"), code="past")
-    if value > today + dt.timedelta(days=OPENING_DATE_HORIZON_DAYS):
-        raise ValidationError(_("拟开业日期不能晚于五年以后，请检查年份。"), code="far")
 
 
 def mobile_field(label: Any, **kwargs: Any) -> forms.CharField:
@@ -125,11 +111,6 @@ class VenueForm(forms.ModelForm):
         self.fields["opening_date"].required = True
         if self.instance.pk:
             self.initial.setdefault("county", self.instance.brigade_id)
-
-    def clean_opening_date(self) -> dt.date:
-        value = self.cleaned_data["opening_date"]
-        check_opening_date(value)
-        return value
 
     def service_fields(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in VENUE_FIELDS}
@@ -297,14 +278,6 @@ class HomeServiceForm(forms.ModelForm):
 
     def clean_contact_phone(self) -> str:
         return "".join(self.cleaned_data["contact_phone"].split())
-
-    def clean_needs(self) -> str:
-        value = self.cleaned_data.get("needs", "")
-        if len(value) > HOME_SERVICE_NEEDS_MAX:
-            raise ValidationError(
-                _("请精简到 %(n)d 字以内。") % {"n": HOME_SERVICE_NEEDS_MAX}, code="max_length"
-            )
-        return value
 
     def service_fields(self) -> dict[str, Any]:
         return {

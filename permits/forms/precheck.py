@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lishui_fire.accounts.models import Role, User
 
+from .. import rules
 from ..models import GatheringVenueType
 from .applicant import brigades, mobile_field
 
@@ -98,7 +99,7 @@ class PublishSlotForm(_TimesMixin):
         day = self.cleaned_data["day"]
         if day < timezone.localdate():
             raise forms.ValidationError(_("只能发布将来的时段。"))
-        if day > timezone.localdate() + dt.timedelta(days=366):
+        if day > timezone.localdate() + rules.SLOT_HORIZON:
             raise forms.ValidationError(_("最多提前一年发布时段。"))
         return day
 
@@ -134,14 +135,6 @@ class WeeklySlotsForm(_TimesMixin):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["inspector"].queryset = inspectors_for(user)
-
-    def clean_first_day(self) -> dt.date:
-        day = self.cleaned_data["first_day"]
-        if day < timezone.localdate():
-            raise forms.ValidationError(_("开始日期不能早于今天。"))
-        if day > timezone.localdate() + dt.timedelta(days=366):
-            raise forms.ValidationError(_("最多提前一年发布时段。"))
-        return day
 
     def clean_weekdays(self) -> list[int]:
         return sorted({int(v) for v in self.cleaned_data["weekdays"]})

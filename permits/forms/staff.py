@@ -15,13 +15,11 @@ from django.utils.translation import gettext_lazy as _
 
 from lishui_fire.accounts.models import Role, User
 
+from .. import rules
 from ..models import HomeServiceReason, PermitPath
 from ..workflow import PermitStatus
 
 YES_NO = [("yes", _("是")), ("no", _("否"))]
-# The same limits as the API: a reason or note fits on a letter, findings on a page or two.
-TEXT_MAX = 2000
-FINDINGS_MAX = 5000
 
 
 def _yes(value: str) -> bool:
@@ -62,7 +60,7 @@ class ReturnForm(DecisionForm):
         label=_("补正说明"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=TEXT_MAX,
+        max_length=rules.REASON_MAX_LENGTH,
     )
 
     def clean_missing_items(self) -> list[str]:
@@ -75,7 +73,9 @@ class ReturnForm(DecisionForm):
 
 class RefuseForm(DecisionForm):
     reason = forms.CharField(
-        label=_("不予受理的理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label=_("不予受理的理由"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=rules.REASON_MAX_LENGTH,
     )
 
 
@@ -87,7 +87,7 @@ class InspectionForm(DecisionForm):
         label=_("检查情况"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=FINDINGS_MAX,
+        max_length=rules.FINDINGS_MAX_LENGTH,
         help_text=_("不合格时必须写明存在的问题。"),
     )
     visited_at = forms.DateTimeField(
@@ -106,13 +106,15 @@ class ApproveForm(DecisionForm):
         label=_("许可意见"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=TEXT_MAX,
+        max_length=rules.REASON_MAX_LENGTH,
     )
 
 
 class RejectForm(DecisionForm):
     reason = forms.CharField(
-        label=_("不予许可的理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label=_("不予许可的理由"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=rules.REASON_MAX_LENGTH,
     )
 
 
@@ -124,7 +126,7 @@ class VerificationForm(DecisionForm):
         label=_("核查情况"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=FINDINGS_MAX,
+        max_length=rules.FINDINGS_MAX_LENGTH,
     )
     rectification_due = forms.DateField(
         label=_("整改期限"),
@@ -139,7 +141,9 @@ class VerificationForm(DecisionForm):
 
 class RevokeForm(DecisionForm):
     reason = forms.CharField(
-        label=_("撤销许可的事实和理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label=_("撤销许可的事实和理由"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=rules.REASON_MAX_LENGTH,
     )
 
 
@@ -177,7 +181,7 @@ class HomeServiceLogForm(forms.Form):
         label=_("需要办理的事项"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=TEXT_MAX,
+        max_length=rules.REASON_MAX_LENGTH,
     )
     preferred_time = forms.CharField(label=_("希望上门时间"), required=False, max_length=128)
 
@@ -206,7 +210,9 @@ class HomeServiceScheduleForm(forms.Form):
 
 class HomeServiceCompleteForm(forms.Form):
     outcome = forms.CharField(
-        label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_MAX
+        label=_("办理结果"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=rules.REASON_MAX_LENGTH,
     )
     reference = forms.CharField(
         label=_("关联的申请编号"),

@@ -57,6 +57,18 @@ LATER_FIELDS = ("unit_name", "unit_uscc", "legal_representative", "contact_name"
 
 
 # --- Drafts ---------------------------------------------------------------------------------------
+def _check_opening_date(fields: dict[str, Any]) -> None:
+    """Not in the past, and not so far ahead that it is surely a typing mistake."""
+    value = fields.get("opening_date")
+    if value is None:
+        return
+    today = local_today()
+    if value < today:
+        raise ValidationError({"opening_date": _("拟开业日期不能早于今天。")})
+    if value > today + rules.OPENING_DATE_HORIZON:
+        raise ValidationError({"opening_date": _("拟开业日期不能晚于五年以后，请检查年份。")})
+
+
 @transaction.atomic
 def create_draft(
     *, applicant: Any, brigade: OrgUnit, form_token: uuid.UUID | None = None, **fields: Any
@@ -69,6 +81,7 @@ def create_draft(
     require(applicant.is_applicant)
     if brigade.kind != OrgUnit.Kind.BRIGADE:
         raise ValidationError({"county": _("请选择所在县（市、区）。")})
+    _check_opening_date(fields)
     if form_token is not None:
         existing = PermitApplication.objects.filter(
             applicant=applicant, form_token=form_token
@@ -109,6 +122,7 @@ def update_draft(
         raise DomainError(_("申请已提交，不能再修改。"))
     if locked.updated_at != application.updated_at:
         raise Conflict(_("该申请刚被其他人更新，请刷新页面后重试。"))
+    _check_opening_date(fields)
     for name, value in fields.items():
         if name in EDITABLE_FIELDS:
             setattr(locked, name, value)
@@ -392,7 +406,7 @@ def record_verification(
             raise ValidationError({"findings": _("核查不符时请写明与承诺不符的内容。")})
         if rectification_due is None or rectification_due <= local_today():
             raise ValidationError({"rectification_due": _("请填写今天以后的整改期限。")})
-        if rectification_due > local_today() + dt.timedelta(days=366):
+        if rectification_due > local_today() + rules.RECTIFICATION_HORIZON:
             # A typing mistake (2062 for 2026); the re-check clock cannot count that far.
             raise ValidationError(
                 {"rectification_due": _("整改期限不能晚于一年以后，请检查年份。")}

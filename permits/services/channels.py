@@ -15,7 +15,8 @@ from lishui_fire.core.errors import DomainError
 from lishui_fire.core.notifications import notify
 from lishui_fire.core.workflow import transition
 
-from ..models import HomeServiceRequest, PermitApplication
+from .. import rules
+from ..models import ONE_OPEN_HOME_SERVICE_MESSAGE, HomeServiceRequest, PermitApplication
 from ..workflow import HOME_SERVICE_FLOW, HomeServiceStatus
 from .common import is_staff_of, require
 
@@ -56,12 +57,8 @@ def request_home_service(
         with transaction.atomic():
             request.save()
     except IntegrityError as exc:  # the same request sent twice at the same moment
-        constraint = HomeServiceRequest._meta.constraints[0]
-        raise ValidationError(constraint.get_violation_error_message()) from exc
+        raise ValidationError(ONE_OPEN_HOME_SERVICE_MESSAGE) from exc
     return request
-
-
-HOME_VISIT_HORIZON_DAYS = 90
 
 
 @transaction.atomic
@@ -71,7 +68,7 @@ def schedule_home_service(
     require(is_staff_of(actor, request.brigade_id))
     if appointment_at <= timezone.now():
         raise ValidationError({"appointment_at": _("上门时间应晚于现在。")})
-    if appointment_at > timezone.now() + dt.timedelta(days=HOME_VISIT_HORIZON_DAYS):
+    if appointment_at > timezone.now() + rules.HOME_VISIT_HORIZON:
         # Someone waiting for help at home is not told "in 2062": surely a typing mistake.
         raise ValidationError({"appointment_at": _("上门时间不能晚于 90 天以后，请检查日期。")})
     if assigned_to.role not in (Role.INSPECTOR, Role.BRIGADE_SUPERVISOR) or (

@@ -67,7 +67,7 @@ def publish_slot(
         errors["inspector"] = _("请选择本大队的监督员。")
     if starts_at <= timezone.now():
         errors["starts_at"] = _("只能发布将来的时段。")
-    elif starts_at > timezone.now() + dt.timedelta(days=366):
+    elif starts_at > timezone.now() + rules.SLOT_HORIZON:
         errors["starts_at"] = _("最多提前一年发布时段。")
     if ends_at <= starts_at:
         errors["ends_at"] = _("结束时间应晚于开始时间。")
@@ -116,7 +116,7 @@ def generate_weekly_slots(
         raise ValidationError({"weekdays": _("请选择星期几。")})
     if first_day < timezone.localdate():
         raise ValidationError({"first_day": _("开始日期不能早于今天。")})
-    if first_day > timezone.localdate() + dt.timedelta(days=366):
+    if first_day > timezone.localdate() + rules.SLOT_HORIZON:
         raise ValidationError({"first_day": _("最多提前一年发布时段。")})
     tz = timezone.get_current_timezone()
     created: list[PrecheckSlot] = []

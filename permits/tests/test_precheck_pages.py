@@ -485,6 +485,27 @@ def test_weekly_generation_page_reports_created_and_skipped(client_for, supervis
     assert any(f"已生成 {created} 个时段" in m for m in messages_of(response))
 
 
+@pytest.mark.parametrize("first_day", ["1999-12-01", "0001-01-01"])
+def test_weekly_generation_page_refuses_a_first_day_in_the_past(
+    client_for, supervisor, inspector, first_day
+):
+    response = client_for(supervisor).post(
+        reverse("permits:precheck_generate"),
+        {
+            "inspector": inspector.pk,
+            "weekdays": ["1", "3"],
+            "start_time": "09:00",
+            "end_time": "11:00",
+            "first_day": first_day,
+            "weeks": 2,
+            "capacity": 1,
+        },
+    )
+    assert response.status_code == 400
+    assert "开始日期不能早于今天" in response.content.decode()
+    assert not PrecheckSlot.objects.exists()
+
+
 def test_weekly_generation_form_offers_tomorrow_in_iso_form(client_for, supervisor):
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     page = client_for(supervisor).get(reverse("permits:precheck_generate")).content.decode()
