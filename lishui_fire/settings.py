@@ -56,8 +56,9 @@ elif _db["ENGINE"].endswith("sqlite3"):
     _db.setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
     # A fresh clone has no var/ (it is ignored by git): create the database file's folder so
     # that the first `migrate` works instead of "unable to open database file".
-    if _db.get("NAME") and str(_db["NAME"]) != ":memory:" and "mode=memory" not in str(_db["NAME"]):
-        Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    _name = str(_db.get("NAME") or "")
+    if _name and _name != ":memory:" and "mode=memory" not in _name:
+        Path(_name).parent.mkdir(parents=True, exist_ok=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -250,11 +251,11 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so that an anonymous call gets 401 with WWW-Authenticate, not 403.
-        "lishui_fire.core.parsers.TokenAuthentication",
-        "lishui_fire.core.parsers.SessionAuthentication",
+        "lishui_fire.core.api_defaults.TokenAuthentication",
+        "lishui_fire.core.api_defaults.SessionAuthentication",
     ],
     "DEFAULT_PARSER_CLASSES": [
-        "lishui_fire.core.parsers.JSONParser",
+        "lishui_fire.core.api_defaults.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],

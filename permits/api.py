@@ -27,8 +27,6 @@ from rest_framework.response import Response
 from lishui_fire.accounts.models import OrgUnit, Role, User
 from lishui_fire.accounts.permissions import IsApplicant, ReadAnyWriteStaff
 from lishui_fire.core.api import (
-    PARSER_CLASSES,
-    PDF_RENDERERS,
     BooleanFilter,
     ModelSerializer,
     PDFActionMixin,
@@ -220,7 +218,6 @@ class PermitViewSet(
     permission_classes = [IsAuthenticated]
     filterset_class = PermitFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
-    parser_classes = PARSER_CLASSES
 
     def get_queryset(self) -> QuerySet[PermitApplication]:
         from django.db.models import Count
@@ -405,7 +402,7 @@ class PermitViewSet(
         tags=["permits"],
         summary="许可意见书 PDF",
     )
-    @action(detail=True, methods=["get"], url_path="decision.pdf", renderer_classes=PDF_RENDERERS)
+    @action(detail=True, methods=["get"], url_path="decision.pdf")
     def decision_pdf(self, request: Request, pk: str | None = None) -> Any:
         application = self.get_object()
         document = application.documents.filter(kind=DocumentKind.DECISION).first()
@@ -494,7 +491,6 @@ class PrecheckSlotViewSet(
 ):
     serializer_class = PrecheckSlotSerializer
     permission_classes = [ReadAnyWriteStaff]
-    parser_classes = PARSER_CLASSES
     filterset_class = SlotFilter
 
     def get_queryset(self) -> QuerySet[PrecheckSlot]:
@@ -586,7 +582,6 @@ class PrecheckBookingViewSet(
 ):
     serializer_class = PrecheckBookingSerializer
     permission_classes = [IsAuthenticated]
-    parser_classes = PARSER_CLASSES
 
     def get_permissions(self) -> list[Any]:
         if self.action in ("create", "cancel"):
@@ -641,7 +636,7 @@ class PrecheckBookingViewSet(
         tags=["precheck"],
         summary="一次性告知书 PDF",
     )
-    @action(detail=True, methods=["get"], url_path="notice.pdf", renderer_classes=PDF_RENDERERS)
+    @action(detail=True, methods=["get"], url_path="notice.pdf")
     def notice_pdf(self, request: Request, pk: str | None = None) -> Any:
         booking = self.get_object()
         if not booking.notice_issued_at:

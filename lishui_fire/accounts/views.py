@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from lishui_fire.core.api import PARSER_CLASSES, Serializer
+from lishui_fire.core.api import Serializer
 from lishui_fire.core.errors import DomainError
 
 from . import services
@@ -96,7 +96,6 @@ class ObtainTokenView(APIView):
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
-    parser_classes = PARSER_CLASSES
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
 

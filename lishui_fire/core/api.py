@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, parsers, renderers, serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -25,8 +25,6 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.settings import api_settings
 from rest_framework.utils.serializer_helpers import ReturnDict
 from rest_framework.views import exception_handler as drf_exception_handler
-
-from lishui_fire.core.parsers import JSONParser
 
 from .errors import DomainError
 
@@ -64,10 +62,6 @@ class StandardPagination(PageNumberPagination):
             except ValueError:
                 return 1
         return number
-
-
-# What every API view accepts (DRF's defaults, with the JSON parser above).
-PARSER_CLASSES = [JSONParser, parsers.FormParser, parsers.MultiPartParser]
 
 
 class DateTimeField(serializers.DateTimeField):
@@ -146,36 +140,16 @@ class BooleanFilter(django_filters.BooleanFilter):
     field_class = StrictNullBooleanField
 
 
-class PDFRenderer(renderers.BaseRenderer):
-    """Lets a client that asks for ``Accept: application/pdf`` reach a PDF action (else 406).
-
-    The PDF itself goes out as a plain ``HttpResponse``; this renderer only ever sees errors,
-    which ``PDFActionMixin`` hands to the JSON renderer instead.
-    """
-
-    media_type = "application/pdf"
-    format = "pdf"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None):
-        return renderers.JSONRenderer().render(data, "application/json", renderer_context)
-
-
-PDF_RENDERERS = [renderers.JSONRenderer, PDFRenderer]
-
-
 class PDFActionMixin:
-    """For viewsets with PDF actions (``renderer_classes=PDF_RENDERERS`` on the action): an error
-    answered to an ``Accept: application/pdf`` request is JSON, labelled as JSON."""
+    """For viewsets with file actions (``url_path="….pdf"``): a client asking for
+    ``Accept: application/pdf`` reaches the action instead of a 406. The PDF goes out as a plain
+    ``HttpResponse``; an error on the way (404, 401) is rendered by the first renderer, JSON."""
 
-    def finalize_response(self, request: Any, response: Any, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(getattr(request, "accepted_renderer", None), PDFRenderer) and isinstance(
-            response, Response
-        ):
-            request.accepted_renderer = renderers.JSONRenderer()
-            request.accepted_media_type = "application/json"
-        return super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+    def perform_content_negotiation(self, request: Any, force: bool = False) -> Any:
+        handler = getattr(self, getattr(self, "action", None) or "", None)
+        if str(getattr(handler, "url_path", "")).endswith(".pdf"):
+            force = True
+        return super().perform_content_negotiation(request, force)  # type: ignore[misc]
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

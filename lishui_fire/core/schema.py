@@ -8,4 +8,4 @@ from drf_spectacular.authentication import SessionScheme
 class PortalSessionScheme(SessionScheme):
     """Our session authentication is DRF's with a translated CSRF message: the same cookie."""
 
-    target_class = "lishui_fire.core.parsers.SessionAuthentication"
+    target_class = "lishui_fire.core.api_defaults.SessionAuthentication"

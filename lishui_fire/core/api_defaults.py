@@ -1,7 +1,7 @@
-"""The API's request parsers and token authentication.
+"""The classes named in ``REST_FRAMEWORK`` (settings): parser and authentication defaults.
 
 Kept apart from ``core.api``: DRF imports the classes named in its settings while
-``rest_framework.views`` is still loading, so these modules must not import views, routers or
+``rest_framework.views`` is still loading, so this module must not import views, routers or
 responses.
 """
 
