@@ -543,6 +543,11 @@ class Finding(models.Model):
     def __str__(self) -> str:
         return self.item
 
+    @property
+    def is_on_notice(self) -> bool:
+        """Listed by the notice: an original finding, or one of an approved amendment."""
+        return self.amendment_id is None or self.amendment.status == AmendmentStatus.APPROVED
+
 
 class NoticeAmendment(models.Model):
     """A supervisor-approved addition to an issued one-time notice, with its reason."""

@@ -44,5 +44,13 @@ def can_supervise(user: Any) -> bool:
     return bool(user.is_authenticated and (user.is_supervisor or user.is_administrator))
 
 
+def can_see_finding_photo(user: Any, booking: PrecheckBooking, finding: Any) -> bool:
+    """Staff (the booking is already in their scope) always; the owner only once the notice is
+    issued and lists the item — until then the findings are the inspector's working copy."""
+    if user.is_portal_staff:
+        return True
+    return booking.notice_issued_at is not None and finding.is_on_notice
+
+
 def can_download_notice(user: Any, booking: PrecheckBooking) -> bool:
     return booking.status == BookingStatus.NOTICE_ISSUED

@@ -437,11 +437,7 @@ def decide_amendment(
 
 def notice_findings(booking: PrecheckBooking) -> list[Finding]:
     """The findings a notice lists: the original ones and those of approved amendments."""
-    return [
-        f
-        for f in booking.findings.select_related("amendment")
-        if f.amendment_id is None or f.amendment.status == AmendmentStatus.APPROVED
-    ]
+    return [f for f in booking.findings.select_related("amendment") if f.is_on_notice]
 
 
 def render_notice_file(*, booking_id: int) -> PrecheckBooking:

@@ -459,10 +459,7 @@ def finding_photo(request: HttpRequest, pk: int) -> HttpResponse:
     if finding is None or not finding.photo:
         raise Http404
     booking = _booking_for(request, finding.booking_id)
-    if not request.user.is_portal_staff and (  # type: ignore[union-attr]
-        # Not before the notice is issued: until then the list is the inspector's working copy.
-        booking.notice_issued_at is None or finding not in services.notice_findings(booking)
-    ):
+    if not policies.can_see_finding_photo(request.user, booking, finding):
         raise Http404
     try:
         handle = finding.photo.open("rb")
