@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "auditlog",
     "lishui_fire.accounts",
     "lishui_fire.core",
+    "lishui_fire.enterprises",
     "permits",
     "inspections",
     "fire_investigation",
@@ -290,7 +291,7 @@ SPECTACULAR_SETTINGS = {
     # Two "venue_type" choice sets: the registry's broad one and the law's list of public
     # gathering venues that a permit covers. Each gets a stable schema name.
     "ENUM_NAME_OVERRIDES": {
-        "EnterpriseVenueTypeEnum": "lishui_fire.core.models.VenueType",
+        "EnterpriseVenueTypeEnum": "lishui_fire.enterprises.models.VenueType",
         "GatheringVenueTypeEnum": "permits.models.GatheringVenueType",
     },
 }

@@ -8,7 +8,7 @@ from lishui_fire.accounts.views import ObtainTokenView
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
-    path("", include("lishui_fire.core.api_urls")),
+    path("", include("lishui_fire.enterprises.api_urls")),
     path("", include("permits.api_urls")),
 ]
 
@@ -21,7 +21,7 @@ urlpatterns = [
     path("investigations/", include("fire_investigation.urls")),
     path("outreach/", include("outreach.urls")),
     path("feedback/", include("feedback.urls")),
-    path("enterprises/", include("lishui_fire.core.enterprise_urls")),
+    path("enterprises/", include("lishui_fire.enterprises.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

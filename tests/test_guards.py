@@ -241,7 +241,7 @@ def test_openapi_schema_builds_without_warnings(tmp_path):
 @pytest.mark.django_db
 def test_seed_demo_twice_creates_nothing_new():
     from lishui_fire.accounts.models import User
-    from lishui_fire.core.models import CreditRatingChange, Enterprise
+    from lishui_fire.enterprises.models import CreditRatingChange, Enterprise
 
     def counts():
         return (

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from lishui_fire.accounts.models import Role, User
 from lishui_fire.core.management.commands.seed_demo import DEMO_PASSWORD
-from lishui_fire.core.models import CreditRatingChange, Enterprise
 from lishui_fire.core.validators import is_valid_mainland_mobile, is_valid_uscc
+from lishui_fire.enterprises.models import CreditRatingChange, Enterprise
 
 DEMO_ACCOUNTS = {
     # username: (role, org unit code)

@@ -1,4 +1,4 @@
-"""Admin for the shared kernel. Sections: calendar, enterprise registry, outbox and reminders."""
+"""Admin for the shared kernel. Sections: calendar, outbox and reminders, workflow history."""
 
 import datetime as dt
 
@@ -10,7 +10,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from . import models
-from .validators import normalise_code
 
 
 # --- Calendar ---------------------------------------------------------------------------------
@@ -163,71 +162,6 @@ class CalendarDayAdmin(admin.ModelAdmin):
     @admin.display(description=_("星期"))
     def weekday(self, obj):
         return date_format(obj.date, "l")  # 星期一 / Monday, in the reader's language
-
-
-# --- Enterprise registry ----------------------------------------------------------------------
-class CreditRatingChangeInline(admin.TabularInline):
-    """History is written by ``services.change_credit_rating`` only; here it is read-only."""
-
-    model = models.CreditRatingChange
-    extra = 0
-    can_delete = False
-    fields = ("changed_at", "from_rating", "to_rating", "reason", "changed_by")
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class EnterpriseAdminForm(forms.ModelForm):
-    class Meta:
-        model = models.Enterprise
-        fields = "__all__"  # noqa: DJ007 - the admin shows every field; read-only ones are set below
-
-    def clean_uscc(self) -> str:
-        # Typed in lower case or full width, the code must still match the registry's own form
-        # (it is the unique key the CSV import and the permits rely on).
-        return normalise_code(self.cleaned_data.get("uscc"))
-
-
-@admin.register(models.Enterprise)
-class EnterpriseAdmin(admin.ModelAdmin):
-    form = EnterpriseAdminForm
-    # change_list.html in core/templates/admin/core/enterprise/ adds the CSV import link.
-    list_display = ("name", "uscc", "brigade", "venue_type", "risk_level", "credit_rating")
-    list_filter = ("brigade", "credit_rating", "risk_level", "venue_type")
-    search_fields = ("name", "uscc", "address")
-    list_select_related = ("brigade",)
-    inlines = [CreditRatingChangeInline]
-
-    def get_readonly_fields(self, request, obj=None):
-        # A rating change needs a reason and a history row: it goes through the registry page.
-        return ("credit_rating", "created_at", "updated_at") if obj else ()
-
-
-@admin.register(models.EnterpriseImport)
-class EnterpriseImportAdmin(admin.ModelAdmin):
-    list_display = (
-        "original_name",
-        "uploaded_by",
-        "status",
-        "created_count",
-        "updated_count",
-        "unchanged_count",
-        "error_count",
-        "created_at",
-    )
-    list_filter = ("status",)
-    exclude = ("errors",)
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in models.EnterpriseImport._meta.fields if f.name != "errors"]
-
-    def has_add_permission(self, request):
-        return False
 
 
 # --- Outbox and reminders ---------------------------------------------------------------------

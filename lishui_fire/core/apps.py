@@ -12,10 +12,6 @@ class CoreConfig(AppConfig):
 
         from . import models
 
-        auditlog.register(models.Enterprise, exclude_fields=["updated_at"])
         auditlog.register(models.CalendarDay)
         auditlog.register(models.CalendarYear)
-        from . import (
-            import_tasks,  # noqa: F401
-            schema,  # noqa: F401  (the OpenAPI extension for our session auth)
-        )
+        from . import schema  # noqa: F401  (the OpenAPI extension for our session auth)

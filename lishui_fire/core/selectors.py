@@ -7,7 +7,6 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from lishui_fire.accounts.models import OrgUnit
-from lishui_fire.accounts.scoping import scope_queryset
 
 
 def brigades_for_user(*, user: Any) -> QuerySet[OrgUnit]:
@@ -27,15 +26,4 @@ def brigade_overview(*, user: Any) -> QuerySet[OrgUnit]:
         enterprise_count=Count("enterprises"),
         high_risk=Count("enterprises", filter=Q(enterprises__risk_level="high")),
         **ratings,
-    )
-
-
-def enterprises_for_user(*, user: Any) -> QuerySet[Any]:
-    from .models import Enterprise
-
-    return scope_queryset(
-        Enterprise.objects.select_related("brigade"),
-        user,
-        owner_field=None,
-        brigade_field="brigade",
     )

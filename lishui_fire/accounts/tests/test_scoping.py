@@ -4,8 +4,8 @@ import pytest
 from django.http import Http404
 
 from lishui_fire.accounts.scoping import get_object_for_user, scope_queryset
-from lishui_fire.core.models import Enterprise, EnterpriseImport
 from lishui_fire.core.validators import uscc_check_char
+from lishui_fire.enterprises.models import Enterprise, EnterpriseImport
 
 pytestmark = pytest.mark.django_db
 

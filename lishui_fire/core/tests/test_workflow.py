@@ -6,8 +6,9 @@ import pytest
 from django.db import connection, connections, transaction
 
 from lishui_fire.core.errors import IllegalTransition, StaleState
-from lishui_fire.core.models import EnterpriseImport, StatusChange
+from lishui_fire.core.models import StatusChange
 from lishui_fire.core.workflow import Workflow, history_for, transition
+from lishui_fire.enterprises.models import EnterpriseImport
 
 Status = EnterpriseImport.Status
 FLOW = Workflow(

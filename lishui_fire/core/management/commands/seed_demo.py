@@ -1,18 +1,16 @@
 """``manage.py seed_demo``: a lived-in Lishui for trying the portal locally.
 
 Creates (or brings up to date) the demo accounts listed in API.md, all with the password
-``lishui-demo-2026``, and about 200 enterprises across the nine county brigades with valid
-unified social credit codes, venue types, risk levels and credit ratings A–D.
+``lishui-demo-2026``; every app then adds its part of the world (the registry's 200 enterprises
+come from ``lishui_fire/enterprises/demo.py``).
 
 * Refused unless ``settings.SEED_DEMO_ALLOWED`` (False in production): demo accounts with a
   published password must never exist on a real portal.
-* Idempotent: a second run updates the same rows and creates nothing new. Accounts and
-  enterprises are keyed by username and by USCC; the USCCs are derived from the county and a
-  running number, not from chance, so they stay the same from run to run.
-* Deterministic: names, addresses and ratings come from ``random.Random(2026)``.
+* Idempotent: a second run updates the same rows and creates nothing new. Accounts are keyed by
+  username.
 
 Other apps add their own demo data (applications in every state, pre-check slots, plans …) by
-shipping a module ``<app>/demo.py`` with a function ``seed(stdout)``. After the core data this
+shipping a module ``<app>/demo.py`` with a function ``seed(stdout)``. After the accounts this
 command imports that module of every installed app that has one, in INSTALLED_APPS order, and
 calls ``seed(self.stdout)``, all inside one transaction. A ``seed`` must be idempotent too; it can
 find the demo accounts by username (``DEMO_USERS`` below) and use ``DEMO_PASSWORD``.
@@ -22,7 +20,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import random
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,8 +29,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from lishui_fire.accounts.models import OrgUnit, Role, User
-from lishui_fire.core.models import CreditRatingChange, Enterprise, RiskLevel, VenueType
-from lishui_fire.core.validators import USCC_CHARSET, is_valid_uscc, uscc_check_char
 
 DEMO_PASSWORD = "lishui-demo-2026"  # noqa: S105 - published on purpose; refused in production
 
@@ -68,136 +63,9 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("admin", "系统管理员", Role.ADMINISTRATOR, None, "", "admin@example.com"),
 )
 
-# How many enterprises each brigade gets (200 in all): Liandu is the city, the rest are smaller.
-ENTERPRISES_PER_BRIGADE = {
-    "LD": 40,
-    "LQ": 24,
-    "QT": 26,
-    "JY": 24,
-    "SC": 18,
-    "SY": 18,
-    "YH": 14,
-    "QY": 16,
-    "JN": 20,
-}
-
-# Streets that sound like each county seat; the portal never checks them against a map.
-STREETS = {
-    "LD": ["中山街", "解放街", "继光街", "大猷街", "丽阳街", "括苍路", "紫金路", "花园路"],
-    "LQ": ["贤良路", "中山东路", "新华街", "剑川大道", "西街", "龙渊路", "华楼街"],
-    "QT": ["鹤城东路", "鹤城中路", "临江东路", "华侨路", "油竹大道", "江南大道"],
-    "JY": ["五云路", "好溪路", "仙都路", "黄碧街", "工业区新碧路", "丽缙街"],
-    "SC": ["妙高路", "北街", "新华路", "健康路", "云峰路", "凯恩路"],
-    "SY": ["长松路", "紫荆路", "新华路", "独山路", "望松路", "西屏大道"],
-    "YH": ["解放街", "环城北路", "中山路", "人民路", "浮云路"],
-    "QY": ["濛洲街", "新大街", "庆元大道", "石龙街", "松源路"],
-    "JN": ["人民中路", "复兴路", "环城西路", "鹤溪路", "红星路"],
-}
-
-# What each county is known for, as (name template, venue type, risk level, individual?).
-# "{p}" is the registered-place prefix, "{b}" a trade name.
-LOCAL_KINDS: dict[str, list[tuple[str, str, str, bool]]] = {
-    "LD": [
-        ("{p}{b}合成革有限公司", VenueType.FACTORY, RiskLevel.HIGH, False),
-        ("{p}{b}商贸城", VenueType.MALL, RiskLevel.HIGH, False),
-        ("{p}{b}半导体科技有限公司", VenueType.FACTORY, RiskLevel.MEDIUM, False),
-    ],
-    "LQ": [
-        ("{p}{b}青瓷文化有限公司", VenueType.FACTORY, RiskLevel.MEDIUM, False),
-        ("{p}{b}宝剑厂", VenueType.FACTORY, RiskLevel.MEDIUM, True),
-        ("{p}{b}竹木制品有限公司", VenueType.FACTORY, RiskLevel.HIGH, False),
-    ],
-    "QT": [
-        ("{p}{b}西餐厅", VenueType.RESTAURANT, RiskLevel.LOW, True),
-        ("{p}{b}咖啡馆", VenueType.RESTAURANT, RiskLevel.LOW, True),
-        ("{p}{b}石雕工艺品有限公司", VenueType.FACTORY, RiskLevel.MEDIUM, False),
-        ("{p}{b}进口商品城", VenueType.MALL, RiskLevel.HIGH, False),
-    ],
-    "JY": [
-        ("{p}{b}烧饼店", VenueType.RESTAURANT, RiskLevel.LOW, True),
-        ("{p}{b}锯床有限公司", VenueType.FACTORY, RiskLevel.MEDIUM, False),
-        ("{p}仙都{b}民宿", VenueType.HOTEL, RiskLevel.MEDIUM, True),
-    ],
-    "SC": [
-        ("{p}{b}竹炭有限公司", VenueType.FACTORY, RiskLevel.HIGH, False),
-        ("{p}{b}茶业有限公司", VenueType.FACTORY, RiskLevel.LOW, False),
-        ("{p}{b}民宿", VenueType.HOTEL, RiskLevel.MEDIUM, True),
-    ],
-    "SY": [
-        ("{p}{b}不锈钢管有限公司", VenueType.FACTORY, RiskLevel.MEDIUM, False),
-        ("{p}{b}茶叶市场", VenueType.MALL, RiskLevel.MEDIUM, False),
-        ("{p}{b}古村民宿", VenueType.HOTEL, RiskLevel.MEDIUM, True),
-    ],
-    "YH": [
-        ("{p}{b}木制玩具有限公司", VenueType.FACTORY, RiskLevel.HIGH, False),
-        ("{p}梯田{b}民宿", VenueType.HOTEL, RiskLevel.MEDIUM, True),
-    ],
-    "QY": [
-        ("{p}{b}香菇市场", VenueType.MALL, RiskLevel.MEDIUM, False),
-        ("{p}{b}竹木筷业有限公司", VenueType.FACTORY, RiskLevel.HIGH, False),
-    ],
-    "JN": [
-        ("{p}{b}畲乡风情酒店", VenueType.HOTEL, RiskLevel.HIGH, False),
-        ("{p}{b}惠明茶业有限公司", VenueType.FACTORY, RiskLevel.LOW, False),
-    ],
-}
-
-COMMON_KINDS: list[tuple[str, str, str, bool]] = [
-    ("{p}{b}大酒店", VenueType.HOTEL, RiskLevel.HIGH, False),
-    ("{p}{b}宾馆", VenueType.HOTEL, RiskLevel.MEDIUM, False),
-    ("{p}{b}农家乐", VenueType.RESTAURANT, RiskLevel.LOW, True),
-    ("{p}{b}餐饮有限公司", VenueType.RESTAURANT, RiskLevel.MEDIUM, False),
-    ("{p}{b}超市有限公司", VenueType.MALL, RiskLevel.MEDIUM, False),
-    ("{p}{b}KTV", VenueType.ENTERTAINMENT, RiskLevel.HIGH, True),
-    ("{p}{b}网吧", VenueType.ENTERTAINMENT, RiskLevel.HIGH, True),
-    ("{p}{b}电影城有限公司", VenueType.ENTERTAINMENT, RiskLevel.HIGH, False),
-    ("{p}{b}幼儿园", VenueType.SCHOOL, RiskLevel.MEDIUM, False),
-    ("{p}{b}颐养院", VenueType.HOSPITAL, RiskLevel.HIGH, False),
-    ("{p}{b}物流有限公司", VenueType.WAREHOUSE, RiskLevel.MEDIUM, False),
-    ("{p}{b}大厦", VenueType.HIGHRISE, RiskLevel.HIGH, False),
-    ("{p}{b}体育馆", VenueType.STADIUM, RiskLevel.MEDIUM, False),
-    ("{p}{b}汽车客运站", VenueType.TERMINAL, RiskLevel.HIGH, False),
-]
-
-
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(text.split())
-
-
-TRADE_NAMES = _words(
-    "瓯江 华侨 万象 金源 鼎盛 恒泰 永兴 鸿运 瑞丰 天宁 紫金 白云 南明 括苍 丽阳 青林 处州 "
-    "好溪 富岭 新华 和美 嘉和 东方 宏达 远大 博雅 宝华 昌盛 星河 碧湖 仙渡 凤凰 龙腾 松涛 "
-    "云峰 秀山 锦绣 聚源 福瑞 德信 润泽 明珠 春晖 佳木 稻香 竹韵 清泉 丰源 兴隆 山水"
-)
-
-SURNAMES = _words("王 李 张 刘 陈 杨 吴 叶 周 徐 潘 季 蓝 雷 钟 柳 项 毛 应 朱")
-GIVEN = _words("建华 晓燕 国平 丽萍 志强 美玲 伟东 秀英 海军 春梅 立新 红霞 文斌 雅琴 永林 慧敏")
-
-# A spread like a real registry: most are trustworthy, a few are not.
-RATING_WEIGHTS = {"A": 30, "B": 45, "C": 18, "D": 7}
-
-
-def demo_uscc(division_code: str, number: int, *, individual: bool) -> str:
-    """A valid USCC for the ``number``-th demo enterprise of a county, the same on every run.
-
-    Positions 1–2 say who registered it (91 enterprise, 92 individual business), 3–8 the
-    county's division code, 9–17 an organisation code, 18 the GB 32100 check character.
-    """
-    body = ""
-    n = number
-    for _ in range(5):
-        n, r = divmod(n, len(USCC_CHARSET))
-        body = USCC_CHARSET[r] + body
-    first17 = ("92" if individual else "91") + division_code + "MA2D" + body
-    return first17 + uscc_check_char(first17)
-
-
-def _mobile(rng: random.Random) -> str:
-    return rng.choice(["138", "139", "158", "159", "187", "135"]) + f"{rng.randrange(10**8):08d}"
-
 
 class Command(BaseCommand):
-    help = "Create or update the demo accounts and enterprises (refused in production)."
+    help = "Create or update the demo accounts and every app's demo data (refused in production)."
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.SEED_DEMO_ALLOWED:
@@ -207,7 +75,6 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             users = self._seed_users()
-            created = self._seed_enterprises()
             for app_config in apps.get_app_configs():
                 module_name = f"{app_config.name}.demo"
                 if importlib.util.find_spec(module_name) is None:
@@ -217,10 +84,7 @@ class Command(BaseCommand):
                     self.stdout.write(f"demo data of {app_config.label} …")
                     module.seed(self.stdout)
         self.stdout.write(
-            self.style.SUCCESS(
-                f"demo ready: {users} demo accounts (password {DEMO_PASSWORD}), "
-                f"{Enterprise.objects.count()} enterprises ({created} new)"
-            )
+            self.style.SUCCESS(f"demo ready: {users} demo accounts (password {DEMO_PASSWORD})")
         )
 
     def _seed_users(self) -> int:
@@ -245,54 +109,3 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         return len(DEMO_USERS)
-
-    def _seed_enterprises(self) -> int:
-        rng = random.Random(2026)  # noqa: S311 - demo data, not security
-        brigades = {u.code: u for u in OrgUnit.objects.filter(kind=OrgUnit.Kind.BRIGADE)}
-        existing = {e.uscc: e for e in Enterprise.objects.all()}
-        ratings = list(RATING_WEIGHTS)
-        weights = list(RATING_WEIGHTS.values())
-        created = 0
-        for code, count in ENTERPRISES_PER_BRIGADE.items():
-            brigade = brigades[code]
-            # 丽水市莲都区…, 龙泉市…, 青田县…: how registered names start in each county.
-            prefix = ("丽水市" if code == "LD" else "") + brigade.division_name
-            kinds = LOCAL_KINDS[code] * 3 + COMMON_KINDS
-            used_names: set[str] = set()
-            for number in range(1, count + 1):
-                template, venue_type, risk, individual = rng.choice(kinds)
-                name = template.format(p=prefix, b=rng.choice(TRADE_NAMES))
-                while name in used_names:
-                    name = template.format(p=prefix, b=rng.choice(TRADE_NAMES))
-                used_names.add(name)
-                street = rng.choice(STREETS[code])
-                address = f"{prefix}{street}{rng.randrange(1, 400)}号"
-                rating = rng.choices(ratings, weights)[0]
-                contact = rng.choice(SURNAMES) + rng.choice(GIVEN)
-                phone = _mobile(rng)
-                uscc = demo_uscc(brigade.division_code, number, individual=individual)
-                assert is_valid_uscc(uscc), uscc
-                fields = {
-                    "name": name,
-                    "address": address,
-                    "brigade": brigade,
-                    "venue_type": venue_type,
-                    "risk_level": risk,
-                    "contact_name": contact,
-                    "contact_phone": phone,
-                }
-                enterprise = existing.get(uscc)
-                if enterprise is None:
-                    enterprise = Enterprise.objects.create(
-                        uscc=uscc, credit_rating=rating, **fields
-                    )
-                    CreditRatingChange.objects.create(
-                        enterprise=enterprise, from_rating="", to_rating=rating, reason="初始评定"
-                    )
-                    created += 1
-                else:
-                    # The rating is left alone: once rated, it changes only with a recorded reason.
-                    for field, value in fields.items():
-                        setattr(enterprise, field, value)
-                    enterprise.save()
-        return created

@@ -2,47 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lishui_fire.accounts.scoping import get_object_for_user
+from lishui_fire.core import selectors as core_selectors
+from lishui_fire.core.masking import mask_name, mask_phone
 
-from . import selectors, services
+from . import policies, selectors, services
 from .forms import (
     CreditRatingChangeForm,
     EnterpriseFilterForm,
     EnterpriseImportForm,
     filter_enterprises,
 )
-from .masking import mask_name, mask_phone
 from .models import Enterprise, EnterpriseImport
 
 PAGE_SIZE = 25
 IMPORT_ERRORS_SHOWN = 100
-
-
-# --- Who may do what -----------------------------------------------------------------------------
-def can_view_enterprises(user: Any) -> bool:
-    return bool(user.is_authenticated and user.is_portal_staff)
-
-
-def can_change_credit_rating(user: Any) -> bool:
-    """Brigade and detachment supervisors and administrators; inspectors only read."""
-    return can_view_enterprises(user) and (user.is_supervisor or user.is_administrator)
-
-
-def can_import_enterprises(user: Any) -> bool:
-    return bool(user.is_authenticated and user.is_administrator)
 
 
 def _require(allowed: bool) -> None:
@@ -51,14 +35,7 @@ def _require(allowed: bool) -> None:
 
 
 def _enterprise_for(request: HttpRequest, pk: int) -> Enterprise:
-    """Fetch and authorise in one call: another brigade's enterprise is a 404 like a missing one."""
-    return get_object_for_user(
-        Enterprise.objects.select_related("brigade"),
-        request.user,
-        owner_field=None,
-        brigade_field="brigade",
-        pk=pk,
-    )
+    return policies.get_enterprise_for_user(user=request.user, pk=pk)
 
 
 # --- Registry -----------------------------------------------------------------------------------
@@ -66,8 +43,8 @@ def _enterprise_for(request: HttpRequest, pk: int) -> Enterprise:
 @require_GET
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    _require(can_view_enterprises(user))
-    brigades = list(selectors.brigades_for_user(user=user))
+    _require(policies.can_view_enterprises(user))
+    brigades = list(core_selectors.brigades_for_user(user=user))
     form = EnterpriseFilterForm(request.GET, brigades=brigades)
     form.is_valid()  # a bad value drops that filter only; the form shows its message
     enterprises = filter_enterprises(selectors.enterprises_for_user(user=user), **form.filters())
@@ -87,7 +64,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "rows": rows,
-            "can_import": can_import_enterprises(user),
+            "can_import": policies.can_import_enterprises(user),
         },
     )
 
@@ -100,7 +77,7 @@ def _render_detail(
     full_phone: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    may_change = can_change_credit_rating(request.user)
+    may_change = policies.can_change_credit_rating(request.user)
     if may_change and rating_form is None:
         rating_form = CreditRatingChangeForm()
     history = enterprise.rating_changes.select_related("changed_by")
@@ -122,14 +99,14 @@ def _render_detail(
 @login_required
 @require_GET
 def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_view_enterprises(request.user))
+    _require(policies.can_view_enterprises(request.user))
     return _render_detail(request, _enterprise_for(request, pk))
 
 
 @login_required
 @require_POST
 def change_rating(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_change_credit_rating(request.user))
+    _require(policies.can_change_credit_rating(request.user))
     enterprise = _enterprise_for(request, pk)
     form = CreditRatingChangeForm(request.POST)
     if form.is_valid():
@@ -156,7 +133,7 @@ def change_rating(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
     """The full number, on an explicit request that is written to the audit log (PIPL)."""
-    _require(can_view_enterprises(request.user))
+    _require(policies.can_view_enterprises(request.user))
     enterprise = _enterprise_for(request, pk)
     full = services.reveal_enterprise_contact_phone(enterprise=enterprise, actor=request.user)
     return _render_detail(request, enterprise, full_phone=full)
@@ -170,7 +147,7 @@ def _recent_imports() -> QuerySet[EnterpriseImport]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def imports(request: HttpRequest) -> HttpResponse:
-    _require(can_import_enterprises(request.user))
+    _require(policies.can_import_enterprises(request.user))
     form = EnterpriseImportForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
@@ -197,17 +174,14 @@ def imports(request: HttpRequest) -> HttpResponse:
 
 
 def _import_for(request: HttpRequest, pk: int) -> EnterpriseImport:
-    try:
-        return EnterpriseImport.objects.select_related("uploaded_by").get(pk=pk)
-    except EnterpriseImport.DoesNotExist as exc:
-        raise Http404 from exc
+    return policies.get_import_for_user(user=request.user, pk=pk)
 
 
 @never_cache
 @login_required
 @require_GET
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_import_enterprises(request.user))
+    _require(policies.can_import_enterprises(request.user))
     job = _import_for(request, pk)
     running = job.status in (EnterpriseImport.Status.PENDING, EnterpriseImport.Status.RUNNING)
     response = render(
@@ -236,7 +210,7 @@ def _csv_response(body: str, filename: str) -> HttpResponse:
 @login_required
 @require_GET
 def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(can_import_enterprises(request.user))
+    _require(policies.can_import_enterprises(request.user))
     job = _import_for(request, pk)
     return _csv_response(
         services.import_error_report_csv(job=job), f"enterprise-import-{job.pk}-errors.csv"
@@ -246,5 +220,5 @@ def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def import_template(request: HttpRequest) -> HttpResponse:
-    _require(can_import_enterprises(request.user))
+    _require(policies.can_import_enterprises(request.user))
     return _csv_response(services.import_template_csv(), "enterprise-import-template.csv")

@@ -1,8 +1,4 @@
-"""Celery task of the enterprise CSV import: an id in, the service does the work.
-
-Kept out of ``tasks.py`` (another part of the kernel); ``CoreConfig.ready`` imports this module so
-the worker registers the task.
-"""
+"""Celery tasks of the registry: ids in, the service does the work."""
 
 from __future__ import annotations
 
@@ -13,6 +9,8 @@ from django.db import OperationalError
 
 @shared_task(
     bind=True,
+    # A stable name: queued messages and the jobs door find the task by it, wherever it lives.
+    name="enterprises.process_import",
     acks_late=True,
     autoretry_for=(OperationalError,),
     retry_backoff=True,

@@ -1,4 +1,4 @@
-"""Forms of the shared kernel's pages: the enterprise registry and its CSV import."""
+"""Forms of the registry's pages: the list filters, a rating change, the CSV upload."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from lishui_fire.core.validators import normalise_code
+
 from .models import CreditRating, RiskLevel, VenueType
-from .validators import normalise_code
 
 
 def _with_blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from lishui_fire.core.models import Enterprise
 from lishui_fire.core.validators import uscc_check_char
+from lishui_fire.enterprises.models import Enterprise
 
 LIST = "/api/v1/enterprises/"
 

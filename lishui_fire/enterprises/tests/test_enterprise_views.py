@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from lishui_fire.core.models import CreditRatingChange, Enterprise, EnterpriseImport
 from lishui_fire.core.validators import uscc_check_char
+from lishui_fire.enterprises.models import CreditRatingChange, Enterprise, EnterpriseImport
 
 
 def valid_uscc(n: int) -> str:
@@ -498,8 +498,8 @@ def test_the_admin_lists_enterprises_with_a_link_to_the_import(
     )
     client = client_for(administrator)
 
-    changelist = client.get(reverse("admin:core_enterprise_changelist"), {"q": "好客"})
-    change = client.get(reverse("admin:core_enterprise_change", args=[ld.pk]))
+    changelist = client.get(reverse("admin:enterprises_enterprise_changelist"), {"q": "好客"})
+    change = client.get(reverse("admin:enterprises_enterprise_change", args=[ld.pk]))
 
     assert changelist.status_code == 200
     assert reverse("enterprises:imports") in changelist.content.decode()

@@ -16,9 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import skip_or_fail
-from lishui_fire.core import services
-from lishui_fire.core.models import CreditRatingChange, Enterprise, EnterpriseImport
 from lishui_fire.core.validators import uscc_check_char
+from lishui_fire.enterprises.models import CreditRatingChange, Enterprise, EnterpriseImport
+from lishui_fire.enterprises.services import csv_import as services
 
 HEADER = [
     "统一社会信用代码",
@@ -482,7 +482,7 @@ def test_a_real_worker_processes_the_import_and_a_redelivery_changes_nothing(adm
     from celery.contrib.testing.worker import start_worker
 
     from lishui_fire.celery import app
-    from lishui_fire.core.import_tasks import process_enterprise_import_task
+    from lishui_fire.enterprises.tasks import process_enterprise_import_task
 
     url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/7"
     try:

@@ -6,9 +6,9 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 
-from lishui_fire.core import services
-from lishui_fire.core.models import CreditRatingChange, Enterprise
 from lishui_fire.core.validators import uscc_check_char
+from lishui_fire.enterprises import services
+from lishui_fire.enterprises.models import CreditRatingChange, Enterprise
 
 
 def valid_uscc(n: int) -> str:

@@ -1,10 +1,8 @@
-"""State changes of the shared kernel: the enterprise registry (社会单位).
+"""The administrators' CSV import of the registry.
 
-* ``change_credit_rating`` — one door for a rating change, with a history row and a reason.
-* ``create_enterprise`` — one enterprise from a form or a seed script.
-* ``reveal_enterprise_contact_phone`` — the audited "show the full number" action (PIPL).
-* ``start_enterprise_import`` / ``process_enterprise_import`` — the administrators' CSV import,
-  processed in the background in chunks so a progress page can poll and a crashed worker resumes.
+``start_enterprise_import`` checks and stores an upload and queues it;
+``process_enterprise_import`` applies it in the background in chunks, so a progress page can poll
+and a crashed worker resumes.
 """
 
 from __future__ import annotations
@@ -29,9 +27,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lishui_fire.accounts.models import OrgUnit
+from lishui_fire.core.masking import mask_phone
+from lishui_fire.core.validators import is_valid_mainland_mobile, is_valid_uscc, normalise_code
 
-from .masking import mask_phone
-from .models import (
+from ..models import (
     CreditRating,
     CreditRatingChange,
     Enterprise,
@@ -39,100 +38,6 @@ from .models import (
     RiskLevel,
     VenueType,
 )
-from .validators import is_valid_mainland_mobile, is_valid_uscc, normalise_code
-
-# --- Credit rating -------------------------------------------------------------------------------
-
-
-def change_credit_rating(
-    *, enterprise: Enterprise, to_rating: str, reason: str, actor: Any
-) -> CreditRatingChange:
-    """Move ``enterprise`` to ``to_rating`` and write who, when, from, to and why.
-
-    The row is locked first so that two supervisors changing the same rating at once produce two
-    consistent history rows (the second one's "from" is the first one's "to").
-    """
-    reason = (reason or "").strip()
-    errors: dict[str, str] = {}
-    if to_rating not in CreditRating.values:
-        errors["to_rating"] = _("未知的信用等级：应为 A、B、C、D 之一。")
-    if not reason:
-        errors["reason"] = _("请填写变更理由。")
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-        from_rating = locked.credit_rating
-        if from_rating == to_rating:
-            raise ValidationError({"to_rating": _("新等级与当前等级相同，无需变更。")})
-        locked.credit_rating = to_rating
-        # A plain save (not .update()) so django-auditlog records the field change too.
-        locked.save(update_fields=["credit_rating", "updated_at"])
-        change = CreditRatingChange.objects.create(
-            enterprise=locked,
-            from_rating=from_rating,
-            to_rating=to_rating,
-            reason=reason,
-            changed_by=actor,
-        )
-    enterprise.credit_rating = to_rating
-    return change
-
-
-def create_enterprise(
-    *,
-    uscc: str,
-    name: str,
-    address: str,
-    brigade: OrgUnit,
-    venue_type: str,
-    risk_level: str = RiskLevel.MEDIUM,
-    credit_rating: str = CreditRating.B,
-    contact_name: str = "",
-    contact_phone: str = "",
-    actor: Any = None,
-) -> Enterprise:
-    """Register one enterprise; its initial rating is the first row of its rating history."""
-    enterprise = Enterprise(
-        uscc=normalise_code(uscc),
-        name=name.strip(),
-        address=address.strip(),
-        brigade=brigade,
-        venue_type=venue_type,
-        risk_level=risk_level,
-        credit_rating=credit_rating,
-        contact_name=contact_name.strip(),
-        contact_phone=contact_phone.strip(),
-    )
-    if brigade.kind != OrgUnit.Kind.BRIGADE:
-        raise ValidationError({"brigade": _("所属单位必须是大队。")})
-    enterprise.full_clean()
-    with transaction.atomic():
-        enterprise.save()
-        CreditRatingChange.objects.create(
-            enterprise=enterprise,
-            from_rating="",
-            to_rating=credit_rating,
-            reason=_("登记"),
-            changed_by=actor,
-        )
-    return enterprise
-
-
-def reveal_enterprise_contact_phone(
-    *, enterprise: Enterprise, actor: Any, remote_addr: str | None = None
-) -> str:
-    """Return the full contact phone and record who looked at it (auditlog ACCESS entry)."""
-    LogEntry.objects.log_create(
-        enterprise,
-        force_log=True,
-        action=LogEntry.Action.ACCESS,
-        actor=actor,
-        remote_addr=remote_addr,
-        additional_data={"field": "contact_phone", "purpose": "reveal"},
-    )
-    return enterprise.contact_phone
-
 
 # --- CSV import: columns and value vocabularies --------------------------------------------------
 
@@ -366,7 +271,7 @@ def start_enterprise_import(*, uploaded_file: Any, uploaded_by: Any) -> Enterpri
         # A server-side name: user file names never become paths (ASVS 5.3.2).
         job.file.save(f"{uuid.uuid4().hex}.csv", uploaded_file, save=False)
         job.save()
-        from .import_tasks import process_enterprise_import_task
+        from ..tasks import process_enterprise_import_task
 
         transaction.on_commit(lambda: process_enterprise_import_task.delay(job.pk))
     return job

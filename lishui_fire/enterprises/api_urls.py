@@ -1,5 +1,6 @@
-from .api import PortalRouter
-from .enterprise_api import EnterpriseViewSet
+from lishui_fire.core.api import PortalRouter
+
+from .api import EnterpriseViewSet
 
 router = PortalRouter()
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")

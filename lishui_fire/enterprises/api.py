@@ -11,10 +11,10 @@ from rest_framework import serializers, viewsets
 
 from lishui_fire.accounts.permissions import IsPortalStaff
 from lishui_fire.core.api import ModelSerializer
+from lishui_fire.core.masking import mask_name, mask_phone
 
 from . import selectors
 from .forms import filter_enterprises
-from .masking import mask_name, mask_phone
 from .models import CreditRating, Enterprise, RiskLevel, VenueType
 
 

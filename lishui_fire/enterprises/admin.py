@@ -1,0 +1,72 @@
+"""Admin of the registry: units (ratings change on the registry page, with a reason), imports."""
+
+from django import forms
+from django.contrib import admin
+
+from lishui_fire.core.validators import normalise_code
+
+from . import models
+
+
+class CreditRatingChangeInline(admin.TabularInline):
+    """History is written by ``services.change_credit_rating`` only; here it is read-only."""
+
+    model = models.CreditRatingChange
+    extra = 0
+    can_delete = False
+    fields = ("changed_at", "from_rating", "to_rating", "reason", "changed_by")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class EnterpriseAdminForm(forms.ModelForm):
+    class Meta:
+        model = models.Enterprise
+        fields = "__all__"  # noqa: DJ007 - the admin shows every field; read-only ones are set below
+
+    def clean_uscc(self) -> str:
+        # Typed in lower case or full width, the code must still match the registry's own form
+        # (it is the unique key the CSV import and the permits rely on).
+        return normalise_code(self.cleaned_data.get("uscc"))
+
+
+@admin.register(models.Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    form = EnterpriseAdminForm
+    # templates/admin/enterprises/enterprise/change_list.html adds the CSV import link.
+    list_display = ("name", "uscc", "brigade", "venue_type", "risk_level", "credit_rating")
+    list_filter = ("brigade", "credit_rating", "risk_level", "venue_type")
+    search_fields = ("name", "uscc", "address")
+    list_select_related = ("brigade",)
+    inlines = [CreditRatingChangeInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A rating change needs a reason and a history row: it goes through the registry page.
+        return ("credit_rating", "created_at", "updated_at") if obj else ()
+
+
+@admin.register(models.EnterpriseImport)
+class EnterpriseImportAdmin(admin.ModelAdmin):
+    list_display = (
+        "original_name",
+        "uploaded_by",
+        "status",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+        "error_count",
+        "created_at",
+    )
+    list_filter = ("status",)
+    exclude = ("errors",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in models.EnterpriseImport._meta.fields if f.name != "errors"]
+
+    def has_add_permission(self, request):
+        return False
