@@ -5,9 +5,12 @@ A day is a working day when it is Monday–Friday, unless the year's State Counc
 (weekday holidays and 调休 make-up working weekends) of every year entered in ``CalendarYear``.
 
 A year without a ``CalendarYear`` row (next year before the notice is out, usually November) is
-counted on weekdays minus the statutory holidays of the Regulation on Public Holidays (2025
-revision, from the ``holidays`` package, without make-up days), and every result touching it is
-marked provisional. Publishing the year (``publish_calendar_year``, also the admin's door) bumps
+counted on the law alone (the stand-in): weekdays minus the statutory holidays of the Regulation
+on Public Holidays (全国年节及纪念日放假办法, 2025 revision) minus the day off in lieu its art. 6
+guarantees for each of them that falls on a Saturday or Sunday (from the ``holidays`` package).
+Make-up working weekends cannot be guessed and are left out, and every result touching such a
+year is marked provisional. In 2019–2026 this rule gives the official working-day count of every
+year but 2020 (the Spring Festival extended for COVID-19). Publishing the year (``publish_calendar_year``, also the admin's door) bumps
 the cache version and calls the apps' recomputers, which turn provisional deadlines into firm ones.
 
 Lookups read one cache entry per year touched (the exceptions of that year), not one query per
@@ -19,6 +22,7 @@ database directly: slower, never wrong.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import uuid
 from collections.abc import Callable, Iterable
@@ -76,21 +80,50 @@ def invalidate_calendar_cache() -> None:
         log.error("calendar cache version not bumped; stale for up to an hour", exc_info=True)
 
 
-def _statutory_weekday_holidays(year: int) -> dict[dt.date, bool]:
-    """Statutory holidays on weekdays for a year without a notice; no make-up days are guessed.
+@functools.cache
+def _law_only_china() -> type:
+    """``holidays.China`` without the State Council notices' data: the law's rule alone.
 
-    ``observed=False`` leaves out substitute days for most years; for years the package has
-    notice data for, its substituted days off are dropped too, so the fallback is the same rule
-    for every year.
+    The package adds each published notice's substituted days off, extensions and special
+    observed days on top of the statutory days (``_add_special_holidays``); leaving them out
+    makes the stand-in the same rule for every year, so that checking it against 2019–2026
+    (test_calendar) tests the rule that 2027 gets, not the data of the notices themselves.
     """
-    import holidays
+    from holidays.countries.china import China
 
-    statutory = holidays.China(years=year, observed=False, language="en_US")
-    return {
-        day: False
-        for day, name in statutory.items()
-        if day.weekday() < 5 and not name.startswith("Day off")
-    }
+    class LawOnlyChina(China):
+        def _add_special_holidays(
+            self, mapping_names: Iterable[str], *, observed: bool = False
+        ) -> None:
+            return None
+
+    return LawOnlyChina
+
+
+def stand_in_days_off(year: int) -> dict[dt.date, str]:
+    """The weekdays the law alone makes days off in ``year``, with their (Chinese) names.
+
+    The statutory holidays on Monday–Friday, plus one day in lieu (补假, named "…（补假）") for
+    each statutory holiday on a Saturday or Sunday, on the next working day (全国年节及纪念日
+    放假办法 art. 6; ``holidays`` with ``observed=True``). No make-up working day is guessed.
+    """
+    china = _law_only_china()(years=year, observed=True, language="zh_CN")
+    return {day: name for day, name in sorted(china.items()) if day.weekday() < 5}
+
+
+def _statutory_weekday_holidays(year: int) -> dict[dt.date, bool]:
+    """The stand-in for a year without a notice: the law's weekday days off, no make-up days."""
+    return dict.fromkeys(stand_in_days_off(year), False)
+
+
+def stand_in_working_days(year: int) -> int:
+    """How many working days the stand-in counts in ``year`` (the notice's own rows ignored)."""
+    return _weekdays_in(year) - len(stand_in_days_off(year))
+
+
+def _weekdays_in(year: int) -> int:
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return sum((first + dt.timedelta(days=i)).weekday() < 5 for i in range((last - first).days + 1))
 
 
 def _load_year(year: int) -> tuple[bool, dict[dt.date, bool]]:

@@ -231,7 +231,7 @@ def test_working_days_between_is_the_inverse_of_add_working_days(start, n):
 
 
 # --- A year without a notice (2027 today) ------------------------------------------------------------
-def test_2027_falls_back_to_weekdays_minus_statutory_holidays(no_2027):
+def test_2027_falls_back_to_weekdays_minus_statutory_holidays_and_days_in_lieu(no_2027):
     statutory = holidays.China(years=2027, observed=False)
     assert len(statutory) == 13  # Regulation on Public Holidays, 2025 revision
     assert {D(2027, 1, 1), D(2027, 2, 5), D(2027, 2, 8), D(2027, 10, 1)} <= set(statutory)
@@ -239,10 +239,16 @@ def test_2027_falls_back_to_weekdays_minus_statutory_holidays(no_2027):
     for day in (D(2027, 1, 1), D(2027, 2, 5), D(2027, 2, 8), D(2027, 10, 1)):
         assert not is_workday(day)
         assert day_is_provisional(day)
-    # No golden week and no make-up day is guessed: only the statutory days themselves.
-    assert is_workday(D(2027, 10, 4))  # Monday after the three statutory days
-    assert is_workday(D(2027, 2, 9))
+    # Art. 6: Sat 2 and Sun 3 Oct (National Day), Sat 6 and Sun 7 Feb (Spring Festival) give a
+    # day off in lieu on the next working days: Mon 4, Tue 5 Oct; Tue 9, Wed 10 Feb.
+    for day in (D(2027, 10, 4), D(2027, 10, 5), D(2027, 2, 9), D(2027, 2, 10)):
+        assert not is_workday(day)
+        assert day_is_provisional(day)
+    # No golden week and no make-up day is guessed: only the law's days.
+    assert is_workday(D(2027, 10, 6))  # Wednesday after the days in lieu
+    assert is_workday(D(2027, 2, 11))
     assert not is_workday(D(2027, 2, 6))  # Saturday, as any Saturday
+    assert not is_workday(D(2027, 2, 20))  # no make-up Saturday guessed
 
 
 def test_twenty_days_from_1_december_2026_stay_in_2026():
@@ -259,17 +265,115 @@ def test_a_period_crossing_into_2027_is_provisional_and_skips_new_years_day(no_2
 
 
 def test_a_period_in_2027_skips_the_spring_festival_statutory_days(no_2027):
-    # Thu 4 Feb 2027 + 1: Fri 5 (除夕) and Mon 8 are statutory, 6–7 the weekend.
-    assert add_working_days(D(2027, 2, 4), 1) == Deadline(D(2027, 2, 9), True)
-    # Fri 29 Jan + 5: Feb 1–4, then Feb 9 (on plain weekdays it would be Fri 5 Feb).
-    assert add_working_days(D(2027, 1, 29), 5) == Deadline(D(2027, 2, 9), True)
+    # Thu 4 Feb 2027 + 1: Fri 5 (除夕) and Mon 8 are statutory, 6–7 the weekend, Tue 9 and
+    # Wed 10 the days in lieu of 6 and 7.
+    assert add_working_days(D(2027, 2, 4), 1) == Deadline(D(2027, 2, 11), True)
+    # Fri 29 Jan + 5: Feb 1–4, then Feb 11 (on plain weekdays it would be Fri 5 Feb).
+    assert add_working_days(D(2027, 1, 29), 5) == Deadline(D(2027, 2, 11), True)
+
+
+def test_the_issues_example_ten_working_days_from_29_january_2027(no_2027):
+    # Feb 1–4 (4), Feb 11, 12 (6), Feb 15–18 (10); without the days in lieu it was Feb 16.
+    assert add_working_days(D(2027, 1, 29), 10) == Deadline(D(2027, 2, 18), True)
+    assert working_days_between(D(2026, 12, 31), D(2027, 12, 31)) == 248  # not 254
+    assert calendar.stand_in_working_days(2027) == 248
 
 
 def test_rows_entered_for_an_unpublished_year_are_honoured_but_still_provisional(no_2027):
-    CalendarDay.objects.create(date=D(2027, 2, 9), is_workday=False, note="春节")
+    # Thu 11 Feb is a working day on the stand-in (after the days in lieu), off by this row.
+    assert is_workday(D(2027, 2, 11))
+    CalendarDay.objects.create(date=D(2027, 2, 11), is_workday=False, note="春节")
     calendar.invalidate_calendar_cache()
-    assert not is_workday(D(2027, 2, 9))
-    assert day_is_provisional(D(2027, 2, 9))
+    assert not is_workday(D(2027, 2, 11))
+    assert day_is_provisional(D(2027, 2, 11))
+
+
+# --- The stand-in checked against the years whose notice is known -----------------------------------
+def official_working_days(year: int) -> int:
+    return sum(chinese_calendar.is_workday(d) for d in days(D(year, 1, 1), D(year, 12, 31)))
+
+
+# Measured from chinesecalendar 1.11.0 (and the seeded rows): the working days of each year.
+OFFICIAL_WORKING_DAYS = {
+    2019: 250,
+    2020: 249,
+    2021: 250,
+    2022: 249,
+    2023: 249,
+    2024: 251,
+    2025: 248,
+    2026: 248,
+}
+
+
+@pytest.mark.parametrize("year", [y for y in OFFICIAL_WORKING_DAYS if y != 2020])
+def test_the_stand_in_reproduces_the_official_working_day_count(year):
+    assert official_working_days(year) == OFFICIAL_WORKING_DAYS[year], "fact check failed"
+    # The seeded rows say the same: weekdays − weekday holidays + make-up weekend days.
+    rows = CalendarDay.objects.filter(date__year=year)
+    seeded = (
+        calendar._weekdays_in(year)
+        - rows.filter(is_workday=False).count()
+        + rows.filter(is_workday=True).count()
+    )
+    assert seeded == OFFICIAL_WORKING_DAYS[year]
+    assert calendar.stand_in_working_days(year) == OFFICIAL_WORKING_DAYS[year]
+    # Without the days in lieu it would count more (or as many, in a year where no statutory
+    # day falls on a weekend, like 2019).
+    statutory = holidays.China(years=year, observed=False, language="en_US")
+    plain = calendar._weekdays_in(year) - sum(
+        1 for d, name in statutory.items() if d.weekday() < 5 and not name.startswith("Day off")
+    )
+    assert plain >= OFFICIAL_WORKING_DAYS[year]
+
+
+def test_2020_differs_by_the_covid_extension_and_the_mid_autumn_overlap():
+    # The notice extended the Spring Festival to 2 February (Thu 30 and Fri 31 Jan off) and gave
+    # an eighth National Day day as Mid-Autumn fell on 1 October: three days the law alone
+    # does not give.
+    assert official_working_days(2020) == 249
+    assert calendar.stand_in_working_days(2020) == 252
+
+
+@pytest.mark.parametrize("year", list(OFFICIAL_WORKING_DAYS))
+def test_a_stand_in_day_off_was_a_day_off_in_the_notice(year):
+    """The stand-in never takes away a working day the notice kept (it only misses some)."""
+    assert [d for d in calendar.stand_in_days_off(year) if chinese_calendar.is_workday(d)] == []
+
+
+def test_the_stand_in_of_2027_names_its_days_in_lieu():
+    off = calendar.stand_in_days_off(2027)
+    assert off[D(2027, 2, 9)] == off[D(2027, 2, 10)] == "春节（补假）"
+    assert off[D(2027, 5, 3)] == off[D(2027, 5, 4)] == "劳动节（补假）"
+    assert off[D(2027, 10, 4)] == off[D(2027, 10, 5)] == "国庆节（补假）"
+    assert off[D(2027, 2, 5)] == "农历除夕"
+    assert len(off) == 261 - 248
+
+
+def test_a_year_evaluated_without_its_row_is_counted_on_the_stand_in(no_2027):
+    """Through the public functions (no CalendarYear row, no CalendarDay rows): 2027's count."""
+    assert not CalendarDay.objects.filter(date__year=2027).exists()
+    assert working_days_between(D(2026, 12, 31), D(2027, 12, 31)) == 248
+    assert sum(is_workday(d) for d in days(D(2027, 1, 1), D(2027, 12, 31))) == 248
+
+
+@settings(max_examples=60, deadline=None)
+@given(year=st.integers(calendar.MIN_YEAR, calendar.MAX_YEAR))
+def test_the_stand_in_only_takes_weekdays_off_and_never_fewer_than_the_statutory_ones(year):
+    off = calendar.stand_in_days_off(year)
+    assert all(d.year == year and d.weekday() < 5 for d in off)
+    assert set(calendar._statutory_weekday_holidays(year).values()) <= {False}
+    statutory = calendar._law_only_china()(years=year, observed=False)
+    weekday_statutory = {d for d in statutory if d.weekday() < 5}
+    assert weekday_statutory <= set(off)
+    # Never more working days than weekdays minus the statutory weekday holidays.
+    assert calendar.stand_in_working_days(year) <= calendar._weekdays_in(year) - len(
+        weekday_statutory
+    )
+    if year >= 2016:  # (the package hard-codes two notice quirks of 2012 and 2015)
+        # One day in lieu per statutory holiday on a weekend, none more.
+        on_weekends = sum(len(statutory.get_list(d)) for d in statutory if d.weekday() >= 5)
+        assert len(off) == len(weekday_statutory) + on_weekends
 
 
 # --- Publishing a year -----------------------------------------------------------------------------
