@@ -9,7 +9,7 @@ from lishui_fire.accounts.views import ObtainTokenView
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("", include("lishui_fire.enterprises.api_urls")),
-    path("", include("permits.api_urls")),
+    path("", include("permits.api.urls")),
 ]
 
 urlpatterns = [

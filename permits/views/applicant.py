@@ -12,20 +12,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import Storage
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lishui_fire.core import deadlines
 from lishui_fire.core.errors import DomainError
 from lishui_fire.core.masking import mask_name, mask_phone
 from lishui_fire.core.workflow import history_for
@@ -49,7 +46,6 @@ from ..models import (
     MaterialKind,
     PermitApplication,
     PermitDocument,
-    PermitPath,
     PrecheckBooking,
 )
 from ..services import applications as services
@@ -62,6 +58,8 @@ from ..workflow import (
     PermitStatus,
     workflow_for,
 )
+from .common import add_errors, require_applicant
+from .public import paths
 
 APPLICATIONS_PER_PAGE = 20
 
@@ -75,16 +73,8 @@ STEPS: tuple[tuple[str, Any], ...] = (
     ("review", gettext_lazy("核对提交")),
 )
 
-# Other helpers' pages this module links to when they exist (the pre-check pages).
-BOOKING_DETAIL_URL = "permits:booking_detail"
-PRECHECK_BOOK_URLS = ("permits:precheck_slots", "permits:precheck_book", "permits:slots")
-
 
 # --- Small helpers -------------------------------------------------------------------------------
-def _require_applicant(request: HttpRequest) -> None:
-    """Applicant-only pages: staff get 403 (they have their own pages), anonymous the login."""
-    if not request.user.is_applicant:  # type: ignore[union-attr]
-        raise PermissionDenied
 
 
 def _own_application(request: HttpRequest, pk: int) -> PermitApplication:
@@ -94,33 +84,6 @@ def _own_application(request: HttpRequest, pk: int) -> PermitApplication:
     if not policies.is_owner(request.user, application):
         raise PermissionDenied
     return application
-
-
-def _add_errors(form: BaseForm, exc: ValidationError, default_field: str | None = None) -> None:
-    """Put a service's ValidationError on the form: on its field when the form has one."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else default_field, errors)
-    else:
-        form.add_error(default_field, exc.messages)
-
-
-def _url_if_exists(name: str, *args: Any) -> str | None:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
-def _precheck_url() -> str | None:
-    for name in PRECHECK_BOOK_URLS:
-        if url := _url_if_exists(name):
-            return url
-    return None
-
-
-def _booking_links() -> bool:
-    return _url_if_exists(BOOKING_DETAIL_URL, 1) is not None
 
 
 def _steps(application: PermitApplication | None) -> list[tuple[str, Any]]:
@@ -160,70 +123,6 @@ def _file_response(storage: Storage, name: str, content_type: str, filename: str
     return response
 
 
-# --- Public page of the measure ------------------------------------------------------------------
-def _limit(code: str, template: str) -> dict[str, Any] | None:
-    try:
-        rule = deadlines.rule_in_force(code, on=timezone.localdate())
-    except ImproperlyConfigured:
-        return None
-    return {
-        "rule": rule,
-        "text": template % {"duration": rule.duration},
-    }
-
-
-def _paths() -> list[dict[str, Any]]:
-    """The two paths as the law describes them, with their time limits read from the rules in
-    force today (so a new rule shows here without a code change)."""
-
-    def labels(path_value: str) -> list[str]:
-        return [MaterialKind(k).label for k in rules.REQUIRED_MATERIALS[path_value]]
-
-    commitment_limits = [
-        _limit(
-            rules.COMMITMENT_DECISION,
-            _("网上申请：材料齐全、符合法定形式的，%(duration)s内作出许可（窗口申请当场办结）"),
-        ),
-        _limit(rules.VERIFICATION, _("许可后 %(duration)s内到场核查")),
-        _limit(rules.RECHECK, _("核查发现不符、限期整改的，整改期满后 %(duration)s内复查")),
-    ]
-    inspection_limits = [
-        _limit(rules.ACCEPTANCE, _("提交后 %(duration)s内受理，或一次性告知需要补正的全部内容")),
-        _limit(rules.INSPECTION, _("受理后 %(duration)s内到场检查")),
-        _limit(rules.DECISION, _("检查后 %(duration)s内作出决定")),
-    ]
-    return [
-        {
-            "value": PermitPath.COMMITMENT,
-            "label": PermitPath.COMMITMENT.label,
-            "summary": _(
-                "申请人签署《消防安全告知承诺书》，承诺场所符合消防技术标准和管理规定，并对承诺和材料的真实性负责。材料齐全、符合法定形式的即时许可（即办），之后到场核查。"
-            ),
-            "limits": [x for x in commitment_limits if x],
-            "materials": labels(PermitPath.COMMITMENT),
-            "note": _(
-                "消防安全制度、灭火和应急疏散预案、场所平面布置图和消防设施平面图可在核查时提供。核查发现与承诺不符的，依照《消防法》第五十八条处罚，逾期不改正的撤销许可。"
-            ),
-        },
-        {
-            "value": PermitPath.INSPECTION,
-            "label": PermitPath.INSPECTION.label,
-            "summary": _("不采用告知承诺的，消防救援机构受理后到场检查，检查合格的作出许可。"),
-            "limits": [x for x in inspection_limits if x],
-            "materials": labels(PermitPath.INSPECTION),
-            "note": "",
-        },
-    ]
-
-
-@require_GET
-def index(request: HttpRequest) -> HttpResponse:
-    """What the measure offers: the two paths, their time limits and materials, how to book."""
-    return render(
-        request, "permits/index.html", {"paths": _paths(), "precheck_url": _precheck_url()}
-    )
-
-
 # --- 我的申请 -----------------------------------------------------------------------------------
 def _home_requests_for(user: Any) -> QuerySet[HomeServiceRequest]:
     return HomeServiceRequest.objects.filter(applicant=user).select_related(
@@ -235,7 +134,7 @@ def _home_requests_for(user: Any) -> QuerySet[HomeServiceRequest]:
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
     """The applicant's landing page: applications, pre-check bookings, door-to-door requests."""
-    _require_applicant(request)
+    require_applicant(request)
     user = request.user
     page = Paginator(
         selectors.application_list_for_applicant(user=user), APPLICATIONS_PER_PAGE
@@ -258,8 +157,6 @@ def mine(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "bookings": list(selectors.bookings_for_user(user=user).select_related("slot")),
             "home_requests": home_requests,
-            "booking_links": _booking_links(),
-            "precheck_url": _precheck_url(),
         },
     )
 
@@ -335,7 +232,7 @@ def _venue_step(request: HttpRequest, application: PermitApplication | None) -> 
                     application=application, actor=request.user, brigade=county, **fields
                 )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             return _saved(request, application, "venue")
     return _render_step(
@@ -366,7 +263,7 @@ def _unit_step(request: HttpRequest, application: PermitApplication) -> HttpResp
                 application=application, actor=user, **form.service_fields()
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             return _saved(request, application, "unit")
     return _render_step(
@@ -384,14 +281,14 @@ def _path_step(request: HttpRequest, application: PermitApplication) -> HttpResp
                 application=application, actor=request.user, path=form.cleaned_data["path"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc, "path")
+            add_errors(form, exc, "path")
         else:
             return _saved(request, application, "path")
     return _render_step(
         request,
         application,
         "path",
-        {"form": form, "paths": {p["value"]: p for p in _paths()}},
+        {"form": form, "paths": {p["value"]: p for p in paths()}},
         status=400 if form.errors else 200,
     )
 
@@ -411,7 +308,7 @@ def _sign_step(request: HttpRequest, application: PermitApplication) -> HttpResp
                 signatory=form.cleaned_data["signatory"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc, "signatory")
+            add_errors(form, exc, "signatory")
         else:
             messages.success(request, _("已签署消防安全告知承诺书。"))
             return redirect("permits:apply_step", pk=application.pk, step="materials")
@@ -435,7 +332,7 @@ def _materials_step(request: HttpRequest, application: PermitApplication) -> Htt
                 uploaded=form.cleaned_data["file"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc, "file")
+            add_errors(form, exc, "file")
         else:
             messages.success(
                 request,
@@ -498,7 +395,7 @@ def _editable(request: HttpRequest, pk: int) -> PermitApplication | HttpResponse
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest) -> HttpResponse:
     """Step 1 of a new application; saving it creates the draft."""
-    _require_applicant(request)
+    require_applicant(request)
     return _venue_step(request, None)
 
 
@@ -662,7 +559,6 @@ def _render_detail(
             "show_delivery": show_delivery,
             "delivery_form": delivery_form,
             "link_form": link_form if can_link else None,
-            "booking_links": _booking_links(),
             "can_edit": policies.can_edit_application(user, application),
             "resume_url": _resume_url(application),
             "can_withdraw": workflow_for(application.path).can_move(
@@ -715,7 +611,7 @@ def choose_delivery(request: HttpRequest, pk: int) -> HttpResponse:
                 phone=data["phone"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("permits:my_application", pk=application.pk)
@@ -740,7 +636,7 @@ def link_precheck(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.link_precheck(application=application, actor=request.user, booking=booking)
         except ValidationError as exc:
-            _add_errors(form, exc, "booking")
+            add_errors(form, exc, "booking")
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("permits:my_application", pk=application.pk)
@@ -793,7 +689,7 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def home_service(request: HttpRequest) -> HttpResponse:
-    _require_applicant(request)
+    require_applicant(request)
     user = request.user
     form = HomeServiceForm(
         request.POST if request.method == "POST" else None,
@@ -805,7 +701,7 @@ def home_service(request: HttpRequest) -> HttpResponse:
                 actor=user, brigade=form.cleaned_data["county"], **form.service_fields()
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(
                 request, _("上门服务申请已提交，大队工作人员将电话联系您确认上门时间。")
@@ -822,7 +718,7 @@ def home_service(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def cancel_home_service(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_applicant(request)
+    require_applicant(request)
     home_request = _home_requests_for(request.user).filter(pk=pk).first()
     if home_request is None:
         raise Http404
@@ -833,23 +729,3 @@ def cancel_home_service(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("上门服务申请已取消。"))
     return redirect(reverse("permits:mine") + "#home-h")
-
-
-urlpatterns = [
-    path("", index, name="index"),
-    path("mine/", mine, name="mine"),
-    path("apply/", apply, name="apply"),
-    path("my/<int:pk>/", my_application, name="my_application"),
-    path("my/<int:pk>/edit/<slug:step>/", apply_step, name="apply_step"),
-    path(
-        "my/<int:pk>/materials/<int:material_pk>/remove/", material_remove, name="material_remove"
-    ),
-    path("my/<int:pk>/submit/", submit_application, name="submit_application"),
-    path("my/<int:pk>/withdraw/", withdraw_application, name="withdraw_application"),
-    path("my/<int:pk>/delivery/", choose_delivery, name="choose_delivery"),
-    path("my/<int:pk>/precheck/", link_precheck, name="link_precheck"),
-    path("files/materials/<int:pk>/", material_download, name="material_download"),
-    path("files/documents/<int:pk>/", document_download, name="document_download"),
-    path("home-service/", home_service, name="home_service"),
-    path("home-service/<int:pk>/cancel/", cancel_home_service, name="cancel_home_service"),
-]

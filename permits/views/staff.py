@@ -20,7 +20,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -54,36 +54,20 @@ from ..workflow import (
     HomeServiceStatus,
 )
 from ..workflow import PermitStatus as S
+from .common import add_errors, remote_addr, require_staff
 
 PAGE_SIZE = 25
 STALE = gettext_lazy("该记录刚被其他人更新，请刷新页面后重试。")
 
 
 # --- Who may open these pages ---------------------------------------------------------------------
-def _require_staff(request: HttpRequest) -> Any:
-    user = request.user
-    if not user.is_portal_staff:  # type: ignore[union-attr]
-        raise PermissionDenied
-    return user
 
 
 def _require_supervisor(request: HttpRequest) -> Any:
-    user = _require_staff(request)
+    user = require_staff(request)
     if not policies.can_supervise(user):
         raise PermissionDenied
     return user
-
-
-def _url_or_none(name: str, *args: Any) -> str | None:
-    """The URL of a page another part of the app provides, or ``None`` while it does not exist."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
-def _remote_addr(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _due_badges(rows: list[PermitApplication], today: dt.date) -> list[dict[str, Any]]:
@@ -95,7 +79,7 @@ def _due_badges(rows: list[PermitApplication], today: dt.date) -> list[dict[str,
 @require_GET
 def today(request: HttpRequest) -> HttpResponse:
     """The inspector's day: booked pre-checks, inspections and verifications due, home visits."""
-    user = _require_staff(request)
+    user = require_staff(request)
     current = timezone.localdate()
     day = current
     raw = request.GET.get("date", "").strip()
@@ -113,7 +97,6 @@ def today(request: HttpRequest) -> HttpResponse:
     booking_rows = [
         {
             "booking": b,
-            "url": _url_or_none("permits:booking_detail", b.pk),
             "phone": mask_phone(b.contact_phone),
         }
         for b in bookings
@@ -144,7 +127,7 @@ def today(request: HttpRequest) -> HttpResponse:
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     """受理队列: green channel first, then the nearest statutory date."""
-    user = _require_staff(request)
+    user = require_staff(request)
     form = forms.QueueFilterForm(request.GET or None)
     status = path_ = ""
     if form.is_bound and form.is_valid():
@@ -171,7 +154,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_GET
 def overdue(request: HttpRequest) -> HttpResponse:
     """逾期预警: open applications past their statutory date, the most overdue first."""
-    user = _require_staff(request)
+    user = require_staff(request)
     today_ = timezone.localdate()
     applications = selectors.overdue_applications(user=user, today=today_).order_by(
         "next_due", "pk"
@@ -184,7 +167,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
 # --- One application ------------------------------------------------------------------------------
 def _application_for(request: HttpRequest, pk: int) -> PermitApplication:
     """Staff of the brigade (or the detachment); outside the scope a 404 like a missing one."""
-    _require_staff(request)
+    require_staff(request)
     application = policies.get_application_for_user(user=request.user, pk=pk)
     if application.status == S.DRAFT:
         # A draft is the applicant's own working copy, not yet anything staff act on.
@@ -333,17 +316,6 @@ ACTION_TITLES = {
 }
 
 
-def _attach_errors(form: Any, exc: ValidationError) -> None:
-    """A service's ValidationError onto the form: its own fields where they exist."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error.messages)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _action_entry(pk: int, name: str, form: Any) -> dict[str, Any]:
     return {
         "name": name,
@@ -434,9 +406,6 @@ def _render_detail(
             "visits": visits,
             "history": _labelled(history_for(application), COMMITMENT_FLOW),
             "precheck": precheck,
-            "precheck_url": _url_or_none("permits:booking_detail", precheck.pk)
-            if precheck
-            else None,
             "findings": findings,
             "fixed_state": _fixed_state(precheck, inspections, application),
             "delivery": delivery,
@@ -486,7 +455,7 @@ def staff_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         spec.run(application, request.user, form.cleaned_data)
     except ValidationError as exc:
-        _attach_errors(form, exc)
+        add_errors(form, exc)
         return _render_detail(request, application, bound=(action, form), status=400)
     except DomainError as exc:
         messages.error(request, str(exc))
@@ -502,7 +471,7 @@ def reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
     """The full contact phone, on an explicit request written to the audit log (PIPL)."""
     application = _application_for(request, pk)
     full = services.reveal_contact_phone(
-        obj=application, actor=request.user, remote_addr=_remote_addr(request)
+        obj=application, actor=request.user, remote_addr=remote_addr(request)
     )
     return _render_detail(request, application, full_phone=full)
 
@@ -574,7 +543,7 @@ def _home_requests_for(user: Any) -> Any:
 
 
 def _home_request_for(request: HttpRequest, pk: int) -> HomeServiceRequest:
-    user = _require_staff(request)
+    user = require_staff(request)
     return get_object_for_user(
         HomeServiceRequest.objects.select_related(
             "brigade", "assigned_to", "applicant", "logged_by", "application"
@@ -589,7 +558,7 @@ def _home_request_for(request: HttpRequest, pk: int) -> HomeServiceRequest:
 @require_http_methods(["GET", "POST"])
 def home_services(request: HttpRequest) -> HttpResponse:
     """The brigade's door-to-door requests; staff log a phone request here."""
-    user = _require_staff(request)
+    user = require_staff(request)
     brigade = user.org_unit
     can_log = brigade is not None and not brigade.is_detachment
     form = forms.HomeServiceLogForm(request.POST or None)
@@ -603,7 +572,7 @@ def home_services(request: HttpRequest) -> HttpResponse:
                     actor=user, brigade=brigade, **form.cleaned_data
                 )
             except ValidationError as exc:
-                _attach_errors(form, exc)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("电话预约的上门服务已登记。"))
                 return redirect("permits:staff_home_service", pk=created.pk)
@@ -728,7 +697,7 @@ def home_service_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
             else:
                 channels.cancel_home_service(request=item, actor=request.user, note=data["note"])
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            add_errors(form, exc)
         except DomainError as exc:
             messages.error(request, str(exc))
             return redirect("permits:staff_home_service", pk=item.pk)
@@ -744,29 +713,6 @@ def home_service_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
 def home_service_reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
     item = _home_request_for(request, pk)
     full = services.reveal_contact_phone(
-        obj=item, actor=request.user, remote_addr=_remote_addr(request)
+        obj=item, actor=request.user, remote_addr=remote_addr(request)
     )
     return _render_home_service(request, item, full_phone=full)
-
-
-urlpatterns = [
-    path("today/", today, name="today"),
-    path("staff/queue/", queue, name="queue"),
-    path("staff/overdue/", overdue, name="overdue"),
-    path("staff/dashboard/", dashboard, name="dashboard"),
-    path("staff/applications/<int:pk>/", application_detail, name="staff_application"),
-    path("staff/applications/<int:pk>/phone/", reveal_phone, name="staff_reveal_phone"),
-    path("staff/applications/<int:pk>/<slug:action>/", staff_action, name="staff_action"),
-    path("staff/home-services/", home_services, name="staff_home_services"),
-    path("staff/home-services/<int:pk>/", home_service_detail, name="staff_home_service"),
-    path(
-        "staff/home-services/<int:pk>/phone/",
-        home_service_reveal_phone,
-        name="staff_home_service_reveal_phone",
-    ),
-    path(
-        "staff/home-services/<int:pk>/<slug:action>/",
-        home_service_action,
-        name="staff_home_service_action",
-    ),
-]

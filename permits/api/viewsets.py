@@ -1,22 +1,20 @@
 """``/api/v1/permits/``, ``/api/v1/precheck-slots/``, ``/api/v1/precheck-bookings/`` (API.md).
 
-Serializers parse and present; every change goes through ``permits.services``. Scoping happens
-in the querysets, so an object outside the caller's scope is a 404 like a missing one.
+Every change goes through ``permits.services``. Scoping happens in the querysets, so an object
+outside the caller's scope is a 404 like a missing one.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -24,31 +22,27 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lishui_fire.accounts.models import OrgUnit, Role, User
+from lishui_fire.accounts.models import OrgUnit
 from lishui_fire.accounts.permissions import IsApplicant, ReadAnyWriteStaff
-from lishui_fire.core.api import (
-    BooleanFilter,
-    ModelSerializer,
-    PDFActionMixin,
-    PrimaryKeyRelatedField,
-    Serializer,
-)
+from lishui_fire.core.api import PDFActionMixin
 from lishui_fire.core.documents import pdf_response
-from lishui_fire.core.masking import mask_name, mask_phone
 
-from . import rules, selectors
-from .models import (
-    DocumentKind,
-    GatheringVenueType,
-    MaterialKind,
-    PermitApplication,
-    PermitPath,
-    PrecheckBooking,
-    PrecheckSlot,
+from .. import selectors
+from ..models import DocumentKind, PermitApplication, PrecheckBooking, PrecheckSlot
+from ..services import applications as app_services
+from ..services import prechecks as precheck_services
+from .filters import PermitFilter, SlotFilter
+from .serializers import (
+    InspectionResultSerializer,
+    MaterialUploadSerializer,
+    PermitSerializer,
+    PrecheckBookingSerializer,
+    PrecheckSlotSerializer,
+    ReasonSerializer,
+    RequiredReasonSerializer,
+    ReturnSerializer,
+    SignSerializer,
 )
-from .services import applications as app_services
-from .services import prechecks as precheck_services
-from .workflow import PermitStatus
 
 
 def _brigade_by_code(code: str, field: str = "county") -> OrgUnit:
@@ -62,133 +56,6 @@ def _validation(exc: DjangoValidationError) -> ValidationError:
     if hasattr(exc, "error_dict"):
         return ValidationError(exc.message_dict)
     return ValidationError({"non_field_errors": exc.messages})
-
-
-# --- Permits -------------------------------------------------------------------------------------
-class PermitSerializer(ModelSerializer):
-    county = serializers.CharField(
-        source="brigade.code", help_text="县（市、区）大队代码：LD LQ QT JY SC SY YH QY JN"
-    )
-    status = serializers.CharField(read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-    home_service = serializers.SerializerMethodField()
-    contact_phone = serializers.CharField(max_length=11)
-    commitment_signed = serializers.SerializerMethodField()
-
-    class Meta:
-        model = PermitApplication
-        fields = [
-            "id",
-            "reference",
-            "venue_name",
-            "venue_address",
-            "county",
-            "venue_type",
-            "floor_area_m2",
-            "capacity",
-            "floors",
-            "opening_date",
-            "unit_name",
-            "unit_uscc",
-            "legal_representative",
-            "contact_name",
-            "contact_phone",
-            "path",
-            "channel",
-            "status",
-            "status_label",
-            "submitted_at",
-            "accept_due",
-            "inspection_due",
-            "decision_due",
-            "verification_due",
-            "next_due",
-            "due_provisional",
-            "green_channel",
-            "home_service",
-            "commitment_signed",
-            "missing_items",
-            "decision_reason",
-            "created_at",
-            "updated_at",
-        ]
-        read_only_fields = [
-            "id",
-            "reference",
-            "channel",
-            "submitted_at",
-            "accept_due",
-            "inspection_due",
-            "decision_due",
-            "verification_due",
-            "next_due",
-            "due_provisional",
-            "green_channel",
-            "missing_items",
-            "decision_reason",
-            "created_at",
-            "updated_at",
-        ]
-
-    def get_home_service(self, obj: PermitApplication) -> bool:
-        return bool(getattr(obj, "home_service_count", 0))
-
-    def get_commitment_signed(self, obj: PermitApplication) -> bool:
-        return obj.commitment_signed_at is not None
-
-    def to_representation(self, instance: PermitApplication) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        request = self.context.get("request")
-        # Personal data: the owner sees their own number; lists and staff see it masked.
-        if request is None or request.user.pk != instance.applicant_id or self.context.get("many"):
-            data["contact_phone"] = mask_phone(instance.contact_phone)
-        return data
-
-
-class PermitFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=PermitStatus.choices)
-    path = django_filters.ChoiceFilter(choices=PermitPath.choices)
-    county = django_filters.CharFilter(field_name="brigade__code", lookup_expr="iexact")
-    green_channel = BooleanFilter()
-
-    class Meta:
-        model = PermitApplication
-        fields = ["status", "path", "county", "green_channel"]
-
-
-class ReasonSerializer(Serializer):
-    reason = serializers.CharField(
-        max_length=rules.REASON_MAX_LENGTH, required=False, allow_blank=True, default=""
-    )
-
-
-class RequiredReasonSerializer(Serializer):
-    reason = serializers.CharField(max_length=rules.REASON_MAX_LENGTH)
-
-
-class ReturnSerializer(Serializer):
-    missing_items = serializers.ListField(
-        child=serializers.CharField(max_length=255), min_length=1, max_length=50
-    )
-    note = serializers.CharField(
-        max_length=rules.REASON_MAX_LENGTH, required=False, allow_blank=True, default=""
-    )
-
-
-class InspectionResultSerializer(Serializer):
-    passed = serializers.BooleanField()
-    findings = serializers.CharField(
-        max_length=rules.FINDINGS_MAX_LENGTH, required=False, allow_blank=True, default=""
-    )
-
-
-class SignSerializer(Serializer):
-    signatory = serializers.CharField(max_length=64)
-
-
-class MaterialUploadSerializer(Serializer):
-    kind = serializers.ChoiceField(choices=MaterialKind.choices)
-    file = serializers.FileField()
 
 
 PERMIT_ACTION_RESPONSES = {
@@ -412,72 +279,6 @@ class PermitViewSet(
         return pdf_response(document.file.read(), f"{application.reference}-消防安全检查意见书.pdf")
 
 
-# --- Pre-check slots -------------------------------------------------------------------------------
-class PrecheckSlotSerializer(ModelSerializer):
-    brigade = serializers.CharField(source="brigade.code", help_text="大队代码，如 LD")
-    inspector = PrimaryKeyRelatedField(
-        queryset=User.objects.filter(role=Role.INSPECTOR), help_text="监督员用户 id"
-    )
-    inspector_name = serializers.SerializerMethodField(
-        help_text="监督员姓名；申请人看到的是脱敏后的姓名（如“陈*”），与网页一致"
-    )
-    remaining = serializers.IntegerField(read_only=True)
-    capacity = serializers.IntegerField(min_value=1, max_value=20, default=1)
-
-    def get_inspector_name(self, obj: PrecheckSlot) -> str:
-        request = self.context.get("request")
-        name = obj.inspector.real_name
-        if request is not None and getattr(request.user, "is_portal_staff", False):
-            return name
-        return mask_name(name)
-
-    class Meta:
-        model = PrecheckSlot
-        fields = [
-            "id",
-            "brigade",
-            "inspector",
-            "inspector_name",
-            "starts_at",
-            "ends_at",
-            "capacity",
-            "remaining",
-        ]
-        # No unique-together check here: the service answers a duplicate (same inspector, same
-        # start) with 409 and a message a clerk understands, not 400 naming the columns.
-        validators: list[Any] = []
-
-
-class SlotFilter(django_filters.FilterSet):
-    """Without ``date_from`` or ``date_to`` the list starts now: what an applicant can still
-    book. Staff looking back pass ``date_from``."""
-
-    brigade = django_filters.CharFilter(field_name="brigade__code", lookup_expr="iexact")
-    date_from = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__gte")
-    date_to = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__lte")
-    available = BooleanFilter(
-        method="filter_available", help_text="true：只列出尚未开始且仍有名额的时段"
-    )
-
-    class Meta:
-        model = PrecheckSlot
-        fields = ["brigade", "date_from", "date_to", "available"]
-
-    @property
-    def qs(self) -> QuerySet[PrecheckSlot]:
-        queryset = super().qs
-        if not ({"date_from", "date_to"} & set(self.data)):
-            queryset = queryset.filter(starts_at__gt=timezone.now())
-        return queryset
-
-    def filter_available(
-        self, queryset: QuerySet[PrecheckSlot], name: str, value: bool | None
-    ) -> QuerySet[PrecheckSlot]:
-        if value:
-            return queryset.filter(starts_at__gt=timezone.now(), booked__lt=F("capacity"))
-        return queryset
-
-
 @extend_schema_view(
     list=extend_schema(summary="预约体检时段", tags=["precheck"]),
     retrieve=extend_schema(summary="时段详情", tags=["precheck"]),
@@ -517,44 +318,6 @@ class PrecheckSlotViewSet(
         except PermissionError as exc:  # pragma: no cover - defensive
             raise PermissionDenied from exc
         return Response(self.get_serializer(slot).data, status=status.HTTP_201_CREATED)
-
-
-# --- Pre-check bookings ------------------------------------------------------------------------------
-class PrecheckBookingSerializer(ModelSerializer):
-    slot = PrimaryKeyRelatedField(queryset=PrecheckSlot.objects.all())
-    starts_at = serializers.DateTimeField(source="slot.starts_at", read_only=True)
-    brigade = serializers.CharField(source="brigade.code", read_only=True)
-    status = serializers.CharField(read_only=True)
-    contact_phone = serializers.CharField(max_length=11)
-    venue_type = serializers.ChoiceField(
-        choices=GatheringVenueType.choices, required=False, allow_blank=True
-    )
-
-    class Meta:
-        model = PrecheckBooking
-        fields = [
-            "id",
-            "slot",
-            "starts_at",
-            "brigade",
-            "venue_name",
-            "venue_address",
-            "venue_type",
-            "contact_phone",
-            "status",
-            "arrived_at",
-            "notice_number",
-            "notice_issued_at",
-            "created_at",
-        ]
-        read_only_fields = ["arrived_at", "notice_number", "notice_issued_at", "created_at"]
-
-    def to_representation(self, instance: PrecheckBooking) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        request = self.context.get("request")
-        if request is None or request.user.pk != instance.applicant_id:
-            data["contact_phone"] = mask_phone(instance.contact_phone)
-        return data
 
 
 BOOKING_RESPONSES = {

@@ -1,6 +1,6 @@
 from lishui_fire.core.api import PortalRouter
 
-from .api import PermitViewSet, PrecheckBookingViewSet, PrecheckSlotViewSet
+from .viewsets import PermitViewSet, PrecheckBookingViewSet, PrecheckSlotViewSet
 
 router = PortalRouter()
 router.register("permits", PermitViewSet, basename="permit")

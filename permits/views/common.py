@@ -1,0 +1,76 @@
+"""Helpers every audience's pages share: who may open a page, a service's refusal onto a form or
+into a message, and presentation shared by the owner's and the staff's pages."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BaseForm
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from lishui_fire.core.errors import DomainError
+
+from .. import rules
+from ..models import PrecheckBooking
+
+
+def require_applicant(request: HttpRequest) -> Any:
+    """Applicant-only pages: staff get 403 (they have their own pages), anonymous the login."""
+    if not request.user.is_applicant:  # type: ignore[union-attr]
+        raise PermissionDenied
+    return request.user
+
+
+def require_staff(request: HttpRequest) -> Any:
+    if not request.user.is_portal_staff:  # type: ignore[union-attr]
+        raise PermissionDenied
+    return request.user
+
+
+def remote_addr(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def add_errors(form: BaseForm, exc: ValidationError, default_field: str | None = None) -> None:
+    """Put a service's ValidationError on the form: on its field when the form has one."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else default_field, errors)
+    else:
+        form.add_error(default_field, exc.messages)
+
+
+def act(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
+    """Run a service call; a refusal becomes an error message. True when it went through."""
+    try:
+        action()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, str(message))
+        return False
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def punctuality(booking: PrecheckBooking) -> str:
+    """准时 / 迟到 N 分钟, from the arrival against the booked start (按照预约时间)."""
+    if booking.arrived_at is None:
+        return ""
+    starts_at = booking.slot.starts_at
+    if rules.is_punctual(
+        starts_at=starts_at,
+        arrived_at=booking.arrived_at,
+        grace_minutes=settings.PRECHECK_PUNCTUALITY_GRACE_MINUTES,
+    ):
+        return _("准时")
+    late = math.floor((booking.arrived_at - starts_at).total_seconds() / 60)
+    return _("迟到 %(n)d 分钟") % {"n": late}
