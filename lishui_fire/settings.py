@@ -375,3 +375,15 @@ PRECHECK_PUNCTUALITY_GRACE_MINUTES = env.int("PRECHECK_PUNCTUALITY_GRACE_MINUTES
 # Applicants may cancel or reschedule a pre-check online until this many hours before it starts;
 # later they call the brigade (the inspector has already planned the day).
 PRECHECK_CHANGE_CUTOFF_HOURS = env.int("PRECHECK_CHANGE_CUTOFF_HOURS", default=24)
+
+# --- Official documents ------------------------------------------------------------------------
+# The portal's public address: the QR code and the verification address printed on every
+# official letter point here, so a paper copy can be checked (core.documents.verification_url).
+if PRODUCTION:
+    PORTAL_BASE_URL = env.str("PORTAL_BASE_URL")
+    if not PORTAL_BASE_URL.startswith("https://"):
+        raise ImproperlyConfigured("PORTAL_BASE_URL must be an https:// address in production")
+else:
+    PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# Look-ups of the public document check per client address (page and API together).
+DOCUMENT_VERIFY_RATE = env.str("THROTTLE_DOCUMENT_VERIFY", default="20/min")

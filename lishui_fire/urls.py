@@ -8,6 +8,7 @@ from lishui_fire.accounts.views import ObtainTokenView
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("", include("lishui_fire.core.api_urls")),
     path("", include("lishui_fire.enterprises.api_urls")),
     path("", include("permits.api.urls")),
 ]

@@ -47,9 +47,11 @@ PUBLIC_URL_NAMES = {
     "api-schema",
     "api-docs",
     "api-token",
+    # Anyone holding a paper letter checks that it is genuine (number + verification code).
+    "core:verify_document",
 }
 # Public API endpoints (双随机一公开 results, visit sessions), by path prefix.
-PUBLIC_PATH_PREFIXES = ("/api/v1/public/", "/api/v1/visit-sessions/")
+PUBLIC_PATH_PREFIXES = ("/api/v1/public/", "/api/v1/visit-sessions/", "/api/v1/documents/verify/")
 # HTML shells drawn by a third-party script, whose headings are not ours.
 NO_H1_CHECK = {"api-docs"}
 
@@ -113,6 +115,7 @@ def _production_env(**extra: str) -> dict[str, str]:
         SECRET_KEY="guard-test-" + "k" * 53,
         ALLOWED_HOSTS="portal.example.org",
         CSRF_TRUSTED_ORIGINS="https://portal.example.org",
+        PORTAL_BASE_URL="https://portal.example.org",
         # Never reached by these commands; a file path keeps them away from shared servers.
         DATABASE_URL="sqlite:////tmp/lishui-guard-never-created.sqlite3",
         REDIS_URL="redis://127.0.0.1:6379/15",
@@ -226,6 +229,18 @@ def test_production_refuses_a_short_secret_key():
     result = _manage("check", env=_production_env(SECRET_KEY="too-short"))
     assert result.returncode != 0
     assert "SECRET_KEY must be at least 50 characters" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_portal_address():
+    """The QR code on every official letter points there: a default would print a wrong one."""
+    env = _production_env()
+    del env["PORTAL_BASE_URL"]
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "PORTAL_BASE_URL" in result.stderr
+    result = _manage("check", env=_production_env(PORTAL_BASE_URL="http://portal.example.org"))
+    assert result.returncode != 0
+    assert "PORTAL_BASE_URL must be an https:// address" in result.stderr
 
 
 # --- API schema ----------------------------------------------------------------------------------

@@ -9,11 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import IntegrityError, transaction
-from django.db.models import F
 
 from .calendar import Deadline, add_working_days, day_is_provisional, next_workday
-from .models import DeadlineRule, Sequence, TimeLimitUnit
+from .models import DeadlineRule, TimeLimitUnit
 
 
 def rule_in_force(code: str, *, on: dt.date) -> DeadlineRule:
@@ -51,15 +49,3 @@ def due_date(code: str, *, start: dt.date, green_channel: bool = False) -> Deadl
         )
         return Deadline(end, provisional)
     raise ImproperlyConfigured(f"rule {code!r} is counted in {rule.unit}, not in days")
-
-
-def next_sequence_value(name: str, year: int) -> int:
-    """The next number of a yearly counter, without gaps or duplicates under concurrency."""
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                Sequence.objects.get_or_create(name=name, year=year)
-        except IntegrityError:
-            pass  # created by a concurrent caller between our read and insert
-        Sequence.objects.filter(name=name, year=year).update(last_value=F("last_value") + 1)
-        return Sequence.objects.get(name=name, year=year).last_value

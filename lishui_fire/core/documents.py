@@ -14,29 +14,57 @@ without that resource.
 
 Fonts are named explicitly in the letterhead's stylesheet: with a generic family, Pango may pick
 a font without the CJK extension characters that appear in some personal names.
+
+The issued-document life cycle, the same for every app's letters (ADR 0004):
+
+* ``IssuedDocument`` is the abstract row an app's letter model subclasses (``PermitDocument``):
+  number, kind, issuing brigade, party, verification code, the stored PDF and its SHA-256.
+* ``next_document_number`` gives the yearly, gap-free number inside the caller's transaction;
+  ``issue_document`` creates the row there and asks for the PDF after commit (nothing is
+  rendered for a decision that rolled back).
+* ``render_issued_document`` renders a row's PDF once: a row that has its file is left alone,
+  a render that failed is counted and can be tried again. One Celery task renders any issued
+  document by (model label, pk); ``render_missing_documents`` is the beat sweep that catches up
+  what was never enqueued (the broker was down).
+* Every letter prints its verification code and a QR code to the public page
+  (``core:verify_document``) where anyone checks that a paper copy is genuine.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import logging
 import mimetypes
 import re
+import secrets
 import unicodedata
 from datetime import date
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote, unquote
+from typing import Any, ClassVar, TypeVar
+from urllib.parse import quote, unquote, urlencode
 
+import segno
+from django.apps import apps
+from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core import checks
 from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .masking import mask_id_number, mask_phone
+from .masking import mask_id_number, mask_name, mask_phone
+from .models import Sequence
 
 logger = logging.getLogger(__name__)
 
@@ -196,3 +224,297 @@ def pdf_response(pdf: bytes, filename: str, *, inline: bool = False) -> HttpResp
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- Numbering -----------------------------------------------------------------------------------------
+def next_sequence_value(name: str, year: int) -> int:
+    """The next number of a yearly counter, without gaps or duplicates under concurrency.
+
+    The increment is one ``UPDATE … SET last_value = last_value + 1``: the row lock it takes is
+    held to the end of the caller's transaction, so a rolled-back decision gives its number back
+    and two concurrent callers never read the same value.
+    """
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                Sequence.objects.get_or_create(name=name, year=year)
+        except IntegrityError:
+            pass  # created by a concurrent caller between our read and insert
+        Sequence.objects.filter(name=name, year=year).update(last_value=F("last_value") + 1)
+        return Sequence.objects.get(name=name, year=year).last_value
+
+
+def next_document_number(series: str, year: int, template: str) -> str:
+    """The next number of a yearly document series, formatted: ``template`` receives ``year``
+    and ``seq`` (``"丽莲消受字〔{year}〕第{seq:04d}号"`` → 丽莲消受字〔2026〕第0001号)."""
+    seq = next_sequence_value(series, year)
+    return template.format(year=year, seq=seq)
+
+
+# --- Issued documents -------------------------------------------------------------------------------------
+# No 0/O or 1/I: a code read off paper and typed in cannot be mistaken. 32**8 = 2**40 codes.
+VERIFICATION_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+VERIFICATION_CODE_LENGTH = 8
+# A render that fails this often is left to an administrator (see render_error).
+MAX_RENDER_ATTEMPTS = 10
+
+
+def new_verification_code() -> str:
+    return "".join(secrets.choice(VERIFICATION_ALPHABET) for _i in range(VERIFICATION_CODE_LENGTH))
+
+
+def normalise_verification_code(value: str) -> str:
+    """What a person types (``abcd-efgh``, with spaces) as stored (``ABCDEFGH``)."""
+    return re.sub(r"[^0-9A-Za-z]", "", value or "").upper()
+
+
+def format_verification_code(code: str) -> str:
+    """ABCDEFGH → ABCD-EFGH, as printed."""
+    half = len(code) // 2
+    return f"{code[:half]}-{code[half:]}" if code else ""
+
+
+def issued_document_upload_to(instance: IssuedDocument, filename: str) -> str:
+    now = timezone.localtime()
+    return f"{instance._meta.app_label}/{instance.upload_folder}/{now:%Y/%m}/{filename}"
+
+
+class IssuedDocument(models.Model):
+    """An official letter as issued: numbered once, rendered once, checkable by anyone.
+
+    A concrete subclass sets ``renderer`` (the dotted path of ``fn(document) -> bytes``, so
+    that the model module need not import the module that renders it), links its subject
+    (``application = ForeignKey(…)``) and may narrow ``kind`` with choices.
+    """
+
+    kind = models.CharField(_("文书"), max_length=32)
+    number = models.CharField(_("文书编号"), max_length=64)
+    file = models.FileField(upload_to=issued_document_upload_to, max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    issued_at = models.DateTimeField(_("出具时间"), default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    brigade = models.ForeignKey(
+        "accounts.OrgUnit", verbose_name=_("出具单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    # In full here; masked wherever the public sees it (mask_party).
+    party_name = models.CharField(_("当事人"), max_length=128, blank=True)
+    verification_code = models.CharField(
+        _("验证码"), max_length=16, unique=True, default=new_verification_code, editable=False
+    )
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    render_attempts = models.PositiveSmallIntegerField(default=0)
+    render_error = models.CharField(max_length=500, blank=True)
+
+    renderer: ClassVar[str] = ""
+    upload_folder: ClassVar[str] = "documents"
+    # Joined when rendering: what the renderer reads (the subject, its brigade …).
+    render_related: ClassVar[tuple[str, ...]] = ()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def kind_label(self) -> str:
+        """The document's name as the public verification page shows it."""
+        display = getattr(self, "get_kind_display", None)
+        return str(display()) if display else self.kind
+
+    @property
+    def party_masked(self) -> str:
+        return mask_party(self.party_name)
+
+    @property
+    def verification_code_display(self) -> str:
+        return format_verification_code(self.verification_code)
+
+    def pdf_file_name(self, pdf: bytes) -> str:
+        return f"{self.kind}-{self.pk}.pdf"
+
+
+D = TypeVar("D", bound=IssuedDocument)
+
+
+def mask_party(name: str) -> str:
+    """A person's name as 张*; a unit's name with its middle hidden (丽水***********公司)."""
+    name = (name or "").strip()
+    if len(name) <= 4:
+        return mask_name(name)
+    return name[:2] + "*" * (len(name) - 4) + name[-2:]
+
+
+def issued_document_models() -> list[type[IssuedDocument]]:
+    """Every concrete issued-document model of the installed apps."""
+    return [model for model in apps.get_models() if issubclass(model, IssuedDocument)]
+
+
+def issued_document_model(label: str) -> type[IssuedDocument]:
+    """The issued-document model ``app_label.ModelName``; LookupError for anything else."""
+    model = apps.get_model(label)
+    if not issubclass(model, IssuedDocument):
+        raise LookupError(f"{label} is not an issued document")
+    return model
+
+
+def issue_document(model: type[D], *, number: str, **fields: Any) -> D:
+    """Create the issued row inside the caller's transaction; its PDF is rendered after commit."""
+    document = model.objects.create(number=number, **fields)
+    render_after_commit(document)
+    return document
+
+
+RENDER_TASK = "lishui_fire.core.tasks.render_issued_document"
+
+
+def render_after_commit(document: IssuedDocument) -> None:
+    label, pk = document._meta.label, document.pk
+    transaction.on_commit(lambda: _enqueue_render(label, pk))
+
+
+def _enqueue_render(label: str, pk: int) -> None:
+    from celery import current_app
+    from kombu.exceptions import OperationalError as BrokerError
+
+    task = current_app.tasks.get(RENDER_TASK)
+    if task is None:
+        # By name: this module and core.tasks must not import each other. The web process may
+        # not have imported the tasks modules yet (the worker does at start-up).
+        current_app.loader.import_default_modules()
+        task = current_app.tasks[RENDER_TASK]
+    try:
+        task.delay(label, pk)
+    except (BrokerError, ConnectionError) as exc:
+        # The row is committed; render_missing_documents renders it once the broker is back.
+        logger.warning("could not enqueue the render of %s %s: %s", label, pk, exc)
+
+
+def render_issued_document(model: type[D] | str, pk: int) -> D:
+    """Render and keep the PDF of an issued document, once. Safe to call twice.
+
+    A row that has its file is returned unchanged (what was issued never changes afterwards).
+    A render that raises is counted on the row (``render_attempts``, ``render_error``) and the
+    error re-raised, so the task retries and the sweep tries again later.
+    """
+    if isinstance(model, str):
+        model = issued_document_model(model)  # type: ignore[assignment]
+    renderer = import_string(model.renderer)
+    error: Exception | None = None
+    with transaction.atomic():
+        document = (
+            # of=("self",): issued_by is nullable, and PostgreSQL refuses FOR UPDATE on the
+            # nullable side of an outer join; the joined rows need no lock for the seconds the
+            # PDF takes.
+            model.objects.select_for_update(of=("self",))
+            .select_related("brigade", "issued_by", *model.render_related)
+            .get(pk=pk)
+        )
+        if document.file:
+            return document
+        try:
+            pdf = renderer(document)
+        except Exception as exc:
+            model.objects.filter(pk=pk).update(
+                render_attempts=F("render_attempts") + 1,
+                render_error=f"{type(exc).__name__}: {exc}"[:500],
+            )
+            error = exc
+        else:
+            document.sha256 = hashlib.sha256(pdf).hexdigest()
+            document.file.save(document.pdf_file_name(pdf), ContentFile(pdf), save=False)
+            document.rendered_at = timezone.now()
+            document.render_attempts += 1
+            document.render_error = ""
+            document.save(
+                update_fields=["file", "sha256", "rendered_at", "render_attempts", "render_error"]
+            )
+    if error is not None:
+        raise error
+    return document
+
+
+def render_missing_documents(
+    *, older_than: dt.timedelta = dt.timedelta(minutes=5), limit: int = 100
+) -> int:
+    """Render issued documents that still have no PDF (their task was never enqueued, or
+    failed); the newest few minutes are left to the task that is probably running now."""
+    cutoff = timezone.now() - older_than
+    rendered = 0
+    for model in issued_document_models():
+        pending = (
+            model.objects.filter(file="", issued_at__lt=cutoff)
+            .filter(render_attempts__lt=MAX_RENDER_ATTEMPTS)
+            .order_by("issued_at", "pk")
+            .values_list("pk", flat=True)[: limit - rendered]
+        )
+        for pk in list(pending):
+            try:
+                render_issued_document(model, pk)
+            except Exception:
+                logger.exception("render of %s %s failed", model._meta.label, pk)
+                continue
+            rendered += 1
+        if rendered >= limit:
+            break
+    return rendered
+
+
+# --- Verification ---------------------------------------------------------------------------------------
+def verification_url(document: IssuedDocument) -> str:
+    """The absolute address of the public check of this document, as printed and in the QR."""
+    query = urlencode({"number": document.number, "code": document.verification_code})
+    base = str(settings.PORTAL_BASE_URL).rstrip("/")
+    return f"{base}{reverse('core:verify_document')}?{query}"
+
+
+def qr_data_uri(text: str) -> str:
+    """A QR code of ``text`` as an SVG ``data:`` URI (the PDF fetcher allows data:)."""
+    return segno.make(text, error="m").svg_data_uri(scale=4, border=2)
+
+
+def verification_context(document: IssuedDocument) -> dict[str, Any]:
+    """What the letterhead prints under every letter: the code, the QR and the address."""
+    url = verification_url(document)
+    return {
+        "verification_code": document.verification_code_display,
+        "verification_url": url,
+        "verification_page": url.split("?", 1)[0],
+        "verification_qr": qr_data_uri(url),
+    }
+
+
+def find_issued_document(*, number: str, code: str) -> IssuedDocument | None:
+    """The issued document with this number and code, or None; which part was wrong is not said."""
+    number = (number or "").strip()
+    code = normalise_verification_code(code)
+    if not number or len(code) != VERIFICATION_CODE_LENGTH:
+        return None
+    for model in issued_document_models():
+        found = (
+            model.objects.select_related("brigade")
+            .filter(verification_code=code, number=number)
+            .first()
+        )
+        if found is not None:
+            return found
+    return None
+
+
+@checks.register()
+def check_issued_document_renderers(app_configs: Any = None, **kwargs: Any) -> list[checks.Error]:
+    errors = []
+    for model in issued_document_models():
+        try:
+            import_string(model.renderer)
+        except ImportError:
+            errors.append(
+                checks.Error(
+                    f"{model._meta.label}.renderer {model.renderer!r} cannot be imported",
+                    obj=model,
+                    id="core.E401",
+                )
+            )
+    return errors

@@ -27,6 +27,11 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "schedule": crontab(minute="*/10"),
         "description": "每 10 分钟重试发送失败的通知",
     },
+    "core.render_missing_documents": {
+        "task": "lishui_fire.core.tasks.render_missing_documents",
+        "schedule": crontab(minute="*/10"),
+        "description": "每 10 分钟补生成尚无 PDF 的已出具文书",
+    },
     "core.check_calendar_years": {
         "task": "lishui_fire.core.tasks.check_calendar_years",
         "schedule": crontab(hour=9, minute=0),

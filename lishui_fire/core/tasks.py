@@ -56,3 +56,31 @@ def check_calendar_years() -> bool:
         return False
     call_command("check_calendar_years")
     return True
+
+
+@shared_task(
+    name="lishui_fire.core.tasks.render_issued_document",
+    acks_late=True,
+    autoretry_for=(*TRANSIENT_ERRORS, OSError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def render_issued_document(model_label: str, pk: int) -> None:
+    """Render the PDF of any app's issued document (``permits.PermitDocument``, pk); twice is once."""
+    from .documents import render_issued_document as render
+
+    render(model_label, pk)
+
+
+@shared_task(
+    name="lishui_fire.core.tasks.render_missing_documents",
+    acks_late=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    max_retries=3,
+)
+def render_missing_documents() -> int:
+    from .documents import render_missing_documents as sweep
+
+    return sweep()
