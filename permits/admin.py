@@ -126,7 +126,50 @@ class PermitDocumentAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     search_fields = ("number", "application__reference", "application__venue_name")
     list_select_related = ("application", "issued_by")
-    readonly_fields = ("application", "kind", "number", "file", "sha256", "issued_at", "issued_by")
+    readonly_fields = (
+        "application",
+        "kind",
+        "number",
+        "brigade",
+        "party_name",
+        "verification_code",
+        "file",
+        "sha256",
+        "issued_at",
+        "issued_by",
+        "rendered_at",
+        "render_attempts",
+        "render_error",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(models.PrecheckNotice)
+class PrecheckNoticeAdmin(admin.ModelAdmin):
+    list_display = ("number", "version", "booking", "issued_at", "rendered_at")
+    search_fields = ("number", "booking__venue_name")
+    list_select_related = ("booking__slot__inspector",)
+    readonly_fields = (
+        "booking",
+        "version",
+        "kind",
+        "number",
+        "brigade",
+        "party_name",
+        "verification_code",
+        "file",
+        "sha256",
+        "issued_at",
+        "issued_by",
+        "rendered_at",
+        "render_attempts",
+        "render_error",
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils import timezone, translation
 
-from lishui_fire.core.documents import render_pdf
+from lishui_fire.core.documents import render_pdf, verification_context
 from lishui_fire.core.masking import mask_phone
 
 from .models import (
@@ -21,7 +21,7 @@ from .models import (
     Finding,
     PermitApplication,
     PermitDocument,
-    PrecheckBooking,
+    PrecheckNotice,
     SiteVisit,
     SiteVisitKind,
 )
@@ -86,6 +86,7 @@ def permit_document_context(document: PermitDocument) -> dict[str, Any]:
         "decision_number": numbers.get(DocumentKind.DECISION, ""),
         "rectification_number": numbers.get(DocumentKind.RECTIFICATION, ""),
         "reconsideration_body": RECONSIDERATION_BODY,
+        **verification_context(document),
     }
 
 
@@ -94,13 +95,29 @@ def render_permit_document_pdf(document: PermitDocument) -> bytes:
         return render_pdf(TEMPLATES[document.kind], permit_document_context(document))
 
 
-def notice_context(booking: PrecheckBooking, findings: list[Finding]) -> dict[str, Any]:
+def notice_findings(notice: PrecheckNotice) -> list[Finding]:
+    """The findings version N lists: the original ones and those of the first N-1 approved
+    amendments (a version rendered late never shows what a later amendment added)."""
+    approved = list(
+        notice.booking.amendments.filter(status=AmendmentStatus.APPROVED)
+        .order_by("decided_at", "pk")
+        .values_list("pk", flat=True)[: max(notice.version - 1, 0)]
+    )
+    return [
+        f
+        for f in notice.booking.findings.select_related("amendment")
+        if f.amendment_id is None or f.amendment_id in approved
+    ]
+
+
+def notice_context(notice: PrecheckNotice) -> dict[str, Any]:
+    booking = notice.booking
     slot = booking.slot
     amendments = list(
         booking.amendments.filter(status=AmendmentStatus.APPROVED).order_by("decided_at", "pk")
-    )
+    )[: max(notice.version - 1, 0)]
     rows = []
-    for finding in findings:
+    for finding in notice_findings(notice):
         # Photos are fetched by the PDF renderer through the ``media:`` scheme, which the core
         # url_fetcher resolves only inside MEDIA_ROOT.
         finding.photo_src = f"media:{finding.photo.name}" if finding.photo else ""
@@ -110,21 +127,23 @@ def notice_context(booking: PrecheckBooking, findings: list[Finding]) -> dict[st
         "findings": rows,
         "with_photos": any(f.photo_src for f in rows),
         "issuer": _issuer(booking.brigade),
-        "doc_number": booking.notice_number,
-        "document_title": f"一次性告知书 {booking.notice_number}",
-        "issued_on": _local_date(booking.notice_issued_at),
+        "doc_number": notice.number,
+        "document_title": f"一次性告知书 {notice.number}",
+        # The date of the first issue: a later version adds to the same notice.
+        "issued_on": _local_date(booking.notice_issued_at or notice.issued_at),
         "contact_phone_masked": mask_phone(booking.contact_phone),
         "applicant_name": booking.applicant.real_name,
         "inspector_name": slot.inspector.real_name,
         "slot_starts": timezone.localtime(slot.starts_at),
         "slot_ends": timezone.localtime(slot.ends_at),
         "arrived_local": timezone.localtime(booking.arrived_at) if booking.arrived_at else None,
-        "version": booking.notice_version,
-        "amended": booking.notice_version > 1,
+        "version": notice.version,
+        "amended": notice.version > 1,
         "amendments": amendments,
+        **verification_context(notice),
     }
 
 
-def render_notice_pdf(booking: PrecheckBooking, findings: list[Finding]) -> bytes:
+def render_precheck_notice_pdf(notice: PrecheckNotice) -> bytes:
     with translation.override(DOCUMENT_LANGUAGE):
-        return render_pdf("permits/documents/notice.html", notice_context(booking, findings))
+        return render_pdf("permits/documents/notice.html", notice_context(notice))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,6 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lishui_fire.core.documents import IssuedDocument
 from lishui_fire.core.validators import validate_mainland_mobile, validate_uscc
 
 from .workflow import (
@@ -277,18 +280,16 @@ class DocumentKind(models.TextChoices):
     REVOCATION = "revocation", _("撤销许可决定书")
 
 
-class PermitDocument(models.Model):
+class PermitDocument(IssuedDocument):
     """An issued document. Rendered once and kept: what was issued never changes afterwards."""
 
     application = models.ForeignKey(
         PermitApplication, on_delete=models.CASCADE, related_name="documents"
     )
     kind = models.CharField(_("文书"), max_length=16, choices=DocumentKind.choices)
-    number = models.CharField(_("文书编号"), max_length=64)
-    file = models.FileField(upload_to="permits/documents/%Y/%m/", max_length=255, blank=True)
-    sha256 = models.CharField(max_length=64, blank=True)
-    issued_at = models.DateTimeField(default=timezone.now)
-    issued_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, related_name="+")
+
+    renderer = "permits.documents.render_permit_document_pdf"
+    render_related = ("application__brigade", "application__applicant")
 
     class Meta:
         ordering = ["issued_at", "pk"]
@@ -298,9 +299,6 @@ class PermitDocument(models.Model):
             models.UniqueConstraint(fields=["application", "kind"], name="permit_document_once"),
             models.UniqueConstraint(fields=["number"], name="permit_document_number_unique"),
         ]
-
-    def __str__(self) -> str:
-        return self.number
 
 
 class DeliveryMethod(models.TextChoices):
@@ -492,9 +490,10 @@ class PrecheckBooking(models.Model):
         _("状态"), max_length=16, choices=BookingStatus.choices, default=BookingStatus.BOOKED
     )
     arrived_at = models.DateTimeField(_("到场时间"), null=True, blank=True)
+    # The notice's number, first issue and current version, for lists and search; each version
+    # is an issued document of its own (PrecheckNotice), with its file and verification code.
     notice_number = models.CharField(_("告知书编号"), max_length=64, blank=True)
     notice_issued_at = models.DateTimeField(_("告知书出具时间"), null=True, blank=True)
-    notice_file = models.FileField(upload_to="permits/notices/%Y/%m/", max_length=255, blank=True)
     notice_version = models.PositiveSmallIntegerField(default=0)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -514,6 +513,18 @@ class PrecheckBooking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.venue_name} @ {self.slot}"
+
+    @property
+    def notice(self) -> PrecheckNotice | None:
+        """The current version of the one-time notice, if issued."""
+        if not self.notice_version:
+            return None
+        return self.notices.filter(version=self.notice_version).first()
+
+    @property
+    def notice_file(self) -> models.fields.files.FieldFile | None:
+        notice = self.notice
+        return notice.file if notice is not None else None
 
 
 class Finding(models.Model):
@@ -578,3 +589,38 @@ class NoticeAmendment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.booking_id}: {self.get_status_display()}"
+
+
+class PrecheckNotice(IssuedDocument):
+    """One version of a booking's one-time notice (一次性告知书), as issued. Every version keeps
+    the notice's number; an approved amendment issues the next version, with a code of its own,
+    so a paper copy of any version can be checked."""
+
+    booking = models.ForeignKey(PrecheckBooking, on_delete=models.CASCADE, related_name="notices")
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    kind = models.CharField(
+        _("文书"), max_length=16, choices=[("notice", _("一次性告知书"))], default="notice"
+    )
+
+    renderer = "permits.documents.render_precheck_notice_pdf"
+    upload_folder = "notices"
+    render_related = ("booking__slot__inspector", "booking__brigade", "booking__applicant")
+
+    class Meta:
+        ordering = ["booking", "version"]
+        verbose_name = _("一次性告知书")
+        verbose_name_plural = _("一次性告知书")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booking", "version"], name="precheck_notice_version_once"
+            ),
+        ]
+
+    @property
+    def kind_label(self) -> str:
+        label = str(self.get_kind_display())
+        return f"{label}（第 {self.version} 版）" if self.version > 1 else label
+
+    def pdf_file_name(self, pdf: bytes) -> str:
+        digest = hashlib.sha256(pdf).hexdigest()[:8]
+        return f"notice-{self.booking_id}-v{self.version}-{digest}.pdf"

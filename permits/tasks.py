@@ -1,4 +1,9 @@
-"""Celery tasks of the permits app: ids in, call a service, nothing else."""
+"""Celery tasks of the permits app: ids in, call a service, nothing else.
+
+Documents are rendered by the kernel's one task (``lishui_fire.core.tasks.render_issued_document``).
+The two names below stay registered for messages queued before that change (a deploy does not
+drain the broker); new work never uses them.
+"""
 
 from __future__ import annotations
 

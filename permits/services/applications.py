@@ -8,14 +8,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lishui_fire.accounts.models import OrgUnit
-from lishui_fire.core import deadlines
+from lishui_fire.core import deadlines, documents
 from lishui_fire.core.errors import Conflict, DomainError
 from lishui_fire.core.notifications import notify
 from lishui_fire.core.workflow import transition
@@ -101,7 +100,7 @@ def create_draft(
         # A savepoint: if a concurrent delivery of the same form won, its number is not used up.
         with transaction.atomic():
             year = local_today().year
-            seq = deadlines.next_sequence_value(f"permit:{brigade.code}", year)
+            seq = documents.next_sequence_value(f"permit:{brigade.code}", year)
             application.reference = f"XK{year}{brigade.code}{seq:05d}"
             application.save()
     except IntegrityError:
@@ -628,39 +627,26 @@ def issue_document(*, application: PermitApplication, kind: str, actor: Any) -> 
     """Number a document now; its PDF is rendered after commit (and on first download if needed)."""
     year = local_today().year
     brigade = application.brigade
-    seq = deadlines.next_sequence_value(f"doc:{kind}:{brigade.code}", year)
     short = brigade.division_name[:2] if brigade.division_name else brigade.code
-    number = f"丽{short}消{DOCUMENT_PREFIX[kind]}〔{year}〕第{seq:04d}号"
-    document = PermitDocument.objects.create(
-        application=application, kind=kind, number=number, issued_by=actor
+    number = documents.next_document_number(
+        f"doc:{kind}:{brigade.code}",
+        year,
+        f"丽{short}消{DOCUMENT_PREFIX[kind]}〔{{year}}〕第{{seq:04d}}号",
     )
-    from ..tasks import render_permit_document
-
-    transaction.on_commit(lambda: render_permit_document.delay(document.pk))
-    return document
+    return documents.issue_document(
+        PermitDocument,
+        number=number,
+        application=application,
+        kind=kind,
+        issued_by=actor,
+        brigade=brigade,
+        party_name=application.unit_name,
+    )
 
 
 def render_document_file(*, document_id: int) -> PermitDocument:
     """Render and keep the PDF of an issued document, once. Safe to call twice."""
-    from ..documents import render_permit_document_pdf
-
-    with transaction.atomic():
-        document = (
-            # of=("self",): issued_by is nullable, and PostgreSQL refuses FOR UPDATE on the
-            # nullable side of an outer join.
-            PermitDocument.objects.select_for_update(of=("self",))
-            .select_related("application__brigade", "application__applicant", "issued_by")
-            .get(pk=document_id)
-        )
-        if document.file:
-            return document
-        pdf = render_permit_document_pdf(document)
-        import hashlib
-
-        document.sha256 = hashlib.sha256(pdf).hexdigest()
-        document.file.save(f"{document.kind}-{document.pk}.pdf", ContentFile(pdf), save=False)
-        document.save(update_fields=["file", "sha256"])
-        return document
+    return documents.render_issued_document(PermitDocument, document_id)
 
 
 # --- Clocks ------------------------------------------------------------------------------------------------

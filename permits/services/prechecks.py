@@ -10,13 +10,11 @@ write lock at BEGIN), without SELECT … FOR UPDATE, which SQLite ignores.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -24,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lishui_fire.accounts.models import OrgUnit, Role, User
-from lishui_fire.core import deadlines
+from lishui_fire.core import documents
 from lishui_fire.core.calendar import is_workday
 from lishui_fire.core.errors import Conflict, DomainError
 from lishui_fire.core.notifications import notify
@@ -32,7 +30,7 @@ from lishui_fire.core.reminders import cancel_reminder, schedule_reminder
 from lishui_fire.core.workflow import transition
 
 from .. import rules
-from ..models import Finding, NoticeAmendment, PrecheckBooking, PrecheckSlot
+from ..models import Finding, NoticeAmendment, PrecheckBooking, PrecheckNotice, PrecheckSlot
 from ..workflow import (
     ACTIVE_BOOKING_STATUSES,
     AMENDMENT_FLOW,
@@ -361,20 +359,19 @@ def issue_notice(*, booking: PrecheckBooking, actor: Any) -> PrecheckBooking:
     """Issue the one-time notice (一次性告知书): every problem, at once. Final afterwards."""
     require(is_staff_of(actor, booking.brigade_id))
     year = timezone.localdate().year
-    seq = deadlines.next_sequence_value(f"notice:{booking.brigade.code}", year)
     short = booking.brigade.division_name[:2] or booking.brigade.code
+    number = documents.next_document_number(
+        f"notice:{booking.brigade.code}", year, f"丽{short}消告字〔{{year}}〕第{{seq:04d}}号"
+    )
+    issued_at = timezone.now()
     transition(
         booking,
         workflow=BOOKING_FLOW,
         to=BookingStatus.NOTICE_ISSUED,
         actor=actor,
-        updates={
-            "notice_number": f"丽{short}消告字〔{year}〕第{seq:04d}号",
-            "notice_issued_at": timezone.now(),
-            "notice_version": 1,
-        },
+        updates={"notice_number": number, "notice_issued_at": issued_at, "notice_version": 1},
     )
-    _render_notice_on_commit(booking.pk)
+    _issue_notice_version(booking, version=1, actor=actor, issued_at=issued_at)
     notify(
         channel="sms",
         recipient=booking.applicant,
@@ -421,10 +418,9 @@ def decide_amendment(
         updates={"decided_by": actor, "decided_at": timezone.now(), "decision_note": note},
     )
     if approve:
-        PrecheckBooking.objects.filter(pk=booking.pk).update(
-            notice_version=F("notice_version") + 1, notice_file=""
-        )
-        _render_notice_on_commit(booking.pk)
+        PrecheckBooking.objects.filter(pk=booking.pk).update(notice_version=F("notice_version") + 1)
+        booking.refresh_from_db(fields=["notice_version"])
+        _issue_notice_version(booking, version=booking.notice_version, actor=actor)
         notify(
             channel="sms",
             recipient=booking.applicant,
@@ -442,25 +438,14 @@ def notice_findings(booking: PrecheckBooking) -> list[Finding]:
 
 def render_notice_file(*, booking_id: int) -> PrecheckBooking:
     """Render and keep the current version of the notice PDF. Safe to call twice."""
-    from ..documents import render_notice_pdf
-
-    with transaction.atomic():
-        booking = (
-            # of=("self",): lock the booking only, not the joined users and brigade rows
-            # for the seconds the PDF takes.
-            PrecheckBooking.objects.select_for_update(of=("self",))
-            .select_related("slot__inspector", "brigade", "applicant")
-            .get(pk=booking_id)
-        )
-        if booking.status != BookingStatus.NOTICE_ISSUED:
-            raise DomainError(_("告知书尚未出具。"))
-        if booking.notice_file:
-            return booking
-        pdf = render_notice_pdf(booking, notice_findings(booking))
-        name = f"notice-{booking.pk}-v{booking.notice_version}-{hashlib.sha256(pdf).hexdigest()[:8]}.pdf"
-        booking.notice_file.save(name, ContentFile(pdf), save=False)
-        booking.save(update_fields=["notice_file"])
-        return booking
+    booking = PrecheckBooking.objects.get(pk=booking_id)
+    if booking.status != BookingStatus.NOTICE_ISSUED:
+        raise DomainError(_("告知书尚未出具。"))
+    notice = booking.notice
+    if notice is None:
+        raise DomainError(_("告知书尚未出具。"))
+    documents.render_issued_document(PrecheckNotice, notice.pk)
+    return booking
 
 
 # --- Internals ---------------------------------------------------------------------------------------
@@ -508,7 +493,16 @@ def _confirm_booking(booking_id: int) -> None:
     )
 
 
-def _render_notice_on_commit(booking_id: int) -> None:
-    from ..tasks import render_precheck_notice
-
-    transaction.on_commit(lambda: render_precheck_notice.delay(booking_id))
+def _issue_notice_version(
+    booking: PrecheckBooking, *, version: int, actor: Any, issued_at: dt.datetime | None = None
+) -> PrecheckNotice:
+    return documents.issue_document(
+        PrecheckNotice,
+        number=booking.notice_number,
+        booking=booking,
+        version=version,
+        issued_by=actor,
+        issued_at=issued_at or timezone.now(),
+        brigade=booking.brigade,
+        party_name=booking.applicant.real_name,
+    )

@@ -32,6 +32,7 @@ def detail_url(application):
 def add_document(application, kind=DocumentKind.ACCEPTANCE_NOTICE):
     document = PermitDocument.objects.create(
         application=application,
+        brigade=application.brigade,
         kind=kind,
         number=f"丽莲消受字〔2026〕第{application.pk:04d}{kind[:2]}号",
     )

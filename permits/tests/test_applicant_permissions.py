@@ -52,6 +52,7 @@ def draft(personas):
 def document(application):
     document = PermitDocument.objects.create(
         application=application,
+        brigade=application.brigade,
         kind=DocumentKind.ACCEPTANCE_NOTICE,
         number="丽莲消受字〔2026〕第0001号",
     )
