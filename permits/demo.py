@@ -605,6 +605,7 @@ class Demo:
         prechecks.issue_notice(booking=booking, actor=inspector)
         issued = starts_at + dt.timedelta(hours=1, minutes=35)
         _stamp(booking, "notice_issued", issued, notice_issued_at=issued)
+        booking.notices.update(issued_at=issued)
         booking.findings.update(created_at=starts_at + dt.timedelta(minutes=30))
         prechecks.render_notice_file(booking_id=booking.pk)
         self.created += 1
