@@ -91,8 +91,10 @@ _DAY_KINDS = {"休": False, "班": True, "off": False, "work": True}
 
 @admin.register(models.CalendarYear)
 class CalendarYearAdmin(admin.ModelAdmin):
-    """The one door for entering a year's notice: every save is a ``publish_calendar_year``,
-    which bumps the calendar cache and recomputes provisional deadlines after commit."""
+    """A year's notice: every save is a ``publish_calendar_year``, which bumps the calendar
+    cache and recomputes provisional deadlines after commit. Administrators usually enter it on
+    the page ``enter/`` (``calendar_notice``: date ranges, pre-filled, with a preview); the
+    add/change form takes the same days as plain lines."""
 
     form = CalendarYearForm
     list_display = ("year", "source", "entered_by", "entered_at", "exception_count")
@@ -119,6 +121,21 @@ class CalendarYearAdmin(admin.ModelAdmin):
     @admin.display(description=_("例外日数"))
     def exception_count(self, obj):
         return obj.exceptions or 0
+
+    def get_urls(self):
+        from django.urls import path
+
+        # Before the default URLs: their "<object_id>/" would take "enter/" for a pk.
+        return [
+            path("enter/", self.enter_notice_view, name="core_calendaryear_enter"),
+            *super().get_urls(),
+        ]
+
+    def enter_notice_view(self, request):
+        """The administrators' page for a year's notice (ranges, make-up days, preview)."""
+        from .calendar_notice import enter_notice
+
+        return enter_notice(request, self)
 
     def save_model(self, request, obj, form, change):
         from .calendar import publish_calendar_year
