@@ -1,8 +1,9 @@
 """Warn when this year's or next year's holiday notice is not entered (the yearly reminder).
 
 The State Council publishes next year's notice around November; until it is entered in the admin
-(节假日安排年度), deadlines reaching into that year are provisional. Always exits 0: a missing
-year is a to-do for an administrator, not a failure of the job that runs this.
+(节假日安排年度 → 录入年度节假日安排通知), deadlines reaching into that year are provisional.
+Always exits 0: a missing year is a to-do for an administrator, not a failure of the job that
+runs this.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ class Command(BaseCommand):
                     self.style.WARNING(
                         _(
                             "%(year)s 年节假日安排尚未录入：跨入该年的期限为暂定。"
-                            "国务院办公厅通知公布后，请在管理后台“节假日安排年度”中录入。"
+                            "国务院办公厅通知公布后，请在管理后台“节假日安排年度”的"
+                            "“录入年度节假日安排通知”页面（/admin/core/calendaryear/enter/）录入。"
                         )
                         % {"year": year}
                     )
