@@ -16,6 +16,7 @@ SEEDS = [
     ("lishui_fire.accounts.migrations.0002_seed_org_units", "seed"),
     ("lishui_fire.core.migrations.0002_seed_calendar", "seed"),
     ("permits.migrations.0002_seed_deadline_rules", "seed"),
+    ("lishui_fire.enterprises.migrations.0002_credit_grades_as_data", "seed"),
 ]
 
 

@@ -2,10 +2,12 @@
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from lishui_fire.core.validators import normalise_code
 
 from . import models
+from .forms import credit_grade_choices
 
 
 class CreditRatingChangeInline(admin.TabularInline):
@@ -28,6 +30,10 @@ class EnterpriseAdminForm(forms.ModelForm):
     class Meta:
         model = models.Enterprise
         fields = "__all__"  # noqa: DJ007 - the admin shows every field; read-only ones are set below
+
+    credit_rating = forms.ChoiceField(
+        label=_("信用等级"), choices=credit_grade_choices, initial=models.DEFAULT_CREDIT_RATING
+    )
 
     def clean_uscc(self) -> str:
         # Typed in lower case or full width, the code must still match the registry's own form
@@ -70,3 +76,33 @@ class EnterpriseImportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(models.CreditGrade)
+class CreditGradeAdmin(admin.ModelAdmin):
+    """The credit scale, maintained here by supervisors and administrators (DOMAIN.md §3.2).
+
+    A grade's code is its identity (units, the API, import files and the history carry it): it
+    is fixed once created, and a grade that units carry, or that new units get, is not deleted.
+    """
+
+    list_display = (
+        "code",
+        "label",
+        "sampling_multiplier",
+        "max_planned_inspections_per_year",
+        "effective_from",
+        "sort_order",
+    )
+    ordering = ("sort_order", "code")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("code",) if obj else ()
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_delete_permission(request, obj)
+        in_use = obj.code == models.DEFAULT_CREDIT_RATING or (
+            models.Enterprise.objects.filter(credit_rating=obj.code).exists()
+        )
+        return not in_use and super().has_delete_permission(request, obj)

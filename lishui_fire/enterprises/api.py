@@ -15,7 +15,7 @@ from lishui_fire.core.masking import mask_name, mask_phone
 
 from . import selectors
 from .forms import filter_enterprises
-from .models import CreditRating, Enterprise, RiskLevel, VenueType
+from .models import Enterprise, RiskLevel, VenueType, validate_credit_grade
 
 
 class EnterpriseSerializer(ModelSerializer):
@@ -56,7 +56,10 @@ class EnterpriseSerializer(ModelSerializer):
 
 class EnterpriseFilter(django_filters.FilterSet):
     county = django_filters.CharFilter(method="filter_shared", help_text="所属大队代码，如 LD")
-    credit_rating = django_filters.ChoiceFilter(choices=CreditRating.choices)
+    # A code of the grade table (not an enum in code: supervisors maintain the scale).
+    credit_rating = django_filters.CharFilter(
+        validators=[validate_credit_grade], max_length=8, help_text="信用等级代码，如 A"
+    )
     risk_level = django_filters.ChoiceFilter(choices=RiskLevel.choices)
     venue_type = django_filters.ChoiceFilter(choices=VenueType.choices)
     search = django_filters.CharFilter(

@@ -11,11 +11,20 @@ from django.utils.translation import gettext_lazy as _
 
 from lishui_fire.core.validators import normalise_code
 
-from .models import CreditRating, RiskLevel, VenueType
+from .models import CreditGrade, RiskLevel, VenueType
 
 
 def _with_blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
     return [("", _("全部")), *choices]
+
+
+def credit_grade_choices() -> list[tuple[str, str]]:
+    """The grades of the scale, read when a form is built (the table can change at any time)."""
+    return [(g.code, g.display_label) for g in CreditGrade.objects.all()]
+
+
+def _credit_grade_filter_choices() -> list[tuple[str, Any]]:
+    return _with_blank(credit_grade_choices())
 
 
 class EnterpriseFilterForm(forms.Form):
@@ -29,7 +38,7 @@ class EnterpriseFilterForm(forms.Form):
     )
     county = forms.ChoiceField(label=_("所属县区"), required=False)
     credit_rating = forms.ChoiceField(
-        label=_("信用等级"), required=False, choices=_with_blank(CreditRating.choices)
+        label=_("信用等级"), required=False, choices=_credit_grade_filter_choices
     )
     risk_level = forms.ChoiceField(
         label=_("风险等级"), required=False, choices=_with_blank(RiskLevel.choices)
@@ -54,7 +63,7 @@ class EnterpriseFilterForm(forms.Form):
 
 
 class CreditRatingChangeForm(forms.Form):
-    to_rating = forms.ChoiceField(label=_("新信用等级"), choices=CreditRating.choices)
+    to_rating = forms.ChoiceField(label=_("新信用等级"), choices=credit_grade_choices)
     reason = forms.CharField(
         label=_("变更理由"),
         max_length=1000,

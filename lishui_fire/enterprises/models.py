@@ -6,10 +6,14 @@ their names (``db_table``) so a deployed database moved over without copying a r
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from lishui_fire.core.validators import validate_mainland_mobile, validate_uscc
@@ -37,11 +41,72 @@ class RiskLevel(models.TextChoices):
     LOW = "low", _("低风险")
 
 
-class CreditRating(models.TextChoices):
-    A = "A", _("A 级（守信）")
-    B = "B", _("B 级（基本守信）")
-    C = "C", _("C 级（失信）")
-    D = "D", _("D 级（严重失信）")
+# --- Credit (DOMAIN.md §3): the grade scale and the dishonesty lists are data -------------------
+class CreditGrade(models.Model):
+    """One grade of the credit scale and what it means for sampling, maintained by supervisors.
+
+    The scale is data, not code: the codes, their labels and the sampling rule each grade carries
+    come from the detachment's written rule (or the provincial platform), with its basis and the
+    date it applies from. A grade says how trustworthy a unit is; whether it is on a dishonesty
+    list (失信 / 严重失信) is a separate record, ``DishonestyListing``.
+    """
+
+    code = models.CharField(_("代码"), max_length=8, unique=True)
+    label = models.CharField(_("名称"), max_length=64, help_text=_("例如：守信、基本守信。"))
+    label_en = models.CharField(_("英文名称"), max_length=64, blank=True)
+    meaning = models.TextField(_("含义"), blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    sampling_multiplier = models.DecimalField(
+        _("抽查比例系数"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        help_text=_("相对于一般抽查比例的倍数：1 为一般比例，0.5 为减半，2 为加倍。"),
+    )
+    max_planned_inspections_per_year = models.PositiveSmallIntegerField(
+        _("每年计划及随机检查次数上限"),
+        null=True,
+        blank=True,
+        help_text=_("留空为不限。投诉举报核查、复查和案件调查中的检查不受此限（无事不扰）。"),
+    )
+    basis = models.CharField(_("依据"), max_length=255, blank=True)
+    effective_from = models.DateField(_("生效日期"))
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("信用等级")
+        verbose_name_plural = _("信用等级")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sampling_multiplier__gte=0), name="credit_grade_multiplier"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_label
+
+    @property
+    def display_label(self) -> str:
+        """``A 级（守信）`` / ``Grade A (trustworthy)``, in the reader's language."""
+        label = self.label_en if get_language() == "en" and self.label_en else self.label
+        return _("%(code)s 级（%(label)s）") % {"code": self.code, "label": label}
+
+
+# The grade a newly registered unit carries until it is rated (a row of ``CreditGrade``).
+DEFAULT_CREDIT_RATING = "B"
+
+
+def validate_credit_grade(value: str) -> None:
+    """The code must be a grade of the scale (the table, not a list in code)."""
+    if not CreditGrade.objects.filter(code=value).exists():
+        raise ValidationError(
+            _("未知的信用等级：%(value)s。"), code="unknown_credit_grade", params={"value": value}
+        )
+
+
+def credit_grades_by_code() -> dict[str, CreditGrade]:
+    """Every grade by its code, in one query (a handful of rows)."""
+    return {g.code: g for g in CreditGrade.objects.all()}
 
 
 class EnterpriseQuerySet(models.QuerySet["Enterprise"]):
@@ -66,8 +131,13 @@ class Enterprise(models.Model):
     risk_level = models.CharField(
         _("风险等级"), max_length=8, choices=RiskLevel.choices, default=RiskLevel.MEDIUM
     )
+    # The code of a ``CreditGrade`` row (a code rather than a key, so the API, the import files
+    # and the rating history keep reading "A"–"D"); checked against the table on every write.
     credit_rating = models.CharField(
-        _("信用等级"), max_length=1, choices=CreditRating.choices, default=CreditRating.B
+        _("信用等级"),
+        max_length=8,
+        default=DEFAULT_CREDIT_RATING,
+        validators=[validate_credit_grade],
     )
     contact_name = models.CharField(_("联系人"), max_length=64, blank=True)
     contact_phone = models.CharField(
@@ -85,9 +155,6 @@ class Enterprise(models.Model):
         verbose_name_plural = _("社会单位")
         constraints = [
             models.CheckConstraint(
-                condition=Q(credit_rating__in=["A", "B", "C", "D"]), name="enterprise_rating_a_to_d"
-            ),
-            models.CheckConstraint(
                 condition=Q(risk_level__in=["high", "medium", "low"]), name="enterprise_risk_level"
             ),
         ]
@@ -95,13 +162,18 @@ class Enterprise(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def credit_grade(self) -> CreditGrade | None:
+        """The grade row of ``credit_rating`` (one query; lists use ``credit_grades_by_code``)."""
+        return CreditGrade.objects.filter(code=self.credit_rating).first()
+
 
 class CreditRatingChange(models.Model):
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.CASCADE, related_name="rating_changes"
     )
-    from_rating = models.CharField(_("原等级"), max_length=1, blank=True)
-    to_rating = models.CharField(_("新等级"), max_length=1, choices=CreditRating.choices)
+    from_rating = models.CharField(_("原等级"), max_length=8, blank=True)
+    to_rating = models.CharField(_("新等级"), max_length=8)
     reason = models.TextField(_("理由"))
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -86,6 +86,7 @@ def _render_detail(
         "enterprises/detail.html",
         {
             "enterprise": enterprise,
+            "credit_grade": enterprise.credit_grade,
             "history": history,
             "rating_form": rating_form if may_change else None,
             "contact_name": enterprise.contact_name,

@@ -31,7 +31,7 @@ from lishui_fire.core.masking import mask_phone
 from lishui_fire.core.validators import is_valid_mainland_mobile, is_valid_uscc, normalise_code
 
 from ..models import (
-    CreditRating,
+    CreditGrade,
     CreditRatingChange,
     Enterprise,
     EnterpriseImport,
@@ -118,6 +118,20 @@ def _vocabulary(choices: Any, *, extra: dict[str, str] | None = None) -> dict[st
     return table
 
 
+def _grade_vocabulary() -> dict[str, str]:
+    """The grades of the scale as they are in the table: code, "A级", name, full label."""
+    table: dict[str, str] = {}
+    for grade in CreditGrade.objects.all():
+        spellings = [grade.code, f"{grade.code}级", grade.label, grade.label_en]
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                spellings.append(grade.display_label)
+        for spelling in spellings:
+            if key := _value_key(spelling):
+                table[key] = grade.code
+    return table
+
+
 def _value_key(text: str) -> str:
     return "".join(str(text).split()).lower()
 
@@ -139,18 +153,18 @@ class _Vocabularies:
     venue_types: dict[str, str]
     risk_levels: dict[str, str]
     ratings: dict[str, str]
+    grade_codes: str
 
     @classmethod
     def load(cls) -> _Vocabularies:
-        ratings = {f"{r}级": r for r in CreditRating.values}
-        ratings |= {f"{r.lower()}级": r for r in CreditRating.values}
         return cls(
             brigades=_brigade_lookup(),
             venue_types=_vocabulary(VenueType),
             risk_levels=_vocabulary(
                 RiskLevel, extra={"高": "high", "中": "medium", "低": "low", "较高": "high"}
             ),
-            ratings=_vocabulary(CreditRating, extra=ratings),
+            ratings=_grade_vocabulary(),
+            grade_codes="、".join(CreditGrade.objects.values_list("code", flat=True)),
         )
 
 
@@ -339,11 +353,15 @@ def _parse_row(
             vocab.risk_levels,
             _("未知的风险等级：%(value)s（可填 高风险、中风险、低风险）"),
         ),
-        ("credit_rating", vocab.ratings, _("未知的信用等级：%(value)s（可填 A、B、C、D）")),
+        (
+            "credit_rating",
+            vocab.ratings,
+            _("未知的信用等级：%(value)s（可填 %(codes)s）"),
+        ),
     ):
         if raw[key]:
             if (code := table.get(_value_key(raw[key]))) is None:
-                errors.append(message % {"value": _shown(raw[key])})
+                errors.append(message % {"value": _shown(raw[key]), "codes": vocab.grade_codes})
             else:
                 values[key] = code
 

@@ -17,7 +17,13 @@ from django.utils.translation import gettext as _
 from lishui_fire.accounts.models import OrgUnit
 from lishui_fire.core.validators import normalise_code
 
-from ..models import CreditRating, CreditRatingChange, Enterprise, RiskLevel
+from ..models import (
+    DEFAULT_CREDIT_RATING,
+    CreditGrade,
+    CreditRatingChange,
+    Enterprise,
+    RiskLevel,
+)
 
 # --- Credit rating -------------------------------------------------------------------------------
 
@@ -32,8 +38,11 @@ def change_credit_rating(
     """
     reason = (reason or "").strip()
     errors: dict[str, str] = {}
-    if to_rating not in CreditRating.values:
-        errors["to_rating"] = _("未知的信用等级：应为 A、B、C、D 之一。")
+    codes = list(CreditGrade.objects.values_list("code", flat=True))
+    if to_rating not in codes:
+        errors["to_rating"] = _("未知的信用等级：应为 %(codes)s 之一。") % {
+            "codes": "、".join(codes)
+        }
     if not reason:
         errors["reason"] = _("请填写变更理由。")
     if errors:
@@ -65,7 +74,7 @@ def create_enterprise(
     brigade: OrgUnit,
     venue_type: str,
     risk_level: str = RiskLevel.MEDIUM,
-    credit_rating: str = CreditRating.B,
+    credit_rating: str = DEFAULT_CREDIT_RATING,
     contact_name: str = "",
     contact_phone: str = "",
     actor: Any = None,
