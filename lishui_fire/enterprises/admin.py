@@ -26,6 +26,30 @@ class CreditRatingChangeInline(admin.TabularInline):
         return False
 
 
+class DishonestyListingInline(admin.TabularInline):
+    """Entered and removed through ``services.credit`` (the registry page); read-only here."""
+
+    model = models.DishonestyListing
+    fk_name = "enterprise"
+    extra = 0
+    can_delete = False
+    fields = (
+        "list_kind",
+        "listed_on",
+        "publication_ends_on",
+        "source_document",
+        "status",
+        "removed_on",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class EnterpriseAdminForm(forms.ModelForm):
     class Meta:
         model = models.Enterprise
@@ -49,7 +73,7 @@ class EnterpriseAdmin(admin.ModelAdmin):
     list_filter = ("brigade", "credit_rating", "risk_level", "venue_type")
     search_fields = ("name", "uscc", "address")
     list_select_related = ("brigade",)
-    inlines = [CreditRatingChangeInline]
+    inlines = [CreditRatingChangeInline, DishonestyListingInline]
 
     def get_readonly_fields(self, request, obj=None):
         # A rating change needs a reason and a history row: it goes through the registry page.

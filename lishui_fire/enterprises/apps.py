@@ -13,3 +13,5 @@ class EnterprisesConfig(AppConfig):
         from . import models
 
         auditlog.register(models.Enterprise, exclude_fields=["updated_at"])
+        auditlog.register(models.CreditGrade)
+        auditlog.register(models.DishonestyListing)

@@ -1,4 +1,4 @@
-"""Forms of the registry's pages: the list filters, a rating change, the CSV upload."""
+"""Forms of the registry's pages: list filters, rating change, dishonesty listing, CSV upload."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lishui_fire.core.validators import normalise_code
 
-from .models import CreditGrade, RiskLevel, VenueType
+from .models import CreditGrade, DishonestyList, RiskLevel, VenueType
 
 
 def _with_blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
@@ -69,6 +69,35 @@ class CreditRatingChangeForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("例如：依据的处罚决定书文号、整改完成情况或守信表彰。"),
+    )
+
+
+class DishonestyListingForm(forms.Form):
+    """An authority's decision to list a unit; the checks of dates are in the service."""
+
+    list_kind = forms.ChoiceField(label=_("名单"), choices=DishonestyList.choices)
+    listed_on = forms.DateField(label=_("列入日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    publication_ends_on = forms.DateField(
+        label=_("公示截止日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    source_document = forms.CharField(
+        label=_("决定文书文号"), max_length=128, help_text=_("例如：丽消信〔2026〕3号")
+    )
+    source_authority = forms.CharField(label=_("作出决定的机关"), max_length=128)
+    reason = forms.CharField(
+        label=_("列入理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ListingRemovalForm(forms.Form):
+    removed_on = forms.DateField(
+        label=_("移出日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(
+        label=_("信用修复说明"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("修复决定文号或整改完成情况。"),
     )
 
 

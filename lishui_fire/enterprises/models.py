@@ -1,4 +1,5 @@
-"""The registry of social units (社会单位): enterprises, their credit rating history, CSV imports.
+"""The registry of social units (社会单位): enterprises, the credit scale and their grades with
+their history, dishonesty-list entries, CSV imports.
 
 The tables were created by the kernel (``core``) before the registry became its own app; they keep
 their names (``db_table``) so a deployed database moved over without copying a row.
@@ -6,12 +7,13 @@ their names (``db_table``) so a deployed database moved over without copying a r
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -231,3 +233,99 @@ class EnterpriseImport(models.Model):
         if not self.total_rows:
             return 100 if self.status == self.Status.DONE else 0
         return min(100, round(100 * self.processed_rows / self.total_rows))
+
+
+class DishonestyList(models.TextChoices):
+    """The two lists of the credit rules (应急消〔2020〕331号 and local implementations)."""
+
+    ORDINARY = "ordinary", _("失信行为名单")
+    SERIOUS = "serious", _("严重失信主体名单")
+
+
+class ListingStatus(models.TextChoices):
+    LISTED = "listed", _("列入中")
+    REMOVED = "removed", _("已信用修复移出")
+
+
+class DishonestyListingQuerySet(models.QuerySet["DishonestyListing"]):
+    def in_force(self) -> DishonestyListingQuerySet:
+        """Entries not removed by a credit repair (their publication may still have ended)."""
+        return self.filter(status=ListingStatus.LISTED)
+
+    def published_on(self, day: dt.date) -> DishonestyListingQuerySet:
+        """Entries in force whose publication period covers ``day``."""
+        return self.in_force().filter(listed_on__lte=day, publication_ends_on__gte=day)
+
+
+class DishonestyListing(models.Model):
+    """An enterprise on a dishonesty list (失信 / 严重失信): a record with its dates and source.
+
+    Separate from the credit grade: a grade says how a unit is rated; a listing is a decision of
+    an authority with a document number, a publication period and a repair procedure. Written
+    only by ``services.credit`` (list, remove on repair); kept after removal, as history.
+    """
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("单位"),
+        on_delete=models.PROTECT,
+        related_name="dishonesty_listings",
+    )
+    list_kind = models.CharField(_("名单"), max_length=16, choices=DishonestyList.choices)
+    listed_on = models.DateField(_("列入日期"))
+    publication_ends_on = models.DateField(_("公示截止日期"))
+    source_document = models.CharField(_("决定文书文号"), max_length=128)
+    source_authority = models.CharField(_("作出决定的机关"), max_length=128)
+    reason = models.TextField(_("列入理由"))
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ListingStatus.choices, default=ListingStatus.LISTED
+    )
+    removed_on = models.DateField(_("移出日期"), null=True, blank=True)
+    removal_note = models.TextField(_("信用修复说明"), blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("移出操作人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    entered_at = models.DateTimeField(_("录入时间"), default=timezone.now)
+
+    objects = DishonestyListingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-listed_on", "-pk"]
+        verbose_name = _("失信名单记录")
+        verbose_name_plural = _("失信名单记录")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(publication_ends_on__gte=F("listed_on")),
+                name="listing_publication_after_listing",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="listed", removed_on__isnull=True)
+                | Q(status="removed", removed_on__isnull=False, removed_on__gte=F("listed_on")),
+                name="listing_removed_on_with_status",
+            ),
+            models.CheckConstraint(
+                condition=Q(list_kind__in=["ordinary", "serious"]), name="listing_list_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.get_list_kind_display()} · {self.listed_on}"
+
+    def is_published_on(self, day: dt.date) -> bool:
+        return (
+            self.status == ListingStatus.LISTED
+            and self.listed_on <= day <= self.publication_ends_on
+        )

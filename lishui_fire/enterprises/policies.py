@@ -1,7 +1,7 @@
 """Who may do what in the registry.
 
 Staff read the registry of their brigade (detachment staff and administrators: all of it);
-supervisors and administrators rate and list units; administrators import files. The
+supervisors and administrators rate units and enter them on dishonesty lists; administrators import files. The
 fetch-and-authorise helpers answer 404 alike for a missing unit and another brigade's.
 """
 
@@ -14,7 +14,7 @@ from django.http import Http404
 from lishui_fire.accounts.scoping import get_object_for_user
 
 from . import selectors
-from .models import Enterprise, EnterpriseImport
+from .models import DishonestyListing, Enterprise, EnterpriseImport
 
 
 def can_view_enterprises(user: Any) -> bool:
@@ -30,6 +30,11 @@ def can_change_credit_rating(user: Any, enterprise: Enterprise | None = None) ->
     return can_view_enterprises(user) and (user.is_supervisor or user.is_administrator)
 
 
+def can_list_dishonesty(user: Any, enterprise: Enterprise | None = None) -> bool:
+    """Entering and removing dishonesty-list entries: the same people who rate units."""
+    return can_change_credit_rating(user, enterprise)
+
+
 def can_import_enterprises(user: Any) -> bool:
     return bool(user.is_authenticated and user.is_administrator)
 
@@ -43,6 +48,14 @@ def get_enterprise_for_user(*, user: Any, pk: Any) -> Enterprise:
         brigade_field="brigade",
         pk=pk,
     )
+
+
+def get_listing_for_user(*, user: Any, enterprise: Enterprise, pk: Any) -> DishonestyListing:
+    """A listing of ``enterprise`` (already fetched with ``get_enterprise_for_user``), else 404."""
+    try:
+        return enterprise.dishonesty_listings.get(pk=pk)
+    except (DishonestyListing.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
 
 
 def get_import_for_user(*, user: Any, pk: Any) -> EnterpriseImport:

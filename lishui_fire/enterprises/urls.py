@@ -9,6 +9,12 @@ urlpatterns = [
     path("<int:pk>/", views.enterprise_detail, name="detail"),
     path("<int:pk>/rating/", views.change_rating, name="change_rating"),
     path("<int:pk>/reveal-phone/", views.reveal_phone, name="reveal_phone"),
+    path("<int:pk>/listings/", views.add_listing, name="add_listing"),
+    path(
+        "<int:pk>/listings/<int:listing_pk>/remove/",
+        views.remove_listing,
+        name="remove_listing",
+    ),
     path("imports/", views.imports, name="imports"),
     path("imports/template.csv", views.import_template, name="import_template"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),

@@ -9,21 +9,25 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lishui_fire.core import selectors as core_selectors
+from lishui_fire.core.errors import DomainError
 from lishui_fire.core.masking import mask_name, mask_phone
 
 from . import policies, selectors, services
 from .forms import (
     CreditRatingChangeForm,
+    DishonestyListingForm,
     EnterpriseFilterForm,
     EnterpriseImportForm,
+    ListingRemovalForm,
     filter_enterprises,
 )
-from .models import Enterprise, EnterpriseImport
+from .models import Enterprise, EnterpriseImport, ListingStatus
 
 PAGE_SIZE = 25
 IMPORT_ERRORS_SHOWN = 100
@@ -74,13 +78,35 @@ def _render_detail(
     enterprise: Enterprise,
     *,
     rating_form: CreditRatingChangeForm | None = None,
+    listing_form: DishonestyListingForm | None = None,
+    removal_forms: dict[int, ListingRemovalForm] | None = None,
     full_phone: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    may_change = policies.can_change_credit_rating(request.user)
+    may_change = policies.can_change_credit_rating(request.user, enterprise)
     if may_change and rating_form is None:
         rating_form = CreditRatingChangeForm()
+    may_list = policies.can_list_dishonesty(request.user, enterprise)
+    if may_list and listing_form is None:
+        listing_form = DishonestyListingForm(
+            initial={"source_authority": enterprise.brigade.display_name}, prefix="listing"
+        )
     history = enterprise.rating_changes.select_related("changed_by")
+    today = timezone.localdate()
+    removal_forms = removal_forms or {}
+    listings = [
+        {
+            "listing": listing,
+            "published": listing.is_published_on(today),
+            "removal_form": (
+                removal_forms.get(listing.pk)
+                or ListingRemovalForm(initial={"removed_on": today}, prefix=f"remove-{listing.pk}")
+            )
+            if may_list and listing.status == ListingStatus.LISTED
+            else None,
+        }
+        for listing in enterprise.dishonesty_listings.select_related("entered_by", "removed_by")
+    ]
     return render(
         request,
         "enterprises/detail.html",
@@ -89,6 +115,8 @@ def _render_detail(
             "credit_grade": enterprise.credit_grade,
             "history": history,
             "rating_form": rating_form if may_change else None,
+            "listings": listings,
+            "listing_form": listing_form if may_list else None,
             "contact_name": enterprise.contact_name,
             "masked_phone": mask_phone(enterprise.contact_phone),
             "full_phone": full_phone,
@@ -127,6 +155,50 @@ def change_rating(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("enterprises:detail", pk=enterprise.pk)
     return _render_detail(request, enterprise, rating_form=form, status=400)
+
+
+@login_required
+@require_POST
+def add_listing(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(policies.can_list_dishonesty(request.user))
+    enterprise = _enterprise_for(request, pk)
+    form = DishonestyListingForm(request.POST, prefix="listing")
+    if form.is_valid():
+        try:
+            services.list_enterprise_as_dishonest(
+                enterprise=enterprise, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已列入名单。"))
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return _render_detail(request, enterprise, listing_form=form, status=400)
+
+
+@login_required
+@require_POST
+def remove_listing(request: HttpRequest, pk: int, listing_pk: int) -> HttpResponse:
+    _require(policies.can_list_dishonesty(request.user))
+    enterprise = _enterprise_for(request, pk)
+    listing = policies.get_listing_for_user(user=request.user, enterprise=enterprise, pk=listing_pk)
+    form = ListingRemovalForm(request.POST, prefix=f"remove-{listing.pk}")
+    if form.is_valid():
+        try:
+            services.remove_dishonesty_listing(
+                listing=listing,
+                removed_on=form.cleaned_data["removed_on"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("已移出名单（信用修复）。"))
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return _render_detail(request, enterprise, removal_forms={listing.pk: form}, status=400)
 
 
 @never_cache

@@ -1,10 +1,11 @@
 """Every state change of the registry (views, API, admin, tasks and demo data call these).
 
-``registry`` registers units and changes their credit rating; ``csv_import`` is the
-administrators' bulk import. The names are re-exported here so callers write
-``services.change_credit_rating``.
+``registry`` registers units and changes their credit rating; ``credit`` enters and removes
+dishonesty-list entries; ``csv_import`` is the administrators' bulk import. The names are
+re-exported here so callers write ``services.change_credit_rating``.
 """
 
+from .credit import list_enterprise_as_dishonest, remove_dishonesty_listing
 from .csv_import import (
     IMPORT_CHUNK_SIZE,
     IMPORT_COLUMNS,
@@ -24,7 +25,9 @@ __all__ = [
     "create_enterprise",
     "import_error_report_csv",
     "import_template_csv",
+    "list_enterprise_as_dishonest",
     "process_enterprise_import",
+    "remove_dishonesty_listing",
     "reveal_enterprise_contact_phone",
     "start_enterprise_import",
 ]
