@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lishui_fire.core.documents import IssuedDocument
 from lishui_fire.core.validators import validate_mainland_mobile, validate_uscc
+from lishui_fire.enterprises.models import GATHERING_VENUE_TYPES, VenueType
 
 from .workflow import (
     AmendmentStatus,
@@ -26,23 +27,12 @@ USER = settings.AUTH_USER_MODEL
 BRIGADE = "accounts.OrgUnit"
 
 
-class GatheringVenueType(models.TextChoices):
-    """Public gathering venues, Fire Protection Law art. 73 and the local guides (DOMAIN.md 1.1)."""
-
-    HOTEL = "hotel", _("宾馆、饭店")
-    RESTAURANT = "restaurant", _("餐饮场所")
-    MALL = "mall", _("商场")
-    MARKET = "market", _("集贸市场")
-    TERMINAL = "terminal", _("客运车站候车室、客运码头候船厅、民用机场航站楼")
-    STADIUM = "stadium", _("体育场馆")
-    HALL = "hall", _("会堂")
-    CINEMA = "cinema", _("影剧院、录像厅、礼堂")
-    DANCE = "dance", _("歌舞厅、卡拉OK厅、夜总会")
-    TEAHOUSE = "teahouse", _("具有娱乐功能的音乐茶座、餐馆")
-    GAMES = "games", _("游艺、游乐场所")
-    BOWLING = "bowling", _("保龄球馆、旱冰场")
-    SAUNA = "sauna", _("桑拿浴室")
-    FITNESS = "fitness", _("营业性健身、休闲场所")
+# The public gathering venues of the one venue vocabulary (the registry's): a permit names one.
+GatheringVenueType = models.TextChoices(
+    "GatheringVenueType",
+    [(t.name, (t.value, t.label)) for t in VenueType if t.value in GATHERING_VENUE_TYPES],
+    module=__name__,
+)
 
 
 class PermitPath(models.TextChoices):

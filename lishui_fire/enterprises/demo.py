@@ -82,7 +82,7 @@ LOCAL_KINDS: dict[str, list[tuple[str, str, str, bool]]] = {
     ],
     "SY": [
         ("{p}{b}不锈钢管有限公司", VenueType.FACTORY, RiskLevel.MEDIUM, False),
-        ("{p}{b}茶叶市场", VenueType.MALL, RiskLevel.MEDIUM, False),
+        ("{p}{b}茶叶市场", VenueType.MARKET, RiskLevel.MEDIUM, False),
         ("{p}{b}古村民宿", VenueType.HOTEL, RiskLevel.MEDIUM, True),
     ],
     "YH": [
@@ -90,7 +90,7 @@ LOCAL_KINDS: dict[str, list[tuple[str, str, str, bool]]] = {
         ("{p}梯田{b}民宿", VenueType.HOTEL, RiskLevel.MEDIUM, True),
     ],
     "QY": [
-        ("{p}{b}香菇市场", VenueType.MALL, RiskLevel.MEDIUM, False),
+        ("{p}{b}香菇市场", VenueType.MARKET, RiskLevel.MEDIUM, False),
         ("{p}{b}竹木筷业有限公司", VenueType.FACTORY, RiskLevel.HIGH, False),
     ],
     "JN": [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,12 +23,28 @@ from lishui_fire.core.validators import validate_mainland_mobile, validate_uscc
 
 
 class VenueType(models.TextChoices):
+    """The one vocabulary of venue types, for the registry and for permit applications.
+
+    The first fourteen are the public gathering venues (公众聚集场所) of the Fire Protection Law
+    art. 73 and the local guides (DOMAIN.md 1.1), the only ones a pre-opening permit covers
+    (``GATHERING_VENUE_TYPES``); the rest are kinds of unit only the registry knows. "Public
+    entertainment venue" is the registry's umbrella for units not yet sorted into the law's kinds.
+    """
+
     HOTEL = "hotel", _("宾馆、饭店")
     RESTAURANT = "restaurant", _("餐饮场所")
-    MALL = "mall", _("商场、集贸市场")
-    TERMINAL = "terminal", _("客运车站、码头、机场候机楼")
+    MALL = "mall", _("商场")
+    MARKET = "market", _("集贸市场")
+    TERMINAL = "terminal", _("客运车站候车室、客运码头候船厅、民用机场航站楼")
     STADIUM = "stadium", _("体育场馆")
     HALL = "hall", _("会堂")
+    CINEMA = "cinema", _("影剧院、录像厅、礼堂")
+    DANCE = "dance", _("歌舞厅、卡拉OK厅、夜总会")
+    TEAHOUSE = "teahouse", _("具有娱乐功能的音乐茶座、餐馆")
+    GAMES = "games", _("游艺、游乐场所")
+    BOWLING = "bowling", _("保龄球馆、旱冰场")
+    SAUNA = "sauna", _("桑拿浴室")
+    FITNESS = "fitness", _("营业性健身、休闲场所")
     ENTERTAINMENT = "entertainment", _("公共娱乐场所")
     FACTORY = "factory", _("生产加工企业")
     WAREHOUSE = "warehouse", _("仓储物流")
@@ -35,6 +52,36 @@ class VenueType(models.TextChoices):
     SCHOOL = "school", _("学校、幼儿园")
     HIGHRISE = "highrise", _("高层公共建筑")
     OTHER = "other", _("其他")
+
+
+# The public gathering venues: what a permit application may name (Fire Protection Law art. 73).
+GATHERING_VENUE_TYPES: frozenset[str] = frozenset(
+    {
+        VenueType.HOTEL,
+        VenueType.RESTAURANT,
+        VenueType.MALL,
+        VenueType.MARKET,
+        VenueType.TERMINAL,
+        VenueType.STADIUM,
+        VenueType.HALL,
+        VenueType.CINEMA,
+        VenueType.DANCE,
+        VenueType.TEAHOUSE,
+        VenueType.GAMES,
+        VenueType.BOWLING,
+        VenueType.SAUNA,
+        VenueType.FITNESS,
+    }
+)
+
+
+def gathering_venue_types() -> list[tuple[str, Any]]:
+    """The gathering subset as choices, in the vocabulary's order."""
+    return [(value, label) for value, label in VenueType.choices if value in GATHERING_VENUE_TYPES]
+
+
+def is_gathering_venue_type(code: str) -> bool:
+    return code in GATHERING_VENUE_TYPES
 
 
 class RiskLevel(models.TextChoices):

@@ -132,6 +132,18 @@ def _grade_vocabulary() -> dict[str, str]:
     return table
 
 
+# Spellings of the registry's vocabulary before it became one with the permits' (files made from
+# the old template keep importing), and 餐馆 as a plain restaurant, not the law's music teahouse.
+_OLD_VENUE_SPELLINGS = {
+    "商场、集贸市场": VenueType.MALL,
+    "客运车站、码头、机场候机楼": VenueType.TERMINAL,
+    "客运车站": VenueType.TERMINAL,
+    "码头": VenueType.TERMINAL,
+    "机场候机楼": VenueType.TERMINAL,
+    "餐馆": VenueType.RESTAURANT,
+}
+
+
 def _value_key(text: str) -> str:
     return "".join(str(text).split()).lower()
 
@@ -159,7 +171,7 @@ class _Vocabularies:
     def load(cls) -> _Vocabularies:
         return cls(
             brigades=_brigade_lookup(),
-            venue_types=_vocabulary(VenueType),
+            venue_types=_vocabulary(VenueType, extra=_OLD_VENUE_SPELLINGS),
             risk_levels=_vocabulary(
                 RiskLevel, extra={"高": "high", "中": "medium", "低": "low", "较高": "high"}
             ),
