@@ -103,6 +103,18 @@ class PermitApplication(models.Model):
     # The applicant unit and its contact
     unit_name = models.CharField(_("申请单位名称"), max_length=128)
     unit_uscc = models.CharField(_("统一社会信用代码"), max_length=18, validators=[validate_uscc])
+    # The registered unit with that code, linked by the service on submission (null when the unit
+    # is not in the registry). SET_NULL, not PROTECT: the application keeps the unit's name and
+    # code as submitted (the legal record), so correcting the registry (removing a duplicate an
+    # import made) must neither be blocked by permits nor take any application with it.
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("登记单位"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="permit_applications",
+    )
     legal_representative = models.CharField(_("法定代表人/主要负责人"), max_length=64)
     contact_name = models.CharField(_("联系人"), max_length=64)
     contact_phone = models.CharField(

@@ -65,6 +65,7 @@ class PermitSerializer(ModelSerializer):
             "commitment_signed",
             "missing_items",
             "decision_reason",
+            "enterprise",
             "created_at",
             "updated_at",
         ]
@@ -82,6 +83,7 @@ class PermitSerializer(ModelSerializer):
             "green_channel",
             "missing_items",
             "decision_reason",
+            "enterprise",
             "created_at",
             "updated_at",
         ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -18,6 +18,7 @@ from lishui_fire.core import deadlines, documents
 from lishui_fire.core.errors import Conflict, DomainError
 from lishui_fire.core.notifications import notify
 from lishui_fire.core.workflow import transition
+from lishui_fire.enterprises import selectors as enterprise_selectors
 
 from .. import rules
 from ..models import (
@@ -34,6 +35,9 @@ from ..models import (
 from ..workflow import DELIVERY_FLOW, FINAL_STATUSES, DeliveryStatus, workflow_for
 from ..workflow import PermitStatus as S
 from .common import check_upload, is_staff_of, local_date, local_today, require
+
+if TYPE_CHECKING:
+    from lishui_fire.enterprises.models import Enterprise
 
 EDITABLE_FIELDS = (
     "venue_name",
@@ -211,13 +215,20 @@ def submit_application(*, application: PermitApplication, actor: Any) -> PermitA
     problems = submission_problems(application)
     if problems:
         raise ValidationError(problems)
-    _move(application, to=S.SUBMITTED, actor=actor, updates={"submitted_at": timezone.now()})
+    updates = {"submitted_at": timezone.now(), "enterprise": _registered_unit(application)}
+    _move(application, to=S.SUBMITTED, actor=actor, updates=updates)
     _notify_applicant(
         application,
         _("您的消防安全检查申请 %(ref)s 已提交，我们将在法定时限内办理。")
         % {"ref": application.reference},
     )
     return application
+
+
+def _registered_unit(application: PermitApplication) -> Enterprise | None:
+    """The registry's unit with the application's credit code (or the applicant's own)."""
+    uscc = application.unit_uscc or application.applicant.enterprise_uscc
+    return enterprise_selectors.enterprise_with_uscc(uscc=uscc)
 
 
 @transaction.atomic
