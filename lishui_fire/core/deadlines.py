@@ -35,8 +35,8 @@ def due_date(code: str, *, start: dt.date, green_channel: bool = False) -> Deadl
     """
     rule = rule_in_force(code, on=start)
     count = rule.count
-    if green_channel and rule.green_channel_count is not None:
-        count = min(count, rule.green_channel_count)
+    if green_channel and rule.target_count is not None:
+        count = min(count, rule.target_count)
     if rule.unit == TimeLimitUnit.WORKING_DAY:
         if count == 0:
             end = next_workday(start)

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .clock_rules import RuleSpec
+
 
 # --- Workflow history ---------------------------------------------------------------------------
 class StatusChange(models.Model):
@@ -198,9 +200,24 @@ class DeadlineRule(models.Model):
     name = models.CharField(_("名称"), max_length=128)
     count = models.PositiveSmallIntegerField(_("期限"))
     unit = models.CharField(_("单位"), max_length=16, choices=TimeLimitUnit.choices)
-    # A tighter internal target for green-channel cases (measure 1); empty when none.
-    green_channel_count = models.PositiveSmallIntegerField(
-        _("绿色通道内部时限"), null=True, blank=True
+    # A tighter internal target (the green channel's, measure 1), in the same unit: shown beside
+    # the statutory date, never in its place; missing it is not a statutory overdue. Empty: none.
+    target_count = models.PositiveSmallIntegerField(
+        _("内部目标时限（绿色通道）"), null=True, blank=True
+    )
+    # Civil Code art. 201: the day the period starts is not counted, unless the rule says so.
+    start_inclusive = models.BooleanField(_("起算当日计入"), default=False)
+    # Civil Code art. 203: a calendar-day period ending on a rest day ends on the next working
+    # day. Working-day periods always end on a working day; hours never roll.
+    roll_forward_if_rest_day = models.BooleanField(_("期满日为休息日时顺延"), default=True)
+    # E.g. lab testing in a fire investigation (检验、鉴定时间不计入).
+    pauses_stop_clock = models.BooleanField(_("中止期间不计入"), default=True)
+    max_extensions = models.PositiveSmallIntegerField(_("可延长次数"), default=0)
+    extension_count = models.PositiveSmallIntegerField(_("每次延长期限"), default=0)
+    warn_before = models.PositiveSmallIntegerField(
+        _("提前预警"),
+        default=2,
+        help_text=_("到期前多久提醒（按日计的规则为自然日，按小时计的为小时；0 为不预警）。"),
     )
     start_event = models.CharField(_("起算事件"), max_length=128)
     legal_basis = models.CharField(_("法律依据"), max_length=255)
@@ -213,6 +230,11 @@ class DeadlineRule(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["code", "effective_from"], name="deadline_rule_unique"),
             models.CheckConstraint(condition=Q(count__gte=0), name="deadline_rule_count"),
+            models.CheckConstraint(
+                condition=Q(max_extensions=0) | Q(extension_count__gt=0),
+                name="deadline_rule_extension_size",
+                violation_error_message=_("允许延长时，请填写每次延长的期限。"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -222,6 +244,19 @@ class DeadlineRule(models.Model):
     def duration(self) -> str:
         """The time limit as a phrase: 20 个工作日 / 20 working days, 24 小时 / 24 hours."""
         return format_duration(self.count, self.unit)
+
+    @property
+    def spec(self) -> RuleSpec:
+        """The counting fields, for the pure counting in ``core.clock_rules``."""
+        return RuleSpec(
+            unit=self.unit,
+            count=self.count,
+            start_inclusive=self.start_inclusive,
+            roll_forward_if_rest_day=self.roll_forward_if_rest_day,
+            pauses_stop_clock=self.pauses_stop_clock,
+            max_extensions=self.max_extensions,
+            extension_count=self.extension_count,
+        )
 
 
 def format_duration(count: int, unit: str) -> str:
@@ -233,6 +268,203 @@ def format_duration(count: int, unit: str) -> str:
     else:
         text = ngettext("%(n)d 日", "%(n)d 日", count)
     return text % {"n": count}
+
+
+# --- Statutory clocks (core.clocks) -------------------------------------------------------------------
+class Clock(models.Model):
+    """One statutory time limit running for one milestone of one case (any model).
+
+    The due moment is derived: ``core.clocks`` counts it from the rule, the start, the pauses
+    and the extensions (``core.clock_rules``) and stores it here, so that dashboards read one
+    indexed table. ``brigade`` is denormalised from the subject for the same reason.
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("计时中")
+        PAUSED = "paused", _("中止计时")
+        STOPPED = "stopped", _("已结束")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64)
+    subject = GenericForeignKey("content_type", "object_id")
+    milestone = models.CharField(_("环节"), max_length=64)
+    rule = models.ForeignKey(
+        DeadlineRule, verbose_name=_("时限规则"), on_delete=models.PROTECT, related_name="clocks"
+    )
+    brigade = models.ForeignKey(
+        "accounts.OrgUnit",
+        verbose_name=_("所属大队"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Who is reminded (warning, due, overdue); empty: nobody (the queue shows it anyway).
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("责任人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Outcome(models.TextChoices):
+        OPEN = "", _("未结束")
+        MET = "met", _("已办结")  # the milestone was reached: its date stays on record
+        CANCELLED = "cancelled", _("已撤销")  # the clock no longer applies (file returned …)
+
+    status = models.CharField(
+        _("状态"), max_length=8, choices=Status.choices, default=Status.RUNNING
+    )
+    outcome = models.CharField(
+        _("结束方式"), max_length=10, choices=Outcome.choices, blank=True, default=Outcome.OPEN
+    )
+    # The milestone the subject owes now (its date is the subject's "next due").
+    is_next = models.BooleanField(_("当前环节"), default=False)
+    started_at = models.DateTimeField(_("起算时间"))
+    # A clock that starts when another runs out (the latest lawful decision date of a permit
+    # not yet inspected follows the inspection limit): recounted whenever that one is.
+    after = models.ForeignKey(
+        "self",
+        verbose_name=_("接续于"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followers",
+    )
+    # The instant the period runs out (for day units, the midnight ending the last day); empty
+    # while paused. ``due_date`` is the last day to act.
+    due_at = models.DateTimeField(_("期满时间"), null=True, blank=True)
+    due_date = models.DateField(_("法定期限"), null=True, blank=True)
+    provisional = models.BooleanField(_("期限为暂定"), default=False)
+    # The internal target (green channel): never the statutory date.
+    with_target = models.BooleanField(_("适用内部目标时限"), default=False)
+    target_at = models.DateTimeField(_("内部目标时间"), null=True, blank=True)
+    target_date = models.DateField(_("内部目标日期"), null=True, blank=True)
+    stopped_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    stop_reason = models.CharField(_("结束原因"), max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        verbose_name = _("法定时限计时")
+        verbose_name_plural = _("法定时限计时")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "milestone"],
+                condition=Q(stopped_at__isnull=True),
+                name="clock_live_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["running", "paused", "stopped"]), name="clock_status"
+            ),
+            models.CheckConstraint(
+                condition=Q(stopped_at__isnull=True, status__in=["running", "paused"])
+                | Q(stopped_at__isnull=False, status="stopped"),
+                name="clock_stopped_consistent",
+            ),
+        ]
+        indexes = [
+            # The dashboards: live clocks of a brigade by due moment (and by target).
+            models.Index(
+                fields=["brigade", "due_at"],
+                name="clock_live_due",
+                condition=Q(stopped_at__isnull=True),
+            ),
+            models.Index(
+                fields=["brigade", "target_at"],
+                name="clock_live_target",
+                condition=Q(stopped_at__isnull=True, target_at__isnull=False),
+            ),
+            models.Index(fields=["content_type", "object_id"], name="clock_subject"),
+            models.Index(fields=["id"], name="clock_provisional", condition=Q(provisional=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id} {self.milestone}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.stopped_at is None
+
+
+class ClockPause(models.Model):
+    """A period the clock does not run (中止计时), e.g. evidence at the lab."""
+
+    clock = models.ForeignKey(Clock, on_delete=models.CASCADE, related_name="pauses")
+    started_at = models.DateTimeField(_("中止时间"))
+    ended_at = models.DateTimeField(_("恢复时间"), null=True, blank=True)
+    reason = models.CharField(_("中止原因"), max_length=255)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("恢复操作人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["started_at", "pk"]
+        verbose_name = _("中止计时")
+        verbose_name_plural = _("中止计时")
+        constraints = [
+            # At most one open pause per clock.
+            models.UniqueConstraint(
+                fields=["clock"], condition=Q(ended_at__isnull=True), name="clock_one_open_pause"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("started_at")),
+                name="clock_pause_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clock_id}: {self.started_at:%Y-%m-%d} – {self.ended_at or '…'}"
+
+
+class ClockExtension(models.Model):
+    """An extension granted with the approval the rule requires (e.g. the higher authority)."""
+
+    clock = models.ForeignKey(Clock, on_delete=models.CASCADE, related_name="extensions")
+    size = models.PositiveSmallIntegerField(_("延长期限"))
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("批准人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("批准时间"))
+    reason = models.CharField(_("延长理由"), max_length=255)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["approved_at", "pk"]
+        verbose_name = _("延长期限")
+        verbose_name_plural = _("延长期限")
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0), name="clock_extension_size"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clock_id}: +{self.size}"
 
 
 class Sequence(models.Model):

@@ -69,6 +69,10 @@ RULES = [
 
 def seed(apps, schema_editor):
     DeadlineRule = apps.get_model("core", "DeadlineRule")
+    # core renamed the column to target_count (an internal target, not a statutory limit); on a
+    # fresh database core's later migrations may already have run when this one does.
+    names = {field.name for field in DeadlineRule._meta.get_fields()}
+    target = "target_count" if "target_count" in names else "green_channel_count"
     for code, name, count, unit, green, start_event, basis in RULES:
         DeadlineRule.objects.update_or_create(
             code=code,
@@ -77,7 +81,7 @@ def seed(apps, schema_editor):
                 "name": name,
                 "count": count,
                 "unit": unit,
-                "green_channel_count": green,
+                target: green,
                 "start_event": start_event,
                 "legal_basis": basis,
             },
