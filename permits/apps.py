@@ -9,12 +9,8 @@ class PermitsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from lishui_fire.core.calendar import register_deadline_recomputer
-
         from . import models
-        from .services.applications import recompute_provisional_due_dates
 
-        register_deadline_recomputer(recompute_provisional_due_dates)
         for model in (
             models.PermitApplication,
             models.PrecheckBooking,

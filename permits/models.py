@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lishui_fire.core.documents import IssuedDocument
+from lishui_fire.core.models import ClockColumns
 from lishui_fire.core.validators import validate_mainland_mobile, validate_uscc
 from lishui_fire.enterprises.models import GATHERING_VENUE_TYPES, VenueType
 
@@ -140,6 +141,18 @@ class PermitApplication(models.Model):
     next_due = models.DateField(_("最近期限"), null=True, blank=True, db_index=True)
     # Set when any due date reaches into a year whose holiday notice is not yet entered.
     due_provisional = models.BooleanField(_("期限为暂定"), default=False)
+    # The columns above are copies of the application's clocks (core.clocks keeps them, also
+    # when a calendar year is published); services/clocks.py says which clocks run when.
+    CLOCK_COLUMNS = ClockColumns(
+        due={
+            "acceptance": "accept_due",
+            "inspection": "inspection_due",
+            "decision": "decision_due",
+            "verification": "verification_due",
+        },
+        next="next_due",
+        provisional="due_provisional",
+    )
 
     # Outcomes
     missing_items = models.JSONField(_("需补正材料"), default=list, blank=True)

@@ -66,55 +66,106 @@ class DueDates:
 
 DueFn = Callable[[str, dt.date], tuple[dt.date, bool]]
 
+# Milestones: one clock each (core.clocks), named after the column that shows its date.
+M_ACCEPTANCE = "acceptance"
+M_INSPECTION = "inspection"
+M_DECISION = "decision"
+M_VERIFICATION = "verification"
+M_RECHECK = "recheck"
+
+
+@dataclass(frozen=True)
+class PlannedClock:
+    """A clock the application has in its status: its rule, where it starts, whether it runs.
+
+    ``start`` is the local date the period runs from; ``after`` names the milestone whose due
+    date it runs from instead (a decision not yet possible follows the inspection limit).
+    ``running`` is False once the milestone is met: its date stays on record.
+    """
+
+    milestone: str
+    code: str
+    start: dt.date | None = None
+    after: str | None = None
+    running: bool = True
+
+
+@dataclass(frozen=True)
+class ClockPlan:
+    clocks: tuple[PlannedClock, ...] = ()
+    next: str | None = None  # the milestone staff owe now
+
+
+def clock_plan(*, path: str, status: str, events: Events) -> ClockPlan:
+    """Every statutory clock of an application in ``status``, and the one staff owe next.
+
+    A clock whose start event is not recorded is left out.
+    """
+    if status in (S.DRAFT, S.RETURNED, S.WITHDRAWN, S.NOT_ACCEPTED):
+        # No clock runs while the applicant holds the file (补正 stops the clock).
+        return ClockPlan()
+    planned: list[PlannedClock] = []
+
+    def plan(milestone: str, code: str, start: dt.date | None, *, running: bool) -> None:
+        if start is not None:
+            planned.append(PlannedClock(milestone, code, start=start, running=running))
+
+    if path == PermitPath.COMMITMENT:
+        plan(M_DECISION, COMMITMENT_DECISION, events.submitted, running=status == S.SUBMITTED)
+        if status in (S.APPROVED, S.RECTIFICATION, S.VERIFIED, S.REVOKED):
+            plan(M_VERIFICATION, VERIFICATION, events.decided, running=status == S.APPROVED)
+        if status == S.RECTIFICATION:
+            plan(M_RECHECK, RECHECK, events.rectification_due, running=True)
+        following = {
+            S.SUBMITTED: M_DECISION,
+            S.APPROVED: M_VERIFICATION,
+            S.RECTIFICATION: M_RECHECK,
+        }
+    else:
+        plan(M_ACCEPTANCE, ACCEPTANCE, events.submitted, running=status == S.SUBMITTED)
+        if status != S.SUBMITTED:
+            plan(M_INSPECTION, INSPECTION, events.accepted, running=status == S.ACCEPTED)
+            deciding = status in (S.ACCEPTED, S.INSPECTED)
+            if events.inspected is not None:
+                plan(M_DECISION, DECISION, events.inspected, running=deciding)
+            elif any(p.milestone == M_INSPECTION for p in planned):
+                # Not yet inspected: the latest lawful decision date follows the inspection limit.
+                planned.append(
+                    PlannedClock(M_DECISION, DECISION, after=M_INSPECTION, running=deciding)
+                )
+        following = {
+            S.SUBMITTED: M_ACCEPTANCE,
+            S.ACCEPTED: M_INSPECTION,
+            S.INSPECTED: M_DECISION,
+        }
+    milestones = {p.milestone for p in planned}
+    nxt = following.get(status)
+    return ClockPlan(clocks=tuple(planned), next=nxt if nxt in milestones else None)
+
 
 def due_dates(*, path: str, status: str, events: Events, due: DueFn) -> DueDates:
     """Every statutory date of an application in ``status``, and the next one staff owe.
 
     ``due(code, start)`` counts a rule from a start date and says whether the result is
-    provisional; it is injected so that this function stays pure.
+    provisional; it is injected so that this function stays pure. (The application's dates
+    are kept by its clocks; this is the same plan counted without them.)
     """
-    found: dict[str, dt.date | None] = {}
+    plan = clock_plan(path=path, status=status, events=events)
+    found: dict[str, dt.date] = {}
     provisional = False
-
-    def count(code: str, start: dt.date | None) -> dt.date | None:
-        nonlocal provisional
+    for clock in plan.clocks:
+        start = found.get(clock.after) if clock.after else clock.start
         if start is None:
-            return None
-        date, is_provisional = due(code, start)
+            continue
+        date, is_provisional = due(clock.code, start)
+        found[clock.milestone] = date
         provisional = provisional or is_provisional
-        return date
-
-    commitment = path == PermitPath.COMMITMENT
-    if status in (S.DRAFT, S.RETURNED, S.WITHDRAWN, S.NOT_ACCEPTED):
-        # No clock runs while the applicant holds the file (补正 stops the clock).
-        return DueDates()
-    if commitment:
-        found["decision_due"] = count(COMMITMENT_DECISION, events.submitted)
-        if status in (S.APPROVED, S.RECTIFICATION, S.VERIFIED, S.REVOKED):
-            found["verification_due"] = count(VERIFICATION, events.decided)
-    else:
-        found["accept_due"] = count(ACCEPTANCE, events.submitted)
-        if status != S.SUBMITTED:
-            found["inspection_due"] = count(INSPECTION, events.accepted)
-            if events.inspected is not None:
-                found["decision_due"] = count(DECISION, events.inspected)
-            else:
-                # Not yet inspected: the latest lawful decision date follows the inspection limit.
-                found["decision_due"] = count(DECISION, found["inspection_due"])
-
-    next_due = {
-        S.SUBMITTED: found.get("decision_due") if commitment else found.get("accept_due"),
-        S.ACCEPTED: found.get("inspection_due"),
-        S.INSPECTED: found.get("decision_due"),
-        S.APPROVED: found.get("verification_due") if commitment else None,
-        S.RECTIFICATION: count(RECHECK, events.rectification_due),
-    }.get(status)
     return DueDates(
-        accept_due=found.get("accept_due"),
-        inspection_due=found.get("inspection_due"),
-        decision_due=found.get("decision_due"),
-        verification_due=found.get("verification_due"),
-        next_due=next_due,
+        accept_due=found.get(M_ACCEPTANCE),
+        inspection_due=found.get(M_INSPECTION),
+        decision_due=found.get(M_DECISION),
+        verification_due=found.get(M_VERIFICATION),
+        next_due=found.get(plan.next) if plan.next else None,
         provisional=provisional,
     )
 

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from lishui_fire.accounts.models import OrgUnit
 from lishui_fire.accounts.scoping import scope_queryset
+from lishui_fire.core.clocks import clocks_of
+from lishui_fire.core.models import Clock
 
 from .models import (
     HomeServiceRequest,
@@ -197,3 +199,15 @@ def brigade_permit_summary(*, user: Any, today: dt.date | None = None) -> QueryS
             "permit_applications", filter=open_ & Q(permit_applications__green_channel=True)
         ),
     ).order_by("sort_order", "code")
+
+
+def internal_targets(application: PermitApplication) -> dict[str, dt.date]:
+    """The green channel's internal targets of the application's clocks, by milestone.
+
+    Shown beside the statutory dates, never in their place (not on letters, not in the API).
+    """
+    return {
+        clock.milestone: clock.target_date
+        for clock in clocks_of(application).exclude(outcome=Clock.Outcome.CANCELLED)
+        if clock.target_date is not None
+    }

@@ -14,4 +14,10 @@ class CoreConfig(AppConfig):
 
         auditlog.register(models.CalendarDay)
         auditlog.register(models.CalendarYear)
-        from . import schema  # noqa: F401  (the OpenAPI extension for our session auth)
+        auditlog.register(models.Clock, exclude_fields=["updated_at"])
+        auditlog.register(models.ClockPause)
+        auditlog.register(models.ClockExtension)
+        from . import (
+            schema,  # noqa: F401  (the OpenAPI extension for our session auth)
+            tasks,  # noqa: F401  (registered by name: the calendar asks for a recount by name)
+        )

@@ -11,7 +11,7 @@ guarantees for each of them that falls on a Saturday or Sunday (from the ``holid
 Make-up working weekends cannot be guessed and are left out, and every result touching such a
 year is marked provisional. In 2019–2026 this rule gives the official working-day count of every
 year but 2020 (the Spring Festival extended for COVID-19). Publishing the year (``publish_calendar_year``, also the admin's door) bumps
-the cache version and calls the apps' recomputers, which turn provisional deadlines into firm ones.
+the cache version and, after commit, has every provisional clock recounted (``core.clocks``).
 
 Lookups read one cache entry per year touched (the exceptions of that year), not one query per
 day. The cache key carries a version token that publishing replaces, so every process sees the
@@ -253,31 +253,23 @@ def missing_calendar_years(*, today: dt.date | None = None) -> list[int]:
     return [y for y in (today.year, today.year + 1) if not year_has_data(y)]
 
 
-# --- Recomputing deadlines when a year is published ---------------------------------------------------
-# Filled by the apps' AppConfig.ready(), which runs identically in every process (web, worker,
-# beat) at start-up, so this list is the same everywhere and never grows after start-up: it is
-# configuration, not state.
-_RECOMPUTERS: list[Callable[[int], object]] = []
+# --- Recomputing clocks when a year is published ----------------------------------------------------
+# Every app's due dates are clocks (core.clocks): one recount of the provisional clocks serves
+# them all, so no app registers a recomputer. The task is named, not imported: core.clocks
+# counts on this module, and this module must not import it back.
+RECOMPUTE_TASK = "lishui_fire.core.tasks.recompute_provisional_clocks"
 
 
-def register_deadline_recomputer(func: Callable[[int], object]) -> None:
-    """Have ``func(year)`` called after a year's calendar is published, to firm up deadlines."""
-    if func not in _RECOMPUTERS:
-        _RECOMPUTERS.append(func)
-
-
-def registered_deadline_recomputers() -> tuple[Callable[[int], object], ...]:
-    return tuple(_RECOMPUTERS)
-
-
-def _recompute_later(func: Callable[[int], object], year: int) -> Callable[[], None]:
+def _recompute_later(year: int) -> Callable[[], None]:
     # A named function, not functools.partial: Django logs a robust callback's failure by its
     # __qualname__, which a partial does not have.
-    def recompute() -> None:
-        func(year)
+    def recompute_provisional_clocks() -> None:
+        from lishui_fire.celery import app
 
-    recompute.__qualname__ = f"recompute[{getattr(func, '__qualname__', func)}]({year})"
-    return recompute
+        app.tasks[RECOMPUTE_TASK].delay(year)
+
+    recompute_provisional_clocks.__qualname__ = f"recompute_provisional_clocks({year})"
+    return recompute_provisional_clocks
 
 
 # --- Publishing a year -----------------------------------------------------------------------------------
@@ -349,8 +341,8 @@ def publish_calendar_year(
     """Enter (or correct) the holiday notice of ``year``: its exceptions replace the stored ones.
 
     ``days`` holds (date, is_workday, note) for every weekday off and every weekend day worked.
-    After commit, the cache version is bumped and every registered recomputer is called with
-    ``year``, so provisional deadlines reaching into it are recomputed on the official data.
+    After commit, the cache version is bumped and every provisional clock is recounted
+    (``core.clocks.recompute_provisional_clocks``) on the official data.
     """
     entries = check_calendar_days(year=year, days=days)
     source = (source or "").strip()
@@ -384,7 +376,7 @@ def publish_calendar_year(
         for day, (workday, note) in sorted(wanted.items()):
             CalendarDay.objects.create(date=day, is_workday=workday, note=note)
         transaction.on_commit(invalidate_calendar_cache)
-        for func in _RECOMPUTERS:
-            # robust: the calendar is committed; one app's failure must not hide it from others.
-            transaction.on_commit(_recompute_later(func, year), robust=True)
+        # robust: the calendar is committed; a broker outage must not turn that into an error
+        # (the clocks stay provisional, which is honest, until the next publication or a rerun).
+        transaction.on_commit(_recompute_later(year), robust=True)
     return calendar_year

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -271,6 +273,20 @@ def format_duration(count: int, unit: str) -> str:
 
 
 # --- Statutory clocks (core.clocks) -------------------------------------------------------------------
+@dataclass(frozen=True)
+class ClockColumns:
+    """A subject model's denormalised due-date columns, kept equal to its clocks by core.clocks.
+
+    Declared on the model as ``CLOCK_COLUMNS``. ``due`` maps a milestone to the column holding
+    its statutory date (running or met clocks); ``next`` is the column holding the date of the
+    running clock marked ``is_next``; ``provisional`` is True when any of those is provisional.
+    """
+
+    due: dict[str, str] = field(default_factory=dict)
+    next: str | None = None
+    provisional: str | None = None
+
+
 class Clock(models.Model):
     """One statutory time limit running for one milestone of one case (any model).
 

@@ -84,3 +84,17 @@ def render_missing_documents() -> int:
     from .documents import render_missing_documents as sweep
 
     return sweep()
+
+
+@shared_task(
+    name="lishui_fire.core.tasks.recompute_provisional_clocks",
+    acks_late=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    max_retries=5,
+)
+def recompute_provisional_clocks(year: int | None = None) -> int:
+    """After a calendar year is published: recount every provisional clock (safe to run twice)."""
+    from .clocks import recompute_provisional_clocks as recompute
+
+    return recompute(year)

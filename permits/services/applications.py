@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lishui_fire.accounts.models import OrgUnit
-from lishui_fire.core import deadlines, documents
+from lishui_fire.core import documents
 from lishui_fire.core.errors import Conflict, DomainError
 from lishui_fire.core.notifications import notify
 from lishui_fire.core.workflow import transition
@@ -34,7 +34,8 @@ from ..models import (
 )
 from ..workflow import DELIVERY_FLOW, FINAL_STATUSES, DeliveryStatus, workflow_for
 from ..workflow import PermitStatus as S
-from .common import check_upload, is_staff_of, local_date, local_today, require
+from .clocks import refresh_due_dates
+from .common import check_upload, is_staff_of, local_today, require
 
 if TYPE_CHECKING:
     from lishui_fire.enterprises.models import Enterprise
@@ -500,7 +501,7 @@ def set_green_channel(
         updated_at=timezone.now(),
     )
     application.refresh_from_db()
-    refresh_due_dates(application)
+    refresh_due_dates(application, actor=actor)
     from auditlog.models import LogEntry
 
     LogEntry.objects.log_create(
@@ -661,47 +662,8 @@ def render_document_file(*, document_id: int) -> PermitDocument:
 
 
 # --- Clocks ------------------------------------------------------------------------------------------------
-def _due(code: str, start: dt.date, green: bool) -> tuple[dt.date, bool]:
-    result = deadlines.due_date(code, start=start, green_channel=green)
-    return result.date, result.provisional
-
-
-def refresh_due_dates(application: PermitApplication) -> PermitApplication:
-    """Recompute every due date from the events recorded so far (one source of truth)."""
-    dues = rules.due_dates(
-        path=application.path,
-        status=application.status,
-        events=rules.Events(
-            submitted=local_date(application.submitted_at),
-            accepted=local_date(application.accepted_at),
-            inspected=local_date(application.inspected_at),
-            decided=local_date(application.decided_at),
-            rectification_due=application.rectification_due,
-        ),
-        due=lambda code, start: _due(code, start, application.green_channel),
-    )
-    values = {
-        "accept_due": dues.accept_due,
-        "inspection_due": dues.inspection_due,
-        "decision_due": dues.decision_due,
-        "verification_due": dues.verification_due,
-        "next_due": dues.next_due,
-        "due_provisional": dues.provisional,
-    }
-    PermitApplication.objects.filter(pk=application.pk).update(**values)
-    for name, value in values.items():
-        setattr(application, name, value)
-    return application
-
-
-def recompute_provisional_due_dates(year: int) -> int:
-    """Called when a year's holiday notice is entered: provisional dates become firm."""
-    count = 0
-    for application in PermitApplication.objects.filter(due_provisional=True).iterator():
-        with transaction.atomic():
-            refresh_due_dates(application)
-        count += 1
-    return count
+# The application's statutory dates are clocks (services/clocks.py): ``refresh_due_dates`` makes
+# them follow the recorded events; publishing a calendar year recounts them in core.
 
 
 # --- Internals ------------------------------------------------------------------------------------------------
@@ -721,7 +683,7 @@ def _move(
         note=note,
         updates=updates,
     )
-    return refresh_due_dates(application)
+    return refresh_due_dates(application, actor=actor)
 
 
 def _notify_applicant(application: PermitApplication, body: str) -> None:

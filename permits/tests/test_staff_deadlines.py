@@ -128,15 +128,54 @@ def publish_2027():
 
 
 # --- Green channel -----------------------------------------------------------------------------------
-def test_green_channel_halves_the_inspection_target(client_for, citizen, inspector, supervisor):
+def test_green_channel_halves_the_inspection_target(
+    client_for, citizen, inspector, supervisor, django_capture_on_commit_callbacks
+):
+    from lishui_fire.core import clocks
+    from permits.models import PermitDocument
+    from permits.tests.pdftext import pdf_text
+
     with at(2026, 11, 2, 9, 0):  # a Monday with no holiday in the next weeks
         plain = submit(citizen, "inspection")
         green = submit(citizen, "inspection")
         post(client_for(supervisor), green, "green_channel", enabled="yes", reason="省重点建设项目")
         post(client_for(inspector), fresh(plain), "accept")
-        post(client_for(inspector), fresh(green), "accept")
+        with django_capture_on_commit_callbacks(execute=True):
+            post(client_for(inspector), fresh(green), "accept")
+        detail = client_for(inspector).get(reverse("permits:staff_application", args=[green.pk]))
     assert fresh(plain).inspection_due == dt.date(2026, 11, 16)  # 10 working days
-    assert fresh(green).inspection_due == dt.date(2026, 11, 9)  # internal target: 5
+    # The green channel's count is an internal target beside the statutory date, not in its place.
+    assert clocks.live_clock(fresh(green), "inspection").target_date == dt.date(
+        2026, 11, 9
+    )  # internal target: 5
+    assert fresh(green).inspection_due == dt.date(2026, 11, 16)
+    assert clocks.live_clock(fresh(plain), "inspection").target_date is None
+    html = detail.content.decode()
+    assert "2026-11-16" in html
+    assert "内部目标 2026-11-09" in html
+    # The acceptance notice promises the statutory date, never the target.
+    notice = PermitDocument.objects.get(application=green, kind="acceptance")
+    with notice.file.open("rb") as handle:
+        text = pdf_text(handle.read())
+    assert "2026年11月16日" in text
+    assert "2026年11月9日" not in text
+
+
+def test_missing_a_target_is_not_a_statutory_overdue(citizen, inspector, supervisor):
+    from lishui_fire.core import clocks
+
+    with at(2026, 11, 2, 9, 0):
+        green = submit(citizen, "inspection")
+        services.set_green_channel(
+            application=fresh(green), actor=supervisor, enabled=True, reason="省重点建设项目"
+        )
+        services.accept_application(application=fresh(green), actor=inspector)
+    now = dt.datetime(2026, 11, 10, 9, 0, tzinfo=TZ)  # target Nov 9 passed, statutory Nov 16 not
+    board = clocks.clocks_due_for_user(user=inspector, now=now)
+    assert [c.milestone for c in board.target_missed] == ["inspection"]
+    assert board.overdue == []
+    later = clocks.clocks_due_for_user(user=inspector, now=now + dt.timedelta(days=7))
+    assert [c.milestone for c in later.overdue] == ["inspection"]
 
 
 def test_green_channel_goes_first_whatever_its_date(client_for, citizen, inspector, supervisor):

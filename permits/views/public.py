@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from lishui_fire.core import deadlines
+from lishui_fire.core import clocks
 
 from .. import rules
 from ..models import MaterialKind, PermitPath
@@ -20,7 +20,7 @@ from ..models import MaterialKind, PermitPath
 
 def _limit(code: str, template: str) -> dict[str, Any] | None:
     try:
-        rule = deadlines.rule_in_force(code, on=timezone.localdate())
+        rule = clocks.rule_in_force(code, on=timezone.localdate())
     except ImproperlyConfigured:
         return None
     return {

@@ -394,6 +394,7 @@ def _render_detail(
         {
             "application": application,
             "due_state": rules.due_state(application.next_due, timezone.localdate()),
+            "targets": selectors.internal_targets(application),
             "materials": [
                 # The download view of the applicant side serves staff of the brigade too.
                 {"material": m, "url": reverse("permits:material_download", args=[m.pk])}
