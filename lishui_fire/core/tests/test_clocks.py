@@ -352,3 +352,40 @@ def test_the_board_is_one_query_whatever_the_rows(board, inspector, django_asser
 def test_applicants_and_anonymous_see_no_clocks(board, citizen):
     assert clocks.clocks_due_for_user(user=citizen, now=at(2026, 3, 3)).overdue == []
     assert clocks.clocks_due_for_user(user=None, now=at(2026, 3, 3)).overdue == []
+
+
+# --- Concurrency ----------------------------------------------------------------------------------------
+@pytest.mark.django_db(transaction=True)
+def test_two_extensions_at_once_where_the_rule_allows_one_grant_one_on_postgresql(
+    rules, subject, chief
+):
+    """Two officers record the higher authority's approval at the same moment."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        from conftest import skip_or_fail
+
+        skip_or_fail("row-level concurrency is tested on PostgreSQL")
+    clock = start(subject, when=dt.datetime.now(tz=TZ) - dt.timedelta(days=3))
+    barrier = threading.Barrier(2, timeout=10)
+    outcomes: list[str] = []
+
+    def attempt() -> None:
+        try:
+            barrier.wait()
+            clocks.extend_clock(clock=clock, approver=chief, reason="案情复杂")
+            outcomes.append("granted")
+        except DomainError:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert sorted(outcomes) == ["granted", "refused"]
+    assert fresh(clock).extensions.count() == 1
