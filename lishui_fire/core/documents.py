@@ -15,7 +15,7 @@ without that resource.
 Fonts are named explicitly in the letterhead's stylesheet: with a generic family, Pango may pick
 a font without the CJK extension characters that appear in some personal names.
 
-The issued-document life cycle, the same for every app's letters (ADR 0004):
+The issued-document life cycle, the same for every app's letters (docs/adr/0010):
 
 * ``IssuedDocument`` is the abstract row an app's letter model subclasses (``PermitDocument``):
   number, kind, issuing brigade, party, verification code, the stored PDF and its SHA-256.
