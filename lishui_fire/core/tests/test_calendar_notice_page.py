@@ -9,9 +9,12 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lishui_fire.core import calendar
 from lishui_fire.core.calendar import Deadline, add_working_days, is_workday, year_has_data
+from lishui_fire.core.calendar_notice import CalendarNoticeForm, holiday_lines
 from lishui_fire.core.models import CalendarDay, CalendarYear
 
 pytestmark = pytest.mark.django_db
@@ -287,3 +290,60 @@ def test_a_post_without_the_csrf_token_is_refused(
         response = client.post(reverse(URL), {**form_data(), "csrfmiddlewaretoken": str(token)})
     assert response.status_code == 302
     assert year_has_data(2027)
+
+
+# --- The pre-fill reads back as what it shows ------------------------------------------------------------
+@settings(max_examples=40, deadline=None)
+@given(year=st.integers(calendar.MIN_YEAR, calendar.MAX_YEAR))
+def test_the_stand_ins_prefill_parses_back_to_the_stand_in(year):
+    """Whatever year: the ranges written for the stand-in give back exactly its days off."""
+    off = calendar.stand_in_days_off(year)
+    lines = holiday_lines({d: (False, name) for d, name in off.items()}, year)
+    form = CalendarNoticeForm(
+        {"year": year, "source": "测试", "holidays": "\n".join(lines), "make_up_days": ""}
+    )
+    assert form.is_valid(), form.errors
+    assert [d for d, _workday, _note in form.cleaned_data["days"]] == sorted(off)
+    assert all(not workday for _d, workday, _note in form.cleaned_data["days"])
+
+
+@pytest.mark.parametrize("year", range(2019, 2027))
+def test_an_entered_years_prefill_parses_back_to_its_rows(year, client_for, administrator):
+    """The real notices of 2019–2026, written as ranges by the page, read back as their rows."""
+    client = client_for(administrator)
+    initial = client.get(reverse(URL), {"year": year}).context["form"].initial
+    response = client.post(reverse(URL), {**initial, "preview": "1"})
+    assert response.context["form"].errors == {}
+    assert response.context["preview"].changes == []
+    stored = [(d, w) for d, w, _n in rows(year)]
+    assert [(d, w) for d, w, _n in response.context["form"].cleaned_data["days"]] == stored
+
+
+_LINE = st.from_regex(
+    r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}( ?(至|~|to) ?\d{4}-\d{1,2}-\d{1,2})?( [^\n]{0,8})?",
+    fullmatch=True,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    holidays=st.lists(st.one_of(_LINE, st.text(max_size=30)), max_size=4),
+    make_up=st.lists(st.one_of(_LINE, st.text(max_size=30)), max_size=3),
+    year=st.one_of(st.integers(1990, 2110).map(str), st.text(max_size=6)),
+)
+def test_any_input_is_either_accepted_or_explained(holidays, make_up, year):
+    """Never an exception (a 500): a valid form has days of its year only, else errors."""
+    form = CalendarNoticeForm(
+        {
+            "year": year,
+            "source": "测试",
+            "holidays": "\n".join(holidays),
+            "make_up_days": "\n".join(make_up),
+        }
+    )
+    if form.is_valid():
+        year_value = form.cleaned_data["year"]
+        assert all(d.year == year_value for d, _w, _n in form.cleaned_data["days"])
+        assert all((d.weekday() >= 5) == w for d, w, _n in form.cleaned_data["days"])
+    else:
+        assert all(str(message) for errors in form.errors.values() for message in errors)
