@@ -127,11 +127,17 @@ class CalendarNoticeForm(forms.Form):
     source = forms.CharField(
         label=_("依据"),
         max_length=255,
+        widget=forms.TextInput(attrs={"size": 60, "style": "width: 40em; max-width: 100%"}),
         help_text=_(
             "通知的标题或文号，例如“国务院办公厅关于2027年部分节假日安排的通知（国办发明电〔2026〕×号）”。"
         ),
     )
-    source_url = forms.URLField(label=_("来源网址"), required=False, assume_scheme="https")
+    source_url = forms.URLField(
+        label=_("来源网址"),
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"size": 60, "style": "width: 40em; max-width: 100%"}),
+    )
     holidays = forms.CharField(
         label=_("放假"),
         required=False,
