@@ -6,7 +6,8 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from lishui_fire.accounts.permissions import IsPortalStaff
@@ -15,7 +16,7 @@ from lishui_fire.core.masking import mask_name, mask_phone
 
 from . import selectors
 from .forms import filter_enterprises
-from .models import Enterprise, RiskLevel, VenueType, validate_credit_grade
+from .models import DishonestyList, Enterprise, RiskLevel, VenueType, validate_credit_grade
 
 
 class EnterpriseSerializer(ModelSerializer):
@@ -25,6 +26,9 @@ class EnterpriseSerializer(ModelSerializer):
     county_name = serializers.SerializerMethodField(help_text="所属县区名称")
     contact_name = serializers.SerializerMethodField(help_text="联系人（已脱敏）")
     contact_phone = serializers.SerializerMethodField(help_text="联系电话（已脱敏）")
+    dishonesty_status = serializers.SerializerMethodField(
+        help_text="今日公示中的失信名单：none 未列入，ordinary 失信行为名单，serious 严重失信主体名单"
+    )
 
     class Meta:
         model = Enterprise
@@ -40,12 +44,17 @@ class EnterpriseSerializer(ModelSerializer):
             "credit_rating",
             "contact_name",
             "contact_phone",
+            "dishonesty_status",
             "updated_at",
         ]
         read_only_fields = fields
 
     def get_county_name(self, obj: Enterprise) -> str:
         return obj.brigade.division_name or obj.brigade.display_name
+
+    @extend_schema_field({"type": "string", "enum": ["none", *DishonestyList.values]})
+    def get_dishonesty_status(self, obj: Enterprise) -> str:
+        return selectors.dishonesty_status(obj)
 
     def get_contact_name(self, obj: Enterprise) -> str:
         return mask_name(obj.contact_name)
@@ -91,4 +100,6 @@ class EnterpriseViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Enterprise.objects.none()  # for the schema; the real one is scoped per user
 
     def get_queryset(self) -> QuerySet[Enterprise]:
-        return selectors.enterprises_for_user(user=self.request.user)
+        return selectors.with_dishonesty_status(
+            selectors.enterprises_for_user(user=self.request.user), day=timezone.localdate()
+        )

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from lishui_fire.accounts.scoping import scope_queryset
 from lishui_fire.core.validators import normalise_code
 
-from .models import Enterprise
+from .models import DishonestyList, DishonestyListing, Enterprise
 
 
 def enterprises_for_user(*, user: Any) -> QuerySet[Enterprise]:
@@ -20,6 +21,26 @@ def enterprises_for_user(*, user: Any) -> QuerySet[Enterprise]:
         owner_field=None,
         brigade_field="brigade",
     )
+
+
+def with_dishonesty_status(queryset: QuerySet[Enterprise], *, day: dt.date) -> QuerySet[Enterprise]:
+    """Annotate ``on_serious_list`` / ``on_ordinary_list``: an entry in force and published on
+    ``day`` (two EXISTS subqueries, so a list costs no query per row)."""
+    published = DishonestyListing.objects.published_on(day).filter(enterprise=OuterRef("pk"))
+    return queryset.annotate(
+        on_serious_list=Exists(published.filter(list_kind=DishonestyList.SERIOUS)),
+        on_ordinary_list=Exists(published.filter(list_kind=DishonestyList.ORDINARY)),
+    )
+
+
+def dishonesty_status(enterprise: Enterprise) -> str:
+    """``serious``, ``ordinary`` or ``none``: the gravest list the unit is published on
+    (needs ``with_dishonesty_status``)."""
+    if getattr(enterprise, "on_serious_list", False):
+        return DishonestyList.SERIOUS
+    if getattr(enterprise, "on_ordinary_list", False):
+        return DishonestyList.ORDINARY
+    return "none"
 
 
 def enterprise_with_uscc(*, uscc: str) -> Enterprise | None:

@@ -271,3 +271,31 @@ def test_a_listing_of_another_unit_is_not_found_under_this_one(client_for, chief
     assert response.status_code == 404
     other.refresh_from_db()
     assert other.status == ListingStatus.LISTED
+
+
+# --- API -------------------------------------------------------------------------------------------
+
+
+def test_the_api_says_which_list_a_unit_is_published_on_today(api_for, chief, ld, lq, org_units):
+    past = make_enterprise(org_units, 3, "LD")
+    services.list_enterprise_as_dishonest(enterprise=ld, actor=chief, **listing_args())
+    services.list_enterprise_as_dishonest(
+        enterprise=ld,
+        actor=chief,
+        **listing_args(list_kind="ordinary", source_document="丽消信〔2026〕4号"),
+    )
+    services.list_enterprise_as_dishonest(
+        enterprise=past,
+        actor=chief,
+        **listing_args(
+            list_kind="ordinary",
+            listed_on=dt.date(2025, 1, 1),
+            publication_ends_on=dt.date(2025, 12, 31),
+        ),
+    )
+
+    results = api_for(chief).get("/api/v1/enterprises/").json()["results"]
+
+    status = {row["id"]: row["dishonesty_status"] for row in results}
+    assert status == {ld.pk: "serious", lq.pk: "none", past.pk: "none"}
+    assert all(row["credit_rating"] == "A" for row in results)  # the grade is not the list
