@@ -153,11 +153,6 @@ def validate_credit_grade(value: str) -> None:
         )
 
 
-def credit_grades_by_code() -> dict[str, CreditGrade]:
-    """Every grade by its code, in one query (a handful of rows)."""
-    return {g.code: g for g in CreditGrade.objects.all()}
-
-
 class EnterpriseQuerySet(models.QuerySet["Enterprise"]):
     def in_brigade(self, brigade_id: int) -> EnterpriseQuerySet:
         return self.filter(brigade_id=brigade_id)
@@ -213,7 +208,7 @@ class Enterprise(models.Model):
 
     @property
     def credit_grade(self) -> CreditGrade | None:
-        """The grade row of ``credit_rating`` (one query; lists use ``credit_grades_by_code``)."""
+        """The grade row of ``credit_rating`` (one query; lists use selectors.credit_grades_by_code)."""
         return CreditGrade.objects.filter(code=self.credit_rating).first()
 
 

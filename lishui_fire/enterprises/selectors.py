@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from lishui_fire.accounts.scoping import scope_queryset
 from lishui_fire.core.validators import normalise_code
 
-from .models import DishonestyList, DishonestyListing, Enterprise
+from .models import CreditGrade, DishonestyList, DishonestyListing, Enterprise
 
 
 def enterprises_for_user(*, user: Any) -> QuerySet[Enterprise]:
@@ -21,6 +21,12 @@ def enterprises_for_user(*, user: Any) -> QuerySet[Enterprise]:
         owner_field=None,
         brigade_field="brigade",
     )
+
+
+def credit_grades_by_code() -> dict[str, CreditGrade]:
+    """Every grade of the scale by its code, in one query (a handful of rows): what a grade
+    means for sampling (multiplier, yearly cap) is read here, never written in code."""
+    return {g.code: g for g in CreditGrade.objects.all()}
 
 
 def with_dishonesty_status(queryset: QuerySet[Enterprise], *, day: dt.date) -> QuerySet[Enterprise]:

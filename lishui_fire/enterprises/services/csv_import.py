@@ -134,7 +134,7 @@ def _grade_vocabulary() -> dict[str, str]:
 
 # Spellings of the registry's vocabulary before it became one with the permits' (files made from
 # the old template keep importing), and 餐馆 as a plain restaurant, not the law's music teahouse.
-_OLD_VENUE_SPELLINGS = {
+_OLD_VENUE_SPELLINGS: dict[str, str] = {
     "商场、集贸市场": VenueType.MALL,
     "客运车站、码头、机场候机楼": VenueType.TERMINAL,
     "客运车站": VenueType.TERMINAL,

@@ -159,3 +159,15 @@ def test_the_admin_keeps_codes_fixed_and_grades_in_use(client_for, administrator
     assert refused.status_code == 403
     assert unused.status_code == 302
     assert not CreditGrade.objects.filter(code="D").exists()
+
+
+def test_what_a_grade_means_for_sampling_is_read_from_the_table(db, grade_e):
+    from lishui_fire.enterprises.selectors import credit_grades_by_code
+
+    CreditGrade.objects.filter(code="A").update(max_planned_inspections_per_year=2)
+
+    grades = credit_grades_by_code()
+
+    assert list(grades) == ["A", "B", "C", "D", "E"]
+    assert grades["A"].max_planned_inspections_per_year == 2
+    assert grades["E"].sampling_multiplier == Decimal("1.00")
