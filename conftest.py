@@ -111,7 +111,29 @@ def administrator(make_user):
 
 
 @pytest.fixture
-def personas(citizen, other_citizen, inspector, other_inspector, supervisor, chief, administrator):
+def legal_officer(make_user):
+    """法制员 of the LD brigade: reads the decisions of LD's cases, handles none."""
+    return make_user("legal_officer", "LD", username="legal-ld")
+
+
+@pytest.fixture
+def discipline_officer(make_user):
+    """纪检员 of the detachment: sees complaint clues about staff, no applicant record."""
+    return make_user("discipline_officer", "LS", username="discipline-ls")
+
+
+@pytest.fixture
+def personas(
+    citizen,
+    other_citizen,
+    inspector,
+    other_inspector,
+    supervisor,
+    chief,
+    administrator,
+    legal_officer,
+    discipline_officer,
+):
     """Every role at once, keyed by a name used in parametrized access tables."""
     return {
         "owner": citizen,
@@ -121,6 +143,8 @@ def personas(citizen, other_citizen, inspector, other_inspector, supervisor, chi
         "supervisor": supervisor,
         "chief": chief,
         "administrator": administrator,
+        "legal_officer": legal_officer,
+        "discipline_officer": discipline_officer,
         "anonymous": None,
     }
 

@@ -58,6 +58,10 @@ class Role(models.TextChoices):
     BRIGADE_SUPERVISOR = "brigade_supervisor", _("大队领导")
     DETACHMENT_SUPERVISOR = "detachment_supervisor", _("支队领导")
     ADMINISTRATOR = "administrator", _("系统管理员")
+    # Checks penalty and fire-determination decisions before they are signed (法制审核).
+    LEGAL_OFFICER = "legal_officer", _("法制员")
+    # The only role that sees complaint clues about staff (纪检监察).
+    DISCIPLINE_OFFICER = "discipline_officer", _("纪检员")
 
 
 STAFF_ROLES = frozenset(
@@ -66,9 +70,21 @@ STAFF_ROLES = frozenset(
         Role.BRIGADE_SUPERVISOR,
         Role.DETACHMENT_SUPERVISOR,
         Role.ADMINISTRATOR,
+        Role.LEGAL_OFFICER,
+        Role.DISCIPLINE_OFFICER,
     }
 )
 SUPERVISOR_ROLES = frozenset({Role.BRIGADE_SUPERVISOR, Role.DETACHMENT_SUPERVISOR})
+# Staff who handle the cases of their brigade (accept, inspect, decide). The legal and the
+# discipline officer are staff too, but they check and oversee: they handle no case.
+HANDLING_ROLES = frozenset(
+    {Role.INSPECTOR, Role.BRIGADE_SUPERVISOR, Role.DETACHMENT_SUPERVISOR, Role.ADMINISTRATOR}
+)
+# Staff who read the decisions of their brigade's cases: the handlers and the legal officer, who
+# checks them (法制审核). The discipline officer is not among them.
+CASE_READER_ROLES = HANDLING_ROLES | {Role.LEGAL_OFFICER}
+# "Supervisor or administrator": who approves, revokes and sets priorities.
+SUPERVISING_ROLES = SUPERVISOR_ROLES | {Role.ADMINISTRATOR}
 
 
 class PortalUserManager(UserManager["User"]):
@@ -147,6 +163,14 @@ class User(AbstractUser):
     @property
     def is_administrator(self) -> bool:
         return self.role == Role.ADMINISTRATOR
+
+    @property
+    def is_legal_officer(self) -> bool:
+        return self.role == Role.LEGAL_OFFICER
+
+    @property
+    def is_discipline_officer(self) -> bool:
+        return self.role == Role.DISCIPLINE_OFFICER
 
     @property
     def sees_all_brigades(self) -> bool:

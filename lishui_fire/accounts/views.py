@@ -32,6 +32,8 @@ ROLE_HOME = {
     "brigade_supervisor": "core:overview",
     "detachment_supervisor": "core:overview",
     "administrator": "core:overview",
+    "legal_officer": "core:overview",
+    "discipline_officer": "core:overview",
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+
 
 class DomainError(Exception):
     """A refused state change: the message is shown to the user as it is (translated)."""
@@ -24,3 +26,8 @@ class StaleState(DomainError):
 
 class Conflict(DomainError):
     """A resource conflict such as a full slot."""
+
+
+class Forbidden(PermissionDenied):
+    """The actor may not do this at all (a policy said no): 403 on a page and in the API, like
+    Django's ``PermissionDenied`` it extends — not a refused move of a case they may act on."""

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+
+from lishui_fire.accounts.decorators import staff_required
 
 from . import selectors
 
@@ -69,12 +69,10 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "core/index.html", {"measures": MEASURES})
 
 
-@login_required
+@staff_required
 def overview(request: HttpRequest) -> HttpResponse:
-    """Supervisors' and administrators' landing page."""
+    """Staff's landing page (supervisors, administrators, the legal and discipline officers)."""
     user = request.user
-    if not user.is_portal_staff:  # type: ignore[union-attr]
-        raise PermissionDenied
     return render(
         request, "core/overview.html", {"brigades": selectors.brigade_overview(user=user)}
     )

@@ -14,6 +14,8 @@ pytestmark = pytest.mark.django_db
         ("supervisor", "core:overview"),
         ("chief", "core:overview"),
         ("administrator", "core:overview"),
+        ("legal_officer", "core:overview"),
+        ("discipline_officer", "core:overview"),
     ],
 )
 def test_each_role_lands_on_its_home(personas, client_for, persona, landing):

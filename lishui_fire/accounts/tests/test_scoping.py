@@ -73,3 +73,48 @@ def test_out_of_scope_and_missing_objects_are_the_same_404(two_enterprises, insp
         get_object_for_user(
             Enterprise.objects.all(), inspector, owner_field=None, pk="not-a-number"
         )
+
+
+def test_the_oversight_roles_see_nothing_unless_the_caller_lets_them(
+    two_enterprises, legal_officer, discipline_officer
+):
+    from lishui_fire.accounts.models import CASE_READER_ROLES, HANDLING_ROLES, Role
+
+    ld, _lq = two_enterprises
+    for user in (legal_officer, discipline_officer):
+        assert not scope_queryset(Enterprise.objects.all(), user, owner_field=None).exists()
+    readers = scope_queryset(
+        Enterprise.objects.all(), legal_officer, owner_field=None, staff_roles=CASE_READER_ROLES
+    )
+    assert list(readers) == [ld]  # the legal officer's brigade only
+    everyone = scope_queryset(
+        Enterprise.objects.all(),
+        discipline_officer,
+        owner_field=None,
+        staff_roles=HANDLING_ROLES | {Role.DISCIPLINE_OFFICER},
+    )
+    assert set(everyone) == set(two_enterprises)  # a detachment discipline officer
+
+
+def test_get_object_for_user_takes_the_same_scoping(two_enterprises, legal_officer):
+    from lishui_fire.accounts.models import CASE_READER_ROLES
+
+    ld, lq = two_enterprises
+    with pytest.raises(Http404):
+        get_object_for_user(Enterprise.objects.all(), legal_officer, owner_field=None, pk=ld.pk)
+    found = get_object_for_user(
+        Enterprise.objects.all(),
+        legal_officer,
+        owner_field=None,
+        staff_roles=CASE_READER_ROLES,
+        pk=ld.pk,
+    )
+    assert found == ld
+    with pytest.raises(Http404):
+        get_object_for_user(
+            Enterprise.objects.all(),
+            legal_officer,
+            owner_field=None,
+            staff_roles=CASE_READER_ROLES,
+            pk=lq.pk,
+        )
