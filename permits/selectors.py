@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from lishui_fire.accounts.models import OrgUnit
+from lishui_fire.accounts.models import CASE_READER_ROLES, OrgUnit
 from lishui_fire.accounts.scoping import scope_queryset
 from lishui_fire.core.clocks import clocks_of
 from lishui_fire.core.models import Clock
@@ -31,7 +31,11 @@ from .workflow import OPEN_STATUSES, BookingStatus, PermitStatus
 def applications_for_user(*, user: Any) -> QuerySet[PermitApplication]:
     """Applicant: own; staff: their brigade; detachment: all. A draft is the applicant's alone
     until it is submitted: staff see neither it nor its materials, on the pages or the API."""
-    qs = scope_queryset(PermitApplication.objects.select_related("brigade", "applicant"), user)
+    qs = scope_queryset(
+        PermitApplication.objects.select_related("brigade", "applicant"),
+        user,
+        staff_roles=CASE_READER_ROLES,  # the legal officer reads them (permits/policies.py)
+    )
     if not getattr(user, "is_applicant", False):
         qs = qs.exclude(status=PermitStatus.DRAFT)
     return qs
@@ -116,14 +120,16 @@ def inspector_day(*, user: Any, day: dt.date) -> dict[str, Any]:
         .order_by("next_due", "pk")
     )
     home_visits = (
+        # An inspector's own visits; supervisors see the brigade's.
         scope_queryset(
-            HomeServiceRequest.objects.select_related("brigade"), user, owner_field="applicant"
+            HomeServiceRequest.objects.select_related("brigade"),
+            user,
+            owner_field="applicant",
+            assigned_field="assigned_to",
         )
         .filter(appointment_at__gte=start, appointment_at__lt=end, status="scheduled")
         .order_by("appointment_at")
     )
-    if user.is_inspector:
-        home_visits = home_visits.filter(assigned_to=user)
     return {"bookings": bookings, "visits_due": visits_due, "home_visits": home_visits}
 
 
@@ -211,3 +217,16 @@ def internal_targets(application: PermitApplication) -> dict[str, dt.date]:
         for clock in clocks_of(application).exclude(outcome=Clock.Outcome.CANCELLED)
         if clock.target_date is not None
     }
+
+
+# --- Scoped lists the pages share -----------------------------------------------------------------
+def home_requests_for_user(*, user: Any) -> QuerySet[HomeServiceRequest]:
+    """Door-to-door requests: the applicant's own, the brigade's for its staff."""
+    return scope_queryset(
+        HomeServiceRequest.objects.select_related("brigade", "assigned_to", "applicant"), user
+    )
+
+
+def slots_for_user(*, user: Any) -> QuerySet[PrecheckSlot]:
+    """Slots as staff manage them: their brigade's (every brigade for the detachment)."""
+    return scope_queryset(PrecheckSlot.objects.all(), user, owner_field=None)

@@ -10,11 +10,11 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from lishui_fire.accounts.permissions import IsPortalStaff
+from lishui_fire.accounts.permissions import PolicyPermission
 from lishui_fire.core.api import ModelSerializer
 from lishui_fire.core.masking import mask_name, mask_phone
 
-from . import selectors
+from . import policies, selectors
 from .forms import filter_enterprises
 from .models import DishonestyList, Enterprise, RiskLevel, VenueType, validate_credit_grade
 
@@ -86,6 +86,10 @@ class EnterpriseFilter(django_filters.FilterSet):
         return filter_enterprises(queryset, q=value)
 
 
+class CanViewEnterprises(PolicyPermission):
+    predicate = staticmethod(policies.can_view_enterprises)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="社会单位列表",
@@ -95,7 +99,7 @@ class EnterpriseFilter(django_filters.FilterSet):
 )
 class EnterpriseViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = EnterpriseSerializer
-    permission_classes = [IsPortalStaff]
+    permission_classes = [CanViewEnterprises]
     filterset_class = EnterpriseFilter
     queryset = Enterprise.objects.none()  # for the schema; the real one is scoped per user
 

@@ -1,8 +1,13 @@
 """Who may do what in the registry.
 
-Staff read the registry of their brigade (detachment staff and administrators: all of it);
-supervisors and administrators rate units and enter them on dishonesty lists; administrators import files. The
-fetch-and-authorise helpers answer 404 alike for a missing unit and another brigade's.
+Staff who handle cases and the legal officer read the registry of their brigade (detachment
+staff and administrators: all of it) — the legal officer checks penalty decisions against the
+unit's record; the discipline officer does not browse it (no applicant or unit record by
+default, see ``lishui_fire/accounts/policies.py``). Supervisors and administrators rate units
+of their scope and enter them on dishonesty lists; the handling staff reveal a contact phone
+(audited); administrators import files. The fetch-and-authorise helpers answer 404 alike for a
+missing unit and another brigade's. The services call these predicates too, so the API, admin
+and tasks are covered.
 """
 
 from __future__ import annotations
@@ -11,23 +16,29 @@ from typing import Any
 
 from django.http import Http404
 
-from lishui_fire.accounts.scoping import get_object_for_user
+from lishui_fire.accounts import policies as kernel
+from lishui_fire.accounts.models import CASE_READER_ROLES
 
 from . import selectors
 from .models import DishonestyListing, Enterprise, EnterpriseImport
 
 
 def can_view_enterprises(user: Any) -> bool:
-    return bool(user.is_authenticated and user.is_portal_staff)
+    return kernel.has_role(user, *CASE_READER_ROLES)
 
 
 def can_change_credit_rating(user: Any, enterprise: Enterprise | None = None) -> bool:
-    """Brigade and detachment supervisors and administrators; inspectors only read.
+    """Brigade and detachment supervisors and administrators, for a unit of their scope;
+    inspectors and the legal officer only read. Without ``enterprise``: whether the role may
+    rate at all (which buttons a page shows)."""
+    if not kernel.is_supervisor_or_admin(user):
+        return False
+    return enterprise is None or kernel.in_brigade_scope(user, enterprise.brigade_id)
 
-    ``enterprise`` is accepted for the ``can_<verb>_<noun>(user, obj)`` shape; the unit is
-    already in the caller's scope when it was fetched with ``get_enterprise_for_user``.
-    """
-    return can_view_enterprises(user) and (user.is_supervisor or user.is_administrator)
+
+def can_reveal_contact_phone(user: Any, enterprise: Enterprise) -> bool:
+    """The full number, audited (PIPL): the handling staff of the unit's brigade."""
+    return kernel.handles_brigade(user, enterprise.brigade_id)
 
 
 def can_list_dishonesty(user: Any, enterprise: Enterprise | None = None) -> bool:
@@ -36,18 +47,15 @@ def can_list_dishonesty(user: Any, enterprise: Enterprise | None = None) -> bool
 
 
 def can_import_enterprises(user: Any) -> bool:
-    return bool(user.is_authenticated and user.is_administrator)
+    return kernel.has_role(user, "administrator")
 
 
 def get_enterprise_for_user(*, user: Any, pk: Any) -> Enterprise:
     """Fetch and authorise in one call: another brigade's enterprise is a 404 like a missing one."""
-    return get_object_for_user(
-        selectors.enterprises_for_user(user=user),
-        user,
-        owner_field=None,
-        brigade_field="brigade",
-        pk=pk,
-    )
+    try:
+        return selectors.enterprises_for_user(user=user).get(pk=pk)
+    except (Enterprise.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
 
 
 def get_listing_for_user(*, user: Any, enterprise: Enterprise, pk: Any) -> DishonestyListing:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from lishui_fire.accounts.models import CASE_READER_ROLES
 from lishui_fire.accounts.scoping import scope_queryset
 from lishui_fire.core.validators import normalise_code
 
@@ -20,6 +21,7 @@ def enterprises_for_user(*, user: Any) -> QuerySet[Enterprise]:
         user,
         owner_field=None,
         brigade_field="brigade",
+        staff_roles=CASE_READER_ROLES,  # the legal officer reads them (policies.py)
     )
 
 

@@ -120,6 +120,7 @@ def _render_detail(
             "contact_name": enterprise.contact_name,
             "masked_phone": mask_phone(enterprise.contact_phone),
             "full_phone": full_phone,
+            "can_reveal": policies.can_reveal_contact_phone(request.user, enterprise),
         },
         status=status,
     )
@@ -208,6 +209,7 @@ def reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
     """The full number, on an explicit request that is written to the audit log (PIPL)."""
     _require(policies.can_view_enterprises(request.user))
     enterprise = _enterprise_for(request, pk)
+    _require(policies.can_reveal_contact_phone(request.user, enterprise))
     full = services.reveal_enterprise_contact_phone(enterprise=enterprise, actor=request.user)
     return _render_detail(request, enterprise, full_phone=full)
 

@@ -22,12 +22,13 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from lishui_fire.accounts import policies as kernel
 from lishui_fire.accounts.models import OrgUnit
 from lishui_fire.accounts.permissions import IsApplicant, ReadAnyWriteStaff
 from lishui_fire.core.api import PDFActionMixin
 from lishui_fire.core.documents import pdf_response
 
-from .. import selectors
+from .. import policies, selectors
 from ..models import DocumentKind, PermitApplication, PrecheckBooking, PrecheckSlot
 from ..services import applications as app_services
 from ..services import prechecks as precheck_services
@@ -101,11 +102,12 @@ class PermitViewSet(
         return context
 
     def _require_applicant(self) -> None:
-        if not self.request.user.is_applicant:
+        if not kernel.is_applicant(self.request.user):
             raise PermissionDenied(_("只有申请人可以办理此操作。"))
 
     def _require_staff(self) -> None:
-        if not self.request.user.is_portal_staff:
+        # Handling staff only: the legal officer reads the applications, decides nothing.
+        if not policies.can_use_staff_pages(self.request.user):
             raise PermissionDenied(_("只有工作人员可以办理此操作。"))
 
     def _fields(self, validated: dict[str, Any]) -> tuple[OrgUnit | None, dict[str, Any]]:

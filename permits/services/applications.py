@@ -13,14 +13,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lishui_fire.accounts import policies as kernel
 from lishui_fire.accounts.models import OrgUnit
+from lishui_fire.accounts.policies import authorize
 from lishui_fire.core import documents
 from lishui_fire.core.errors import Conflict, DomainError
 from lishui_fire.core.notifications import notify
 from lishui_fire.core.workflow import transition
 from lishui_fire.enterprises import selectors as enterprise_selectors
 
-from .. import rules
+from .. import policies, rules
 from ..models import (
     Delivery,
     DeliveryMethod,
@@ -35,7 +37,7 @@ from ..models import (
 from ..workflow import DELIVERY_FLOW, FINAL_STATUSES, DeliveryStatus, workflow_for
 from ..workflow import PermitStatus as S
 from .clocks import refresh_due_dates
-from .common import check_upload, is_staff_of, local_today, require
+from .common import check_upload, local_today
 
 if TYPE_CHECKING:
     from lishui_fire.enterprises.models import Enterprise
@@ -82,7 +84,7 @@ def create_draft(
     With the ``form_token`` of the form that sent it, a second delivery of the same form (a
     double click, a resent request) returns the draft the first one created.
     """
-    require(applicant.is_applicant)
+    authorize(kernel.is_applicant(applicant))
     if brigade.kind != OrgUnit.Kind.BRIGADE:
         raise ValidationError({"county": _("请选择所在县（市、区）。")})
     _check_opening_date(fields)
@@ -120,7 +122,7 @@ def update_draft(
     *, application: PermitApplication, actor: Any, brigade: OrgUnit | None = None, **fields: Any
 ) -> PermitApplication:
     """The applicant edits a draft or a returned application; nothing else is editable."""
-    require(actor.pk == application.applicant_id)
+    authorize(policies.is_owner(actor, application))
     locked = PermitApplication.objects.select_for_update().get(pk=application.pk)
     if locked.status not in (S.DRAFT, S.RETURNED):
         raise DomainError(_("申请已提交，不能再修改。"))
@@ -145,7 +147,7 @@ def update_draft(
 def add_material(
     *, application: PermitApplication, actor: Any, kind: str, uploaded: UploadedFile
 ) -> Material:
-    require(actor.pk == application.applicant_id)
+    authorize(policies.is_owner(actor, application))
     if application.status not in (S.DRAFT, S.RETURNED):
         raise DomainError(_("申请已提交，不能再上传材料。"))
     if kind not in rules.MaterialKind.values:
@@ -172,7 +174,7 @@ def add_material(
 @transaction.atomic
 def remove_material(*, material: Material, actor: Any) -> None:
     application = material.application
-    require(actor.pk == application.applicant_id)
+    authorize(policies.is_owner(actor, application))
     if application.status not in (S.DRAFT, S.RETURNED):
         raise DomainError(_("申请已提交，不能再删除材料。"))
     material.file.delete(save=False)
@@ -182,7 +184,7 @@ def remove_material(*, material: Material, actor: Any) -> None:
 @transaction.atomic
 def sign_commitment(*, application: PermitApplication, actor: Any, signatory: str) -> None:
     """The applicant signs the commitment text (告知承诺书) of the commitment path."""
-    require(actor.pk == application.applicant_id)
+    authorize(policies.is_owner(actor, application))
     if not application.is_commitment:
         raise DomainError(_("只有告知承诺方式需要签署承诺书。"))
     if not signatory.strip():
@@ -212,7 +214,7 @@ def submission_problems(application: PermitApplication) -> list[str]:
 
 @transaction.atomic
 def submit_application(*, application: PermitApplication, actor: Any) -> PermitApplication:
-    require(actor.pk == application.applicant_id)
+    authorize(policies.is_owner(actor, application))
     problems = submission_problems(application)
     if problems:
         raise ValidationError(problems)
@@ -234,7 +236,7 @@ def _registered_unit(application: PermitApplication) -> Enterprise | None:
 
 @transaction.atomic
 def withdraw_application(*, application: PermitApplication, actor: Any) -> PermitApplication:
-    require(actor.pk == application.applicant_id)
+    authorize(policies.is_owner(actor, application))
     return _move(application, to=S.WITHDRAWN, actor=actor, note=_("申请人撤回"))
 
 
@@ -244,7 +246,7 @@ def accept_application(
     *, application: PermitApplication, actor: Any, note: str = ""
 ) -> PermitApplication:
     """Inspection path: the application is accepted and the 10-working-day clock starts."""
-    require(is_staff_of(actor, application.brigade_id))
+    authorize(policies.can_process_application(actor, application))
     if application.is_commitment:
         raise DomainError(_("告知承诺申请材料齐全即当场作出许可，无需单独受理。"))
     _move(
@@ -268,7 +270,7 @@ def return_application(
     *, application: PermitApplication, actor: Any, missing_items: Iterable[str], note: str = ""
 ) -> PermitApplication:
     """Return for completion, listing everything that is missing at once (一次性告知)."""
-    require(is_staff_of(actor, application.brigade_id))
+    authorize(policies.can_process_application(actor, application))
     items = [i.strip() for i in missing_items if i and i.strip()]
     if not items:
         raise ValidationError({"missing_items": _("请列出需要补正的全部材料或内容。")})
@@ -292,7 +294,7 @@ def refuse_to_accept(
     *, application: PermitApplication, actor: Any, reason: str
 ) -> PermitApplication:
     """不予受理: the application is outside the authority's remit or not a permit matter."""
-    require(is_staff_of(actor, application.brigade_id))
+    authorize(policies.can_process_application(actor, application))
     if not reason.strip():
         raise ValidationError({"reason": _("请说明不予受理的理由。")})
     _move(
@@ -320,7 +322,7 @@ def record_inspection(
     visited_at: dt.datetime | None = None,
 ) -> SiteVisit:
     """Inspection path: the on-site inspection and its result."""
-    require(is_staff_of(actor, application.brigade_id))
+    authorize(policies.can_process_application(actor, application))
     visited_at = visited_at or timezone.now()
     if visited_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError({"visited_at": _("检查时间不能晚于现在。")})
@@ -350,7 +352,7 @@ def approve_application(
 ) -> PermitApplication:
     """Grant the permit (意见书). Commitment path: at once (即办); inspection path: after a passed
     inspection."""
-    require(is_staff_of(actor, application.brigade_id))
+    authorize(policies.can_process_application(actor, application))
     if application.is_commitment:
         problems = submission_problems(application)
         if problems:
@@ -379,7 +381,7 @@ def reject_application(
     *, application: PermitApplication, actor: Any, reason: str
 ) -> PermitApplication:
     """不同意投入使用、营业: inspection path, after the inspection."""
-    require(is_staff_of(actor, application.brigade_id))
+    authorize(policies.can_process_application(actor, application))
     if not reason.strip():
         raise ValidationError({"reason": _("请写明不予许可的理由。")})
     if application.is_commitment:
@@ -410,7 +412,7 @@ def record_verification(
     visited_at: dt.datetime | None = None,
 ) -> SiteVisit:
     """Commitment path: the verification visit (核查). A mismatch orders rectification."""
-    require(is_staff_of(actor, application.brigade_id))
+    authorize(policies.can_process_application(actor, application))
     visited_at = visited_at or timezone.now()
     if not matches:
         if not findings.strip():
@@ -460,8 +462,8 @@ def record_verification(
 @transaction.atomic
 def revoke_permit(*, application: PermitApplication, actor: Any, reason: str) -> PermitApplication:
     """Revoke a commitment-path permit whose commitment proved false (Fire Law art. 58)."""
-    require(is_staff_of(actor, application.brigade_id))
-    if not actor.is_supervisor and not actor.is_administrator:
+    authorize(policies.can_process_application(actor, application))
+    if not policies.can_revoke_permit(actor, application):
         raise DomainError(_("撤销许可须由大队或支队领导决定。"))
     if not reason.strip():
         raise ValidationError({"reason": _("请写明撤销许可的事实和理由。")})
@@ -486,8 +488,8 @@ def set_green_channel(
     *, application: PermitApplication, actor: Any, enabled: bool, reason: str = ""
 ) -> PermitApplication:
     """Key construction projects go first in every queue with tighter internal targets."""
-    require(is_staff_of(actor, application.brigade_id))
-    if not (actor.is_supervisor or actor.is_administrator):
+    authorize(policies.can_process_application(actor, application))
+    if not policies.can_set_green_channel(actor, application):
         raise DomainError(_("绿色通道须由大队或支队领导设置。"))
     if enabled and not reason.strip():
         raise ValidationError({"reason": _("请说明纳入绿色通道的理由（如重点建设项目名称）。")})
@@ -526,7 +528,7 @@ def choose_delivery(
     phone: str = "",
 ) -> Delivery:
     """Download, or free mail of the legal documents (法律文书免费邮寄)."""
-    require(actor.pk == application.applicant_id)
+    authorize(policies.is_owner(actor, application))
     if application.status == S.DRAFT:
         raise DomainError(_("申请提交后才能选择文书送达方式。"))
     if application.status in (S.WITHDRAWN, S.NOT_ACCEPTED):
@@ -555,7 +557,7 @@ def choose_delivery(
 
 @transaction.atomic
 def mark_posted(*, delivery: Delivery, actor: Any, carrier: str, waybill: str) -> Delivery:
-    require(is_staff_of(actor, delivery.application.brigade_id))
+    authorize(policies.can_process_application(actor, delivery.application))
     if delivery.method != DeliveryMethod.MAIL:
         raise DomainError(_("申请人选择了网上下载，无需邮寄。"))
     if not carrier.strip() or not waybill.strip():
@@ -581,7 +583,7 @@ def mark_posted(*, delivery: Delivery, actor: Any, carrier: str, waybill: str) -
 
 @transaction.atomic
 def mark_delivered(*, delivery: Delivery, actor: Any) -> Delivery:
-    require(is_staff_of(actor, delivery.application.brigade_id))
+    authorize(policies.can_process_application(actor, delivery.application))
     transition(
         delivery,
         workflow=DELIVERY_FLOW,
@@ -595,7 +597,7 @@ def mark_delivered(*, delivery: Delivery, actor: Any) -> Delivery:
 def reveal_contact_phone(*, obj: Any, actor: Any, remote_addr: str | None = None) -> str:
     """The full contact phone of an application or home-service request, for staff of its
     brigade, recorded in the audit log as an ACCESS (PIPL: every view of a full value)."""
-    require(is_staff_of(actor, obj.brigade_id))
+    authorize(policies.can_reveal_contact_phone(actor, obj))
     from auditlog.models import LogEntry
 
     LogEntry.objects.log_create(
@@ -614,7 +616,7 @@ def link_precheck(
     *, application: PermitApplication, actor: Any, booking: PrecheckBooking | None
 ) -> PermitApplication:
     """Link the applicant's pre-check so staff see what was found before and whether it was fixed."""
-    require(actor.pk == application.applicant_id)
+    authorize(policies.is_owner(actor, application))
     if booking is not None and booking.applicant_id != actor.pk:
         raise ValidationError({"precheck": _("只能关联您本人的预约体检。")})
     if application.status in FINAL_STATUSES:

@@ -11,14 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lishui_fire.accounts.models import OrgUnit, Role, User
+from lishui_fire.accounts.policies import authorize
 from lishui_fire.core.errors import DomainError
 from lishui_fire.core.notifications import notify
 from lishui_fire.core.workflow import transition
 
-from .. import rules
+from .. import policies, rules
 from ..models import ONE_OPEN_HOME_SERVICE_MESSAGE, HomeServiceRequest, PermitApplication
 from ..workflow import HOME_SERVICE_FLOW, HomeServiceStatus
-from .common import is_staff_of, require
 
 
 @transaction.atomic
@@ -38,7 +38,7 @@ def request_home_service(
     if actor.is_applicant:
         source, applicant = HomeServiceRequest.Source.ONLINE, actor
     else:
-        require(is_staff_of(actor, brigade.pk))
+        authorize(policies.can_log_home_service(actor, brigade.pk))
         source = HomeServiceRequest.Source.PHONE
     request = HomeServiceRequest(
         applicant=applicant,
@@ -65,7 +65,7 @@ def request_home_service(
 def schedule_home_service(
     *, request: HomeServiceRequest, actor: Any, appointment_at: dt.datetime, assigned_to: User
 ) -> HomeServiceRequest:
-    require(is_staff_of(actor, request.brigade_id))
+    authorize(policies.can_handle_home_service(actor, request))
     if appointment_at <= timezone.now():
         raise ValidationError({"appointment_at": _("上门时间应晚于现在。")})
     if appointment_at > timezone.now() + rules.HOME_VISIT_HORIZON:
@@ -103,7 +103,7 @@ def complete_home_service(
     outcome: str,
     application: PermitApplication | None = None,
 ) -> HomeServiceRequest:
-    require(is_staff_of(actor, request.brigade_id))
+    authorize(policies.can_handle_home_service(actor, request))
     if not outcome.strip():
         raise ValidationError({"outcome": _("请记录上门办理的结果。")})
     if application is not None and application.brigade_id != request.brigade_id:
@@ -121,9 +121,9 @@ def complete_home_service(
 @transaction.atomic
 def cancel_home_service(*, request: HomeServiceRequest, actor: Any, note: str = "") -> None:
     if actor.is_applicant:
-        require(request.applicant_id == actor.pk)
+        authorize(policies.is_owner(actor, request))
     else:
-        require(is_staff_of(actor, request.brigade_id))
+        authorize(policies.can_handle_home_service(actor, request))
     transition(
         request, workflow=HOME_SERVICE_FLOW, to=HomeServiceStatus.CANCELLED, actor=actor, note=note
     )

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,20 +20,6 @@ def local_today() -> dt.date:
 
 def local_date(value: dt.datetime | None) -> dt.date | None:
     return timezone.localdate(value) if value is not None else None
-
-
-def require(condition: bool) -> None:
-    """A role check inside a service: the views check too, this is the last line."""
-    if not condition:
-        raise PermissionDenied
-
-
-def is_staff_of(user: Any, brigade_id: int) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.is_portal_staff
-        and (user.sees_all_brigades or user.org_unit_id == brigade_id)
-    )
 
 
 def check_upload(uploaded: UploadedFile, *, images_only: bool = False) -> tuple[str, str]:

@@ -21,7 +21,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lishui_fire.accounts import policies as kernel
 from lishui_fire.accounts.models import OrgUnit, Role, User
+from lishui_fire.accounts.policies import authorize
 from lishui_fire.core import documents
 from lishui_fire.core.calendar import is_workday
 from lishui_fire.core.errors import Conflict, DomainError
@@ -29,7 +31,7 @@ from lishui_fire.core.notifications import notify
 from lishui_fire.core.reminders import cancel_reminder, schedule_reminder
 from lishui_fire.core.workflow import transition
 
-from .. import rules
+from .. import policies, rules
 from ..models import Finding, NoticeAmendment, PrecheckBooking, PrecheckNotice, PrecheckSlot
 from ..workflow import (
     ACTIVE_BOOKING_STATUSES,
@@ -38,7 +40,7 @@ from ..workflow import (
     AmendmentStatus,
     BookingStatus,
 )
-from .common import check_upload, is_staff_of, require
+from .common import check_upload
 
 
 def _cutoff_hours() -> int:
@@ -57,7 +59,7 @@ def publish_slot(
     capacity: int = 1,
 ) -> PrecheckSlot:
     """Open a pre-check time. Staff of the brigade publish slots for its own inspectors."""
-    require(is_staff_of(actor, brigade.pk))
+    authorize(policies.can_manage_slots(actor, brigade.pk))
     errors: dict[str, str] = {}
     if brigade.kind != OrgUnit.Kind.BRIGADE:
         errors["brigade"] = _("请选择大队。")
@@ -106,7 +108,7 @@ def generate_weekly_slots(
 
     Days that are not working days (holidays) are skipped; an existing slot is left as it is.
     """
-    require(is_staff_of(actor, brigade.pk))
+    authorize(policies.can_manage_slots(actor, brigade.pk))
     if not 1 <= weeks <= 12:
         raise ValidationError({"weeks": _("一次最多生成 12 周。")})
     days = set(weekdays)
@@ -144,7 +146,7 @@ def generate_weekly_slots(
 @transaction.atomic
 def withdraw_slot(*, slot: PrecheckSlot, actor: Any) -> None:
     """Remove a slot nobody has booked."""
-    require(is_staff_of(actor, slot.brigade_id))
+    authorize(policies.can_manage_slots(actor, slot.brigade_id))
     # Lock the row while it is still unbooked, so a booking racing the withdrawal either lands
     # first (and we refuse) or finds the slot gone; a plain filtered delete() re-deletes by pk.
     locked = PrecheckSlot.objects.select_for_update().filter(pk=slot.pk, booked=0).first()
@@ -171,7 +173,7 @@ def book_precheck(
     venue_type: str = "",
 ) -> PrecheckBooking:
     """Book one place in a slot for a venue; the loser of a race gets ``Conflict``."""
-    require(applicant.is_applicant)
+    authorize(kernel.is_applicant(applicant))
     booking = PrecheckBooking(
         applicant=applicant,
         venue_name=venue_name.strip(),
@@ -212,7 +214,7 @@ def book_precheck(
 
 
 def cancel_booking(*, booking: PrecheckBooking, actor: Any) -> PrecheckBooking:
-    require(actor.pk == booking.applicant_id)
+    authorize(policies.is_owner(actor, booking))
     if not rules.can_change_booking(
         starts_at=booking.slot.starts_at, now=timezone.now(), cutoff_hours=_cutoff_hours()
     ):
@@ -237,7 +239,7 @@ def reschedule_booking(
     *, booking: PrecheckBooking, actor: Any, new_slot_id: int
 ) -> PrecheckBooking:
     """Move to another slot: the new place is taken first, so a failed move keeps the old one."""
-    require(actor.pk == booking.applicant_id)
+    authorize(policies.is_owner(actor, booking))
     if new_slot_id == booking.slot_id:
         raise ValidationError({"slot": _("请选择一个不同的时段。")})
     with transaction.atomic():
@@ -261,7 +263,7 @@ def record_arrival(
     *, booking: PrecheckBooking, actor: Any, arrived_at: dt.datetime | None = None
 ) -> PrecheckBooking:
     """The inspector records the time of arrival at the venue (punctuality is a KPI)."""
-    require(is_staff_of(actor, booking.brigade_id))
+    authorize(policies.can_inspect_booking(actor, booking))
     arrived_at = arrived_at or timezone.now()
     if arrived_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError({"arrived_at": _("到场时间不能晚于现在。")})
@@ -281,7 +283,7 @@ def record_arrival(
 
 @transaction.atomic
 def mark_no_show(*, booking: PrecheckBooking, actor: Any, note: str = "") -> PrecheckBooking:
-    require(is_staff_of(actor, booking.brigade_id))
+    authorize(policies.can_inspect_booking(actor, booking))
     if timezone.now() < booking.slot.starts_at:
         raise DomainError(_("体检时间尚未开始。"))
     transition(booking, workflow=BOOKING_FLOW, to=BookingStatus.NO_SHOW, actor=actor, note=note)
@@ -300,7 +302,7 @@ def add_finding(
     amendment: NoticeAmendment | None = None,
 ) -> Finding:
     """One problem found. Before the notice is issued, or inside a requested amendment."""
-    require(is_staff_of(actor, booking.brigade_id))
+    authorize(policies.can_inspect_booking(actor, booking))
     if amendment is None and booking.status != BookingStatus.IN_PROGRESS:
         if booking.status == BookingStatus.NOTICE_ISSUED:
             raise DomainError(_("告知书已出具，补充问题须提出补充申请并经领导批准。"))
@@ -345,7 +347,7 @@ def add_finding(
 @transaction.atomic
 def remove_finding(*, finding: Finding, actor: Any) -> None:
     booking = finding.booking
-    require(is_staff_of(actor, booking.brigade_id))
+    authorize(policies.can_inspect_booking(actor, booking))
     if finding.amendment_id is None and booking.status != BookingStatus.IN_PROGRESS:
         raise DomainError(_("告知书已出具，其中的问题不能删除。"))
     if finding.amendment_id is not None and finding.amendment.status != AmendmentStatus.REQUESTED:
@@ -357,7 +359,7 @@ def remove_finding(*, finding: Finding, actor: Any) -> None:
 @transaction.atomic
 def issue_notice(*, booking: PrecheckBooking, actor: Any) -> PrecheckBooking:
     """Issue the one-time notice (一次性告知书): every problem, at once. Final afterwards."""
-    require(is_staff_of(actor, booking.brigade_id))
+    authorize(policies.can_inspect_booking(actor, booking))
     year = timezone.localdate().year
     short = booking.brigade.division_name[:2] or booking.brigade.code
     number = documents.next_document_number(
@@ -385,7 +387,7 @@ def issue_notice(*, booking: PrecheckBooking, actor: Any) -> PrecheckBooking:
 @transaction.atomic
 def request_amendment(*, booking: PrecheckBooking, actor: Any, reason: str) -> NoticeAmendment:
     """Ask to add problems to an issued notice; a supervisor must approve, with the reason kept."""
-    require(is_staff_of(actor, booking.brigade_id))
+    authorize(policies.can_inspect_booking(actor, booking))
     if booking.status != BookingStatus.NOTICE_ISSUED:
         raise DomainError(_("告知书尚未出具，可直接记录问题。"))
     if not reason.strip():
@@ -402,8 +404,8 @@ def decide_amendment(
     *, amendment: NoticeAmendment, actor: Any, approve: bool, note: str = ""
 ) -> NoticeAmendment:
     booking = amendment.booking
-    require(is_staff_of(actor, booking.brigade_id))
-    if not (actor.is_supervisor or actor.is_administrator):
+    authorize(policies.can_inspect_booking(actor, booking))
+    if not policies.can_supervise(actor):
         raise DomainError(_("补充告知须由大队或支队领导审批。"))
     if actor.pk == amendment.requested_by_id:
         raise DomainError(_("不能审批自己提出的补充申请。"))

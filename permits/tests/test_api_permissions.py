@@ -22,6 +22,8 @@ ROLES = [
     "supervisor",
     "chief",
     "administrator",
+    "legal_officer",
+    "discipline_officer",
     "anonymous",
 ]
 
@@ -30,24 +32,29 @@ def expect(table):
     return pytest.mark.parametrize(("persona", "status"), list(table.items()))
 
 
-@expect(dict(zip(ROLES, [200, 200, 200, 200, 200, 200, 200, 401], strict=True)))
+@expect(dict(zip(ROLES, [200, 200, 200, 200, 200, 200, 200, 200, 200, 401], strict=True)))
 def test_list_permits(personas, api_for, persona, status):
     make_application(personas["owner"], status="submitted")
     response = api_for(personas[persona]).get("/api/v1/permits/")
     assert response.status_code == status
     if status == 200:
-        visible = {"owner": 1, "other_applicant": 0, "other_brigade_inspector": 0}.get(persona, 1)
+        visible = {
+            "owner": 1,
+            "other_applicant": 0,
+            "other_brigade_inspector": 0,
+            "discipline_officer": 0,  # no applicant record by default
+        }.get(persona, 1)
         assert response.json()["count"] == visible
 
 
-@expect(dict(zip(ROLES, [200, 404, 200, 404, 200, 200, 200, 401], strict=True)))
+@expect(dict(zip(ROLES, [200, 404, 200, 404, 200, 200, 200, 200, 404, 401], strict=True)))
 def test_retrieve_permit(personas, api_for, persona, status):
     application = make_application(personas["owner"], status="submitted")
     response = api_for(personas[persona]).get(f"/api/v1/permits/{application.pk}/")
     assert response.status_code == status
 
 
-@expect(dict(zip(ROLES, [201, 201, 403, 403, 403, 403, 403, 401], strict=True)))
+@expect(dict(zip(ROLES, [201, 201, 403, 403, 403, 403, 403, 403, 403, 401], strict=True)))
 def test_create_permit(personas, api_for, persona, status):
     from permits.tests.factories import application_fields
 
@@ -63,7 +70,7 @@ def test_create_permit(personas, api_for, persona, status):
         assert body["county"] == "LD"
 
 
-@expect(dict(zip(ROLES, [200, 404, 403, 403, 403, 403, 403, 401], strict=True)))
+@expect(dict(zip(ROLES, [200, 404, 403, 403, 403, 403, 403, 403, 403, 401], strict=True)))
 def test_patch_draft(personas, api_for, persona, status):
     application = make_application(personas["owner"])
     response = api_for(personas[persona]).patch(
@@ -74,7 +81,7 @@ def test_patch_draft(personas, api_for, persona, status):
     assert application.capacity == (120 if status == 200 else 300)
 
 
-@expect(dict(zip(ROLES, [200, 404, 403, 403, 403, 403, 403, 401], strict=True)))
+@expect(dict(zip(ROLES, [200, 404, 403, 403, 403, 403, 403, 403, 403, 401], strict=True)))
 def test_submit(personas, api_for, persona, status):
     application = make_application(personas["owner"])
     response = api_for(personas[persona]).post(f"/api/v1/permits/{application.pk}/submit/")
@@ -83,7 +90,7 @@ def test_submit(personas, api_for, persona, status):
     assert application.status == ("submitted" if status == 200 else "draft")
 
 
-@expect(dict(zip(ROLES, [403, 403, 200, 404, 200, 200, 200, 401], strict=True)))
+@expect(dict(zip(ROLES, [403, 403, 200, 404, 200, 200, 200, 403, 403, 401], strict=True)))
 def test_accept(personas, api_for, persona, status):
     application = make_application(personas["owner"], status="submitted", path="inspection")
     response = api_for(personas[persona]).post(f"/api/v1/permits/{application.pk}/accept/")
@@ -92,7 +99,7 @@ def test_accept(personas, api_for, persona, status):
     assert application.status == ("accepted" if status == 200 else "submitted")
 
 
-@expect(dict(zip(ROLES, [403, 403, 200, 404, 200, 200, 200, 401], strict=True)))
+@expect(dict(zip(ROLES, [403, 403, 200, 404, 200, 200, 200, 403, 403, 401], strict=True)))
 def test_approve_commitment_on_the_spot(personas, api_for, persona, status):
     application = make_application(personas["owner"], status="submitted")
     response = api_for(personas[persona]).post(f"/api/v1/permits/{application.pk}/approve/")
@@ -104,7 +111,7 @@ def test_approve_commitment_on_the_spot(personas, api_for, persona, status):
     ).exists() == (status == 200)
 
 
-@expect(dict(zip(ROLES, [403, 403, 200, 404, 200, 200, 200, 401], strict=True)))
+@expect(dict(zip(ROLES, [403, 403, 200, 404, 200, 200, 200, 403, 403, 401], strict=True)))
 def test_reject_after_inspection(personas, api_for, persona, status):
     application = make_application(
         personas["owner"], status="inspected", path="inspection", inspected_at=timezone.now()
@@ -117,7 +124,7 @@ def test_reject_after_inspection(personas, api_for, persona, status):
     assert application.status == ("rejected" if status == 200 else "inspected")
 
 
-@expect(dict(zip(ROLES, [200, 404, 200, 404, 200, 200, 200, 401], strict=True)))
+@expect(dict(zip(ROLES, [200, 404, 200, 404, 200, 200, 200, 200, 404, 401], strict=True)))
 def test_decision_pdf(personas, api_for, persona, status):
     from permits.services.applications import approve_application
 
@@ -261,7 +268,7 @@ def test_messages_follow_the_language(personas, api_for):
 
 
 # --- Pre-check slots and bookings -------------------------------------------------------------------
-@expect(dict(zip(ROLES, [200, 200, 200, 200, 200, 200, 200, 401], strict=True)))
+@expect(dict(zip(ROLES, [200, 200, 200, 200, 200, 200, 200, 200, 200, 401], strict=True)))
 def test_list_slots(personas, api_for, persona, status):
     make_slot(personas["inspector"])
     response = api_for(personas[persona]).get("/api/v1/precheck-slots/?brigade=LD")
@@ -284,7 +291,7 @@ def slot_payload(inspector, days=5, hours=(9, 11)):
     }
 
 
-@expect(dict(zip(ROLES, [403, 403, 201, 403, 201, 201, 201, 401], strict=True)))
+@expect(dict(zip(ROLES, [403, 403, 201, 403, 201, 201, 201, 403, 403, 401], strict=True)))
 def test_create_slot(personas, api_for, persona, status):
     response = api_for(personas[persona]).post(
         "/api/v1/precheck-slots/", slot_payload(personas["inspector"]), format="json"
@@ -313,7 +320,7 @@ def booking_payload(slot):
     }
 
 
-@expect(dict(zip(ROLES, [201, 201, 403, 403, 403, 403, 403, 401], strict=True)))
+@expect(dict(zip(ROLES, [201, 201, 403, 403, 403, 403, 403, 403, 403, 401], strict=True)))
 def test_book(personas, api_for, persona, status):
     slot = make_slot(personas["inspector"])
     response = api_for(personas[persona]).post(
@@ -341,7 +348,7 @@ def test_full_slot_is_409_and_started_slot_is_400(personas, api_for):
     )
 
 
-@expect(dict(zip(ROLES, [200, 404, 403, 403, 403, 403, 403, 401], strict=True)))
+@expect(dict(zip(ROLES, [200, 404, 403, 403, 403, 403, 403, 403, 403, 401], strict=True)))
 def test_cancel(personas, api_for, persona, status):
     slot = make_slot(personas["inspector"])
     booking = make_booking(personas["owner"], slot)
@@ -351,14 +358,14 @@ def test_cancel(personas, api_for, persona, status):
     assert slot.booked == (0 if status == 200 else 1)
 
 
-@expect(dict(zip(ROLES, [200, 404, 200, 404, 200, 200, 200, 401], strict=True)))
+@expect(dict(zip(ROLES, [200, 404, 200, 404, 200, 200, 200, 404, 404, 401], strict=True)))
 def test_bookings_visibility(personas, api_for, persona, status):
     booking = make_booking(personas["owner"], make_slot(personas["inspector"]))
     response = api_for(personas[persona]).get(f"/api/v1/precheck-bookings/{booking.pk}/")
     assert response.status_code == status
 
 
-@expect(dict(zip(ROLES, [200, 404, 200, 404, 200, 200, 200, 401], strict=True)))
+@expect(dict(zip(ROLES, [200, 404, 200, 404, 200, 200, 200, 404, 404, 401], strict=True)))
 def test_notice_pdf(personas, api_for, persona, status):
     from django.db import transaction
 

@@ -22,6 +22,8 @@ ROLES = [
     "supervisor",
     "chief",
     "administrator",
+    "legal_officer",
+    "discipline_officer",
     "anonymous",
 ]
 LOGIN = "login"
@@ -70,17 +72,17 @@ def check(response, expected):
 
 # Pages without an object: applicants only.
 @pytest.mark.parametrize("name", ["permits:mine", "permits:apply", "permits:home_service"])
-@table(200, 200, 403, 403, 403, 403, 403, LOGIN)
+@table(200, 200, 403, 403, 403, 403, 403, 403, 403, LOGIN)
 def test_applicant_pages(personas, client_for, name, persona, expected):
     check(client_for(personas[persona]).get(reverse(name)), expected)
 
 
-@table(200, 200, 200, 200, 200, 200, 200, 200)
+@table(200, 200, 200, 200, 200, 200, 200, 200, 200, 200)
 def test_public_page_of_the_measure(personas, client_for, persona, expected):
     check(client_for(personas[persona]).get(reverse("permits:index")), expected)
 
 
-@table(200, 404, 403, 404, 403, 403, 403, LOGIN)
+@table(200, 404, 403, 404, 403, 403, 403, 403, 404, LOGIN)
 def test_application_page(personas, client_for, application, persona, expected):
     url = reverse("permits:my_application", args=[application.pk])
     check(client_for(personas[persona]).get(url), expected)
@@ -88,19 +90,19 @@ def test_application_page(personas, client_for, application, persona, expected):
 
 # A draft is the applicant's alone: staff who could see the submitted application get 404 too.
 @pytest.mark.parametrize("step", ["venue", "unit", "path", "sign", "materials", "review"])
-@table(200, 404, 404, 404, 404, 404, 404, LOGIN)
+@table(200, 404, 404, 404, 404, 404, 404, 404, 404, LOGIN)
 def test_wizard_steps(personas, client_for, draft, step, persona, expected):
     url = reverse("permits:apply_step", args=[draft.pk, step])
     check(client_for(personas[persona]).get(url), expected)
 
 
-@table(200, 404, 403, 404, 403, 403, 403, LOGIN)
+@table(200, 404, 403, 404, 403, 403, 403, 403, 404, LOGIN)
 def test_withdraw_confirmation_page(personas, client_for, application, persona, expected):
     url = reverse("permits:withdraw_application", args=[application.pk])
     check(client_for(personas[persona]).get(url), expected)
 
 
-@table(302, 404, 403, 404, 403, 403, 403, LOGIN)
+@table(302, 404, 403, 404, 403, 403, 403, 403, 404, LOGIN)
 def test_withdraw(personas, client_for, application, persona, expected):
     url = reverse("permits:withdraw_application", args=[application.pk])
     check(client_for(personas[persona]).post(url), expected)
@@ -116,13 +118,13 @@ def test_withdraw(personas, client_for, application, persona, expected):
         ("permits:link_precheck", {"booking": ""}),
     ],
 )
-@table(302, 404, 404, 404, 404, 404, 404, LOGIN)
+@table(302, 404, 404, 404, 404, 404, 404, 404, 404, LOGIN)
 def test_state_changes(personas, client_for, draft, name, data, persona, expected):
     url = reverse(name, args=[draft.pk])
     check(client_for(personas[persona]).post(url, data), expected)
 
 
-@table(302, 404, 404, 404, 404, 404, 404, LOGIN)
+@table(302, 404, 404, 404, 404, 404, 404, 404, 404, LOGIN)
 def test_material_remove(personas, client_for, draft, persona, expected):
     material = draft.materials.first()
     url = reverse("permits:material_remove", args=[draft.pk, material.pk])
@@ -130,14 +132,14 @@ def test_material_remove(personas, client_for, draft, persona, expected):
     assert draft.materials.filter(pk=material.pk).exists() == (persona != "owner")
 
 
-@table(200, 404, 200, 404, 200, 200, 200, LOGIN)
+@table(200, 404, 200, 404, 200, 200, 200, 200, 404, LOGIN)
 def test_material_download(personas, client_for, application, persona, expected):
     material = application.materials.first()
     url = reverse("permits:material_download", args=[material.pk])
     check(client_for(personas[persona]).get(url), expected)
 
 
-@table(200, 404, 200, 404, 200, 200, 200, LOGIN)
+@table(200, 404, 200, 404, 200, 200, 200, 200, 404, LOGIN)
 def test_document_download(personas, client_for, document, persona, expected):
     url = reverse("permits:document_download", args=[document.pk])
     response = client_for(personas[persona]).get(url)

@@ -24,6 +24,8 @@ ROLES = [
     "supervisor",
     "chief",
     "administrator",
+    "legal_officer",
+    "discipline_officer",
     "anonymous",
 ]
 LOGIN = "login"
@@ -65,14 +67,21 @@ def check(response, expected):
         assert response.status_code == expected, response.status_code
 
 
-@table(403, 403, 200, 200, 200, 200, 200, LOGIN)
-@pytest.mark.parametrize("name", ["permits:today", "permits:queue", "permits:overdue"])
+@table(403, 403, 200, 200, 200, 200, 200, 200, 403, LOGIN)
+@pytest.mark.parametrize("name", ["permits:queue", "permits:overdue"])
 def test_staff_lists(personas, client_for, application, name, persona, expected):
     response = client_for(personas[persona]).get(reverse(name))
     check(response, expected)
 
 
-@table(403, 403, 200, 200, 200, 200, 200, LOGIN)
+@table(403, 403, 200, 200, 200, 200, 200, 403, 403, LOGIN)
+def test_inspectors_day(personas, client_for, application, persona, expected):
+    """The inspector's day is handling work: the legal officer has no day of visits here."""
+    response = client_for(personas[persona]).get(reverse("permits:today"))
+    check(response, expected)
+
+
+@table(403, 403, 200, 200, 200, 200, 200, 403, 403, LOGIN)
 def test_home_service_list(personas, client_for, home_request, persona, expected):
     response = client_for(personas[persona]).get(reverse("permits:staff_home_services"))
     check(response, expected)
@@ -81,7 +90,7 @@ def test_home_service_list(personas, client_for, home_request, persona, expected
         assert visible == (persona != "other_brigade_inspector")
 
 
-@table(403, 403, 200, 200, 200, 200, 200, LOGIN)
+@table(403, 403, 200, 200, 200, 200, 200, 200, 403, LOGIN)
 def test_queue_shows_only_the_brigades_applications(
     personas, client_for, application, persona, expected
 ):
@@ -92,12 +101,12 @@ def test_queue_shows_only_the_brigades_applications(
         assert visible == (persona != "other_brigade_inspector")
 
 
-@table(403, 403, 403, 403, 200, 200, 200, LOGIN)
+@table(403, 403, 403, 403, 200, 200, 200, 403, 403, LOGIN)
 def test_dashboard(personas, client_for, application, persona, expected):
     check(client_for(personas[persona]).get(reverse("permits:dashboard")), expected)
 
 
-@table(403, 403, 200, 404, 200, 200, 200, LOGIN)
+@table(403, 403, 200, 404, 200, 200, 200, 200, 403, LOGIN)
 def test_application_detail(personas, client_for, application, persona, expected):
     url = reverse("permits:staff_application", args=[application.pk])
     response = client_for(personas[persona]).get(url)
@@ -108,7 +117,7 @@ def test_application_detail(personas, client_for, application, persona, expected
         assert "13857812345" not in response.content.decode()
 
 
-@table(403, 403, 302, 404, 302, 302, 302, LOGIN)
+@table(403, 403, 302, 404, 302, 302, 302, 403, 403, LOGIN)
 def test_decision(personas, client_for, application, persona, expected):
     url = reverse("permits:staff_action", args=[application.pk, "accept"])
     response = client_for(personas[persona]).post(url, {"accept-status": "submitted"})
@@ -117,7 +126,7 @@ def test_decision(personas, client_for, application, persona, expected):
     assert (application.status == "accepted") == (expected == 302)
 
 
-@table(403, 403, 200, 404, 200, 200, 200, LOGIN)
+@table(403, 403, 200, 404, 200, 200, 200, 403, 403, LOGIN)
 def test_reveal_phone(personas, client_for, application, persona, expected):
     url = reverse("permits:staff_reveal_phone", args=[application.pk])
     response = client_for(personas[persona]).post(url)
@@ -126,13 +135,13 @@ def test_reveal_phone(personas, client_for, application, persona, expected):
         assert "13857812345" in response.content.decode()
 
 
-@table(403, 403, 200, 404, 200, 200, 200, LOGIN)
+@table(403, 403, 200, 404, 200, 200, 200, 403, 403, LOGIN)
 def test_home_service_detail(personas, client_for, home_request, persona, expected):
     url = reverse("permits:staff_home_service", args=[home_request.pk])
     check(client_for(personas[persona]).get(url), expected)
 
 
-@table(403, 403, 302, 404, 302, 302, 302, LOGIN)
+@table(403, 403, 302, 404, 302, 302, 302, 403, 403, LOGIN)
 def test_home_service_cancel(personas, client_for, home_request, persona, expected):
     url = reverse("permits:staff_home_service_action", args=[home_request.pk, "cancel"])
     response = client_for(personas[persona]).post(url, {"cancel-note": "申请人来电取消"})

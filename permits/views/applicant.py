@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lishui_fire.accounts.decorators import applicant_required
 from lishui_fire.core.errors import DomainError
 from lishui_fire.core.masking import mask_name, mask_phone
 from lishui_fire.core.workflow import history_for
@@ -41,7 +42,6 @@ from ..forms.applicant import (
 from ..models import (
     Delivery,
     DeliveryMethod,
-    HomeServiceRequest,
     Material,
     MaterialKind,
     PermitApplication,
@@ -58,7 +58,7 @@ from ..workflow import (
     PermitStatus,
     workflow_for,
 )
-from .common import add_errors, require_applicant
+from .common import add_errors
 from .public import paths
 
 APPLICATIONS_PER_PAGE = 20
@@ -124,17 +124,10 @@ def _file_response(storage: Storage, name: str, content_type: str, filename: str
 
 
 # --- 我的申请 -----------------------------------------------------------------------------------
-def _home_requests_for(user: Any) -> QuerySet[HomeServiceRequest]:
-    return HomeServiceRequest.objects.filter(applicant=user).select_related(
-        "brigade", "assigned_to"
-    )
-
-
-@login_required
+@applicant_required
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
     """The applicant's landing page: applications, pre-check bookings, door-to-door requests."""
-    require_applicant(request)
     user = request.user
     page = Paginator(
         selectors.application_list_for_applicant(user=user), APPLICATIONS_PER_PAGE
@@ -147,7 +140,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             "staff": mask_name(r.assigned_to.real_name) if r.assigned_to else "",
             "can_cancel": HOME_SERVICE_FLOW.can_move(r.status, HomeServiceStatus.CANCELLED),
         }
-        for r in _home_requests_for(user)
+        for r in selectors.home_requests_for_user(user=user)
     ]
     return render(
         request,
@@ -391,11 +384,10 @@ def _editable(request: HttpRequest, pk: int) -> PermitApplication | HttpResponse
     return application
 
 
-@login_required
+@applicant_required
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest) -> HttpResponse:
     """Step 1 of a new application; saving it creates the draft."""
-    require_applicant(request)
     return _venue_step(request, None)
 
 
@@ -686,10 +678,9 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Door-to-door service (上门服务) ---------------------------------------------------------------
-@login_required
+@applicant_required
 @require_http_methods(["GET", "POST"])
 def home_service(request: HttpRequest) -> HttpResponse:
-    require_applicant(request)
     user = request.user
     form = HomeServiceForm(
         request.POST if request.method == "POST" else None,
@@ -715,13 +706,10 @@ def home_service(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@applicant_required
 @require_POST
 def cancel_home_service(request: HttpRequest, pk: int) -> HttpResponse:
-    require_applicant(request)
-    home_request = _home_requests_for(request.user).filter(pk=pk).first()
-    if home_request is None:
-        raise Http404
+    home_request = policies.get_home_request_for_user(user=request.user, pk=pk)
     try:
         channels.cancel_home_service(request=home_request, actor=request.user)
     except DomainError as exc:

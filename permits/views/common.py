@@ -1,5 +1,6 @@
-"""Helpers every audience's pages share: who may open a page, a service's refusal onto a form or
-into a message, and presentation shared by the owner's and the staff's pages."""
+"""Helpers every audience's pages share: a service's refusal onto a form or into a message, and
+presentation shared by the owner's and the staff's pages. Who may open a page is said by the
+decorators of ``lishui_fire.accounts.decorators`` over ``permits.policies``."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -18,19 +19,6 @@ from lishui_fire.core.errors import DomainError
 
 from .. import rules
 from ..models import PrecheckBooking
-
-
-def require_applicant(request: HttpRequest) -> Any:
-    """Applicant-only pages: staff get 403 (they have their own pages), anonymous the login."""
-    if not request.user.is_applicant:  # type: ignore[union-attr]
-        raise PermissionDenied
-    return request.user
-
-
-def require_staff(request: HttpRequest) -> Any:
-    if not request.user.is_portal_staff:  # type: ignore[union-attr]
-        raise PermissionDenied
-    return request.user
 
 
 def remote_addr(request: HttpRequest) -> str | None:

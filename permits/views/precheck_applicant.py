@@ -27,6 +27,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from lishui_fire.accounts.decorators import applicant_required
 from lishui_fire.accounts.models import OrgUnit
 from lishui_fire.core.documents import pdf_response
 from lishui_fire.core.errors import DomainError
@@ -39,7 +40,7 @@ from ..services import prechecks as services
 from ..workflow import (
     BookingStatus,
 )
-from .common import act, add_errors, punctuality, require_applicant
+from .common import act, add_errors, punctuality
 from .precheck_staff import render_staff_detail
 
 WINDOW_WEEKS = 4  # the calendar shows four weeks from the chosen Monday
@@ -141,10 +142,9 @@ def slots(request: HttpRequest) -> HttpResponse:
 
 
 # --- Book, confirm, my bookings ---------------------------------------------------------------
-@login_required
+@applicant_required
 @require_http_methods(["GET", "POST"])
 def book(request: HttpRequest, slot_id: int) -> HttpResponse:
-    require_applicant(request)
     slot = PrecheckSlot.objects.select_related("brigade", "inspector").filter(pk=slot_id).first()
     if slot is None:
         raise Http404
@@ -198,10 +198,9 @@ def booking_confirmed(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@applicant_required
 @require_GET
 def my_bookings(request: HttpRequest) -> HttpResponse:
-    require_applicant(request)
     bookings = selectors.bookings_for_user(user=request.user).order_by("-slot__starts_at", "-pk")
     page = Paginator(bookings, 25).get_page(request.GET.get("page"))
     rows = [{"booking": b, "can_change": _can_change(b)} for b in page.object_list]
@@ -213,7 +212,7 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
 @require_GET
 def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
     booking = policies.get_booking_for_user(user=request.user, pk=pk)
-    if request.user.is_portal_staff:  # type: ignore[union-attr]
+    if policies.can_use_staff_pages(request.user):
         return render_staff_detail(request, booking)
     issued = booking.status == BookingStatus.NOTICE_ISSUED
     return render(

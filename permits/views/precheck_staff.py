@@ -12,7 +12,6 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
@@ -24,8 +23,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lishui_fire.accounts.decorators import policy_required, supervisor_required
 from lishui_fire.accounts.models import OrgUnit
-from lishui_fire.accounts.scoping import scope_queryset
 from lishui_fire.core.calendar import is_workday
 from lishui_fire.core.errors import DomainError
 from lishui_fire.core.masking import mask_phone
@@ -33,7 +32,7 @@ from lishui_fire.core.workflow import history_for
 
 from .. import policies, selectors
 from ..forms import precheck as forms
-from ..models import Finding, NoticeAmendment, PrecheckBooking, PrecheckSlot
+from ..models import Finding, NoticeAmendment, PrecheckBooking
 from ..services import applications as application_services
 from ..services import prechecks as services
 from ..workflow import (
@@ -43,14 +42,13 @@ from ..workflow import (
     AmendmentStatus,
     BookingStatus,
 )
-from .common import act, add_errors, punctuality, require_staff
+from .common import act, add_errors, punctuality
 
 STAFF_SLOTS_PER_PAGE = 50
 
 
 # --- Small helpers ----------------------------------------------------------------------------
 def _staff_booking(request: HttpRequest, pk: int) -> PrecheckBooking:
-    require_staff(request)
     return policies.get_booking_for_user(user=request.user, pk=pk)
 
 
@@ -120,17 +118,17 @@ def _staff_brigades(user: Any) -> QuerySet[OrgUnit]:
     return qs.order_by("sort_order", "code")
 
 
-@login_required
+@policy_required(policies.can_use_staff_pages)
 @require_GET
 def staff_slots(request: HttpRequest) -> HttpResponse:
     """The brigade's upcoming slots with their bookings and remaining places."""
-    user = require_staff(request)
+    user = request.user
     brigades = list(_staff_brigades(user))
     code = request.GET.get("brigade", "")
     brigade = next((b for b in brigades if b.code == code), None)
     active = PrecheckBooking.objects.filter(status__in=ACTIVE_BOOKING_STATUSES).order_by("pk")
     qs = (
-        scope_queryset(PrecheckSlot.objects.all(), user, owner_field=None)
+        selectors.slots_for_user(user=user)
         .filter(ends_at__gt=timezone.now())
         .select_related("inspector", "brigade")
         .prefetch_related(Prefetch("bookings", queryset=active, to_attr="active_bookings"))
@@ -160,10 +158,10 @@ def staff_slots(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@policy_required(policies.can_use_staff_pages)
 @require_http_methods(["GET", "POST"])
 def publish(request: HttpRequest) -> HttpResponse:
-    user = require_staff(request)
+    user = request.user
     form = forms.PublishSlotForm(request.POST if request.method == "POST" else None, user=user)
     if request.method == "POST" and form.is_valid():
         inspector = form.cleaned_data["inspector"]
@@ -214,11 +212,11 @@ def _skipped_days(
     return holidays, others
 
 
-@login_required
+@policy_required(policies.can_use_staff_pages)
 @require_http_methods(["GET", "POST"])
 def generate(request: HttpRequest) -> HttpResponse:
     """Recurring weekly openings; holidays are skipped (make-up working days are not)."""
-    user = require_staff(request)
+    user = request.user
     form = forms.WeeklySlotsForm(
         request.POST if request.method == "POST" else None,
         user=user,
@@ -276,19 +274,17 @@ def generate(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@policy_required(policies.can_use_staff_pages)
 @require_POST
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    user = require_staff(request)
-    slot = scope_queryset(PrecheckSlot.objects.all(), user, owner_field=None).filter(pk=pk).first()
-    if slot is None:
-        raise Http404
+    user = request.user
+    slot = policies.get_slot_for_user(user=user, pk=pk)
     act(request, lambda: services.withdraw_slot(slot=slot, actor=user), _("时段已撤下。"))
     return redirect("permits:precheck_staff_slots")
 
 
 # --- Inspector: arrival, no-show, findings, the notice ----------------------------------------
-@login_required
+@policy_required(policies.can_use_staff_pages)
 @require_POST
 def arrival(request: HttpRequest, pk: int) -> HttpResponse:
     booking = _staff_booking(request, pk)
@@ -315,7 +311,7 @@ def arrival(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("permits:booking_detail", pk=booking.pk)
 
 
-@login_required
+@policy_required(policies.can_use_staff_pages)
 @require_POST
 def no_show(request: HttpRequest, pk: int) -> HttpResponse:
     booking = _staff_booking(request, pk)
@@ -332,7 +328,7 @@ def no_show(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("permits:booking_detail", pk=booking.pk)
 
 
-@login_required
+@policy_required(policies.can_use_staff_pages)
 @require_POST
 def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
     booking = _staff_booking(request, pk)
@@ -354,7 +350,7 @@ def finding_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _staff_finding(request: HttpRequest, pk: int) -> Finding:
-    user = require_staff(request)
+    user = request.user
     bookings = selectors.bookings_for_user(user=user)
     finding = (
         Finding.objects.select_related("booking", "amendment")
@@ -366,7 +362,7 @@ def _staff_finding(request: HttpRequest, pk: int) -> Finding:
     return finding
 
 
-@login_required
+@policy_required(policies.can_use_staff_pages)
 @require_POST
 def finding_remove(request: HttpRequest, pk: int) -> HttpResponse:
     finding = _staff_finding(request, pk)
@@ -380,7 +376,7 @@ def finding_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("permits:booking_detail", args=[finding.booking_id]) + "#findings-h")
 
 
-@login_required
+@policy_required(policies.can_use_staff_pages)
 @require_http_methods(["GET", "POST"])
 def notice_issue(request: HttpRequest, pk: int) -> HttpResponse:
     """Issue the one-time notice: a confirmation listing every finding, then final."""
@@ -419,14 +415,14 @@ def _amendments_for(user: Any) -> QuerySet[NoticeAmendment]:
 
 
 def _staff_amendment(request: HttpRequest, pk: int) -> NoticeAmendment:
-    user = require_staff(request)
+    user = request.user
     amendment = _amendments_for(user).filter(pk=pk).first()
     if amendment is None:
         raise Http404
     return amendment
 
 
-@login_required
+@policy_required(policies.can_use_staff_pages)
 @require_http_methods(["GET", "POST"])
 def amendment_request(request: HttpRequest, pk: int) -> HttpResponse:
     booking = _staff_booking(request, pk)
@@ -487,13 +483,13 @@ def _render_amendment(
     )
 
 
-@login_required
+@policy_required(policies.can_use_staff_pages)
 @require_GET
 def amendment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_amendment(request, _staff_amendment(request, pk))
 
 
-@login_required
+@policy_required(policies.can_use_staff_pages)
 @require_POST
 def amendment_finding_add(request: HttpRequest, pk: int) -> HttpResponse:
     amendment = _staff_amendment(request, pk)
@@ -519,7 +515,7 @@ def amendment_finding_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_amendment(request, amendment, finding_form=form, status=400)
 
 
-@login_required
+@policy_required(policies.can_use_staff_pages)
 @require_POST
 def amendment_decide(request: HttpRequest, pk: int) -> HttpResponse:
     amendment = _staff_amendment(request, pk)
@@ -542,11 +538,11 @@ def amendment_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("permits:amendment_detail", pk=amendment.pk)
 
 
-@login_required
+@supervisor_required
 @require_GET
 def amendments_pending(request: HttpRequest) -> HttpResponse:
     """Supervisors: amendments waiting for a decision in their brigade(s)."""
-    user = require_staff(request)
+    user = request.user
     if not policies.can_supervise(user):
         raise PermissionDenied
     rows = list(

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -27,7 +26,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lishui_fire.accounts.scoping import get_object_for_user, scope_queryset
+from lishui_fire.accounts.decorators import policy_required, supervisor_required
 from lishui_fire.core.errors import DomainError
 from lishui_fire.core.masking import mask_phone
 from lishui_fire.core.workflow import history_for
@@ -54,20 +53,10 @@ from ..workflow import (
     HomeServiceStatus,
 )
 from ..workflow import PermitStatus as S
-from .common import add_errors, remote_addr, require_staff
+from .common import add_errors, remote_addr
 
 PAGE_SIZE = 25
 STALE = gettext_lazy("该记录刚被其他人更新，请刷新页面后重试。")
-
-
-# --- Who may open these pages ---------------------------------------------------------------------
-
-
-def _require_supervisor(request: HttpRequest) -> Any:
-    user = require_staff(request)
-    if not policies.can_supervise(user):
-        raise PermissionDenied
-    return user
 
 
 def _due_badges(rows: list[PermitApplication], today: dt.date) -> list[dict[str, Any]]:
@@ -75,11 +64,11 @@ def _due_badges(rows: list[PermitApplication], today: dt.date) -> list[dict[str,
 
 
 # --- Inspector's day ---------------------------------------------------------------------------------
-@login_required
+@policy_required(policies.can_use_staff_pages)
 @require_GET
 def today(request: HttpRequest) -> HttpResponse:
     """The inspector's day: booked pre-checks, inspections and verifications due, home visits."""
-    user = require_staff(request)
+    user = request.user
     current = timezone.localdate()
     day = current
     raw = request.GET.get("date", "").strip()
@@ -123,11 +112,11 @@ def today(request: HttpRequest) -> HttpResponse:
 
 
 # --- Intake queue and overdue list ----------------------------------------------------------------------
-@login_required
+@policy_required(policies.can_read_applications)
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     """受理队列: green channel first, then the nearest statutory date."""
-    user = require_staff(request)
+    user = request.user
     form = forms.QueueFilterForm(request.GET or None)
     status = path_ = ""
     if form.is_bound and form.is_valid():
@@ -150,11 +139,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@policy_required(policies.can_read_applications)
 @require_GET
 def overdue(request: HttpRequest) -> HttpResponse:
     """逾期预警: open applications past their statutory date, the most overdue first."""
-    user = require_staff(request)
+    user = request.user
     today_ = timezone.localdate()
     applications = selectors.overdue_applications(user=user, today=today_).order_by(
         "next_due", "pk"
@@ -167,7 +156,6 @@ def overdue(request: HttpRequest) -> HttpResponse:
 # --- One application ------------------------------------------------------------------------------
 def _application_for(request: HttpRequest, pk: int) -> PermitApplication:
     """Staff of the brigade (or the detachment); outside the scope a 404 like a missing one."""
-    require_staff(request)
     application = policies.get_application_for_user(user=request.user, pk=pk)
     if application.status == S.DRAFT:
         # A draft is the applicant's own working copy, not yet anything staff act on.
@@ -362,9 +350,11 @@ def _render_detail(
     documents = list(application.documents.all())
     application.has_documents = bool(documents)
 
+    # The legal officer reads the file and checks the decisions; no action forms for them.
+    can_handle = policies.can_process_application(user, application)
     action_forms = []
     for name, action in ACTIONS.items():
-        if not action.shown(application, user, delivery):
+        if not can_handle or not action.shown(application, user, delivery):
             continue
         if bound and bound[0] == name:
             form = bound[1]
@@ -414,6 +404,7 @@ def _render_detail(
             "masked_phone": mask_phone(application.contact_phone),
             "full_phone": full_phone,
             "action_forms": action_forms,
+            "can_handle": can_handle,
             "home_requests": list(application.home_service_requests.all()),
         },
         status=status,
@@ -433,13 +424,13 @@ def _fixed_state(precheck: Any, inspections: list[Any], application: PermitAppli
 
 
 @never_cache
-@login_required
+@policy_required(policies.can_read_applications)
 @require_GET
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, _application_for(request, pk))
 
 
-@login_required
+@policy_required(policies.can_use_staff_pages)
 @require_POST
 def staff_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """One decision on an application, through its service."""
@@ -466,7 +457,7 @@ def staff_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @never_cache
-@login_required
+@policy_required(policies.can_use_staff_pages)
 @require_POST
 def reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
     """The full contact phone, on an explicit request written to the audit log (PIPL)."""
@@ -478,10 +469,10 @@ def reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Supervisors' dashboard ------------------------------------------------------------------------
-@login_required
+@supervisor_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user = _require_supervisor(request)
+    user = request.user
     today_ = timezone.localdate()
     grace = getattr(settings, "PRECHECK_PUNCTUALITY_GRACE_MINUTES", 15)
     since = timezone.now() - dt.timedelta(days=90)
@@ -535,31 +526,15 @@ def _percent(part: int, whole: int) -> str:
 
 
 # --- Door-to-door service (上门服务) -------------------------------------------------------------------
-def _home_requests_for(user: Any) -> Any:
-    return scope_queryset(
-        HomeServiceRequest.objects.select_related("brigade", "assigned_to", "applicant"),
-        user,
-        owner_field=None,
-    )
-
-
 def _home_request_for(request: HttpRequest, pk: int) -> HomeServiceRequest:
-    user = require_staff(request)
-    return get_object_for_user(
-        HomeServiceRequest.objects.select_related(
-            "brigade", "assigned_to", "applicant", "logged_by", "application"
-        ),
-        user,
-        owner_field=None,
-        pk=pk,
-    )
+    return policies.get_home_request_for_user(user=request.user, pk=pk)
 
 
-@login_required
+@policy_required(policies.can_use_staff_pages)
 @require_http_methods(["GET", "POST"])
 def home_services(request: HttpRequest) -> HttpResponse:
     """The brigade's door-to-door requests; staff log a phone request here."""
-    user = require_staff(request)
+    user = request.user
     brigade = user.org_unit
     can_log = brigade is not None and not brigade.is_detachment
     form = forms.HomeServiceLogForm(request.POST or None)
@@ -579,7 +554,7 @@ def home_services(request: HttpRequest) -> HttpResponse:
                 return redirect("permits:staff_home_service", pk=created.pk)
         status = 400
     show = request.GET.get("show", "open")
-    requests = _home_requests_for(user).order_by("-created_at", "-pk")
+    requests = selectors.home_requests_for_user(user=user).order_by("-created_at", "-pk")
     if show != "all":
         requests = requests.filter(
             status__in=(HomeServiceStatus.REQUESTED, HomeServiceStatus.SCHEDULED)
@@ -658,13 +633,13 @@ HOME_DONE = {
 
 
 @never_cache
-@login_required
+@policy_required(policies.can_use_staff_pages)
 @require_GET
 def home_service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_home_service(request, _home_request_for(request, pk))
 
 
-@login_required
+@policy_required(policies.can_use_staff_pages)
 @require_POST
 def home_service_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     item = _home_request_for(request, pk)
@@ -709,7 +684,7 @@ def home_service_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
 
 
 @never_cache
-@login_required
+@policy_required(policies.can_use_staff_pages)
 @require_POST
 def home_service_reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
     item = _home_request_for(request, pk)

@@ -17,8 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lishui_fire.accounts.policies import authorize
 from lishui_fire.core.errors import DomainError
 
+from .. import policies
 from ..models import DishonestyList, DishonestyListing, Enterprise, ListingStatus
 
 # The latest publication end a typing slip can produce without being caught (ten years).
@@ -37,6 +39,7 @@ def list_enterprise_as_dishonest(
     actor: Any,
 ) -> DishonestyListing:
     """Enter ``enterprise`` on a dishonesty list, from the authority's decision."""
+    authorize(policies.can_list_dishonesty(actor, enterprise))
     source_document = (source_document or "").strip()
     source_authority = (source_authority or "").strip()
     reason = (reason or "").strip()
@@ -78,6 +81,7 @@ def remove_dishonesty_listing(
     *, listing: DishonestyListing, removed_on: dt.date, note: str, actor: Any
 ) -> DishonestyListing:
     """Remove an entry after a credit repair (信用修复); the entry stays on record as removed."""
+    authorize(policies.can_list_dishonesty(actor, listing.enterprise))
     note = (note or "").strip()
     errors: dict[str, str] = {}
     if not note:

@@ -27,9 +27,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lishui_fire.accounts.models import OrgUnit
+from lishui_fire.accounts.policies import authorize
 from lishui_fire.core.masking import mask_phone
 from lishui_fire.core.validators import is_valid_mainland_mobile, is_valid_uscc, normalise_code
 
+from .. import policies
 from ..models import (
     CreditGrade,
     CreditRatingChange,
@@ -250,6 +252,7 @@ def start_enterprise_import(*, uploaded_file: Any, uploaded_by: Any) -> Enterpri
     Refuses (``ValidationError`` on ``file``) a file that is not a readable CSV with the expected
     header, so nothing is stored or created for it.
     """
+    authorize(policies.can_import_enterprises(uploaded_by))
     original_name = _clean_original_name(getattr(uploaded_file, "name", "") or "")
     max_bytes = settings.MAX_UPLOAD_BYTES
     size = getattr(uploaded_file, "size", None) or 0

@@ -15,8 +15,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lishui_fire.accounts.models import OrgUnit
+from lishui_fire.accounts.policies import authorize
 from lishui_fire.core.validators import normalise_code
 
+from .. import policies
 from ..models import (
     DEFAULT_CREDIT_RATING,
     CreditGrade,
@@ -36,6 +38,7 @@ def change_credit_rating(
     The row is locked first so that two supervisors changing the same rating at once produce two
     consistent history rows (the second one's "from" is the first one's "to").
     """
+    authorize(policies.can_change_credit_rating(actor, enterprise))
     reason = (reason or "").strip()
     errors: dict[str, str] = {}
     codes = list(CreditGrade.objects.values_list("code", flat=True))
@@ -110,6 +113,7 @@ def reveal_enterprise_contact_phone(
     *, enterprise: Enterprise, actor: Any, remote_addr: str | None = None
 ) -> str:
     """Return the full contact phone and record who looked at it (auditlog ACCESS entry)."""
+    authorize(policies.can_reveal_contact_phone(actor, enterprise))
     LogEntry.objects.log_create(
         enterprise,
         force_log=True,

@@ -249,6 +249,8 @@ def test_a_bad_listing_form_is_shown_again_with_its_errors(client_for, superviso
         ("supervisor", 404),
         ("chief", 302),
         ("administrator", 302),
+        ("legal_officer", 403),
+        ("discipline_officer", 403),
     ],
 )
 def test_who_may_list_another_brigades_unit(client_for, personas, lq, persona, expected):

@@ -57,6 +57,8 @@ ACCESS = {
     "supervisor": (200, {"ld"}, 200, 404),
     "chief": (200, {"ld", "lq"}, 200, 200),
     "administrator": (200, {"ld", "lq"}, 200, 200),
+    "legal_officer": (200, {"ld"}, 200, 404),
+    "discipline_officer": (403, None, 403, 403),
 }
 
 

@@ -452,6 +452,8 @@ def test_the_error_report_lists_line_code_and_reasons_with_phones_masked(
         ("supervisor", 403),
         ("chief", 403),
         ("administrator", 200),
+        ("legal_officer", 403),
+        ("discipline_officer", 403),
     ],
 )
 def test_only_administrators_download_the_error_report(
