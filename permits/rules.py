@@ -116,7 +116,7 @@ def clock_plan(*, path: str, status: str, events: Events) -> ClockPlan:
             plan(M_VERIFICATION, VERIFICATION, events.decided, running=status == S.APPROVED)
         if status == S.RECTIFICATION:
             plan(M_RECHECK, RECHECK, events.rectification_due, running=True)
-        following = {
+        following: dict[str, str] = {
             S.SUBMITTED: M_DECISION,
             S.APPROVED: M_VERIFICATION,
             S.RECTIFICATION: M_RECHECK,

@@ -266,3 +266,97 @@ class StatusChangeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- Statutory time limits and clocks (core.clocks) ----------------------------------------------
+@admin.register(models.DeadlineRule)
+class DeadlineRuleAdmin(admin.ModelAdmin):
+    """Time limits as data: a law that changes is a new row with a later effective date."""
+
+    list_display = ("code", "name", "count", "unit", "target_count", "effective_from")
+    list_filter = ("unit",)
+    search_fields = ("code", "name", "legal_basis")
+    fieldsets = (
+        (None, {"fields": ("code", "name", "legal_basis", "effective_from", "start_event")}),
+        (
+            _("计算方式"),
+            {
+                "fields": (
+                    "count",
+                    "unit",
+                    "start_inclusive",
+                    "roll_forward_if_rest_day",
+                    "pauses_stop_clock",
+                    "max_extensions",
+                    "extension_count",
+                    "target_count",
+                    "warn_before",
+                )
+            },
+        ),
+    )
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # clocks refer to their rule: a rule that no longer applies is superseded
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            from .clocks import recount_clocks_of_rule
+
+            # A correction of the row (a typo in the count): the clocks counted on it follow.
+            count = recount_clocks_of_rule(rule=obj)
+            if count:
+                self.message_user(
+                    request, _("已按修改后的规则重算 %(count)s 个计时。") % {"count": count}
+                )
+
+
+class ClockPauseInline(admin.TabularInline):
+    model = models.ClockPause
+    extra = 0
+    can_delete = False
+    readonly_fields = ("started_at", "ended_at", "reason", "actor", "ended_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ClockExtensionInline(admin.TabularInline):
+    model = models.ClockExtension
+    extra = 0
+    can_delete = False
+    readonly_fields = ("size", "approver", "approved_at", "reason", "recorded_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(models.Clock)
+class ClockAdmin(admin.ModelAdmin):
+    """Clocks, read-only: they change through the apps' services (core.clocks)."""
+
+    list_display = (
+        "content_type",
+        "object_id",
+        "milestone",
+        "rule",
+        "status",
+        "due_date",
+        "target_date",
+        "provisional",
+        "brigade",
+    )
+    list_filter = ("status", "provisional", "content_type", "brigade")
+    search_fields = ("object_id", "milestone", "rule__code")
+    list_select_related = ("rule", "content_type", "brigade")
+    inlines = [ClockPauseInline, ClockExtensionInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in models.Clock._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -150,7 +150,8 @@ def _sync_reminders(clock: Clock, due: Due) -> None:
     times = clock_rules.reminder_times(
         clock.rule.spec, due, tz=_tz(), warn_before=clock.rule.warn_before
     )
-    if clock.responsible_id is None or not clock.is_live or clock.status == S.PAUSED or not times:
+    recipient = clock.responsible
+    if recipient is None or not clock.is_live or clock.status == S.PAUSED or not times:
         for kind in REMINDER_KINDS:
             cancel_reminder(key=_reminder_key(clock, kind))
         return
@@ -167,7 +168,7 @@ def _sync_reminders(clock: Clock, due: Due) -> None:
             continue
         schedule_reminder(
             key=key,
-            recipient=clock.responsible,
+            recipient=recipient,
             due_at=when,
             subject=str(clock.rule.name)[:200],
             body=texts[kind],
@@ -636,6 +637,18 @@ def recompute_provisional_clocks(year: int | None = None) -> int:
         except Exception:
             log.exception("clock %s not recomputed after publishing %s", pk, year)
     log.info("recomputed %s provisional clock(s) after publishing %s", count, year)
+    return count
+
+
+def recount_clocks_of_rule(*, rule: DeadlineRule) -> int:
+    """Recount every clock counted on ``rule`` after the row itself was corrected."""
+    count = 0
+    for pk in Clock.objects.filter(rule=rule).order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            clock = Clock.objects.select_for_update(of=("self",)).select_related("rule").get(pk=pk)
+            _recount(clock)
+            _mirror(clock.content_type, clock.object_id)
+        count += 1
     return count
 
 

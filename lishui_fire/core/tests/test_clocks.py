@@ -389,3 +389,46 @@ def test_two_extensions_at_once_where_the_rule_allows_one_grant_one_on_postgresq
         thread.join(20)
     assert sorted(outcomes) == ["granted", "refused"]
     assert fresh(clock).extensions.count() == 1
+
+
+# --- Admin ----------------------------------------------------------------------------------------------
+def test_admin_lists_clocks_read_only_and_a_corrected_rule_recounts_them(
+    rules, subject, client_for, administrator
+):
+    from django.urls import reverse
+
+    with travel(2026, 3, 3, 9, 0):
+        clock = start(subject)
+        clocks.pause_clock(clock=clock, reason="物证送检")
+        clocks.resume_clock(clock=clock)
+    client = client_for(administrator)
+    listing = client.get(reverse("admin:core_clock_changelist"))
+    assert listing.status_code == 200
+    page = client.get(reverse("admin:core_clock_change", args=[clock.pk])).content.decode()
+    assert "物证送检" in page
+    assert client.get(reverse("admin:core_clock_add")).status_code == 403
+
+    rule = rules["fire"]
+    url = reverse("admin:core_deadlinerule_change", args=[rule.pk])
+    assert client.get(url).status_code == 200
+    data = {
+        "code": rule.code,
+        "name": rule.name,
+        "legal_basis": rule.legal_basis,
+        "effective_from": "2020-01-01",
+        "start_event": rule.start_event,
+        "count": "31",  # a typo corrected
+        "unit": "calendar_day",
+        "roll_forward_if_rest_day": "on",
+        "pauses_stop_clock": "on",
+        "max_extensions": "1",
+        "extension_count": "30",
+        "target_count": "20",
+        "warn_before": "2",
+    }
+    assert client.post(url, data).status_code == 302
+    assert fresh(clock).due_date == D(2026, 4, 2)  # Mar 2 + 31
+    data.update(max_extensions="1", extension_count="0")
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "允许延长时，请填写每次延长的期限" in response.content.decode()
