@@ -10,8 +10,11 @@ on Public Holidays (全国年节及纪念日放假办法, 2025 revision) minus t
 guarantees for each of them that falls on a Saturday or Sunday (from the ``holidays`` package).
 Make-up working weekends cannot be guessed and are left out, and every result touching such a
 year is marked provisional. In 2019–2026 this rule gives the official working-day count of every
-year but 2020 (the Spring Festival extended for COVID-19). Publishing the year (``publish_calendar_year``, also the admin's door) bumps
-the cache version and, after commit, has every provisional clock recounted (``core.clocks``).
+year but 2020 (the Spring Festival extended for COVID-19).
+
+Publishing the year (``publish_calendar_year``, the door of the admin's notice page
+``calendar_notice`` and of its plain form) bumps the cache version and, after commit, has every
+provisional clock recounted (``core.clocks``).
 
 Lookups read one cache entry per year touched (the exceptions of that year), not one query per
 day. The cache key carries a version token that publishing replaces, so every process sees the

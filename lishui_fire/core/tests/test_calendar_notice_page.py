@@ -347,3 +347,19 @@ def test_any_input_is_either_accepted_or_explained(holidays, make_up, year):
         assert all((d.weekday() >= 5) == w for d, w, _n in form.cleaned_data["days"])
     else:
         assert all(str(message) for errors in form.errors.values() for message in errors)
+
+
+def test_a_refusal_by_the_publishing_door_is_shown_not_a_500(
+    no_2027, client_for, administrator, monkeypatch
+):
+    from django.core.exceptions import ValidationError
+
+    def refuse(*args, **kwargs):
+        raise ValidationError("通知与已录入的数据冲突（测试）。")
+
+    monkeypatch.setattr(calendar, "publish_calendar_year", refuse)
+    response = client_for(administrator).post(reverse(URL), form_data())
+    assert response.status_code == 200
+    assert "通知与已录入的数据冲突（测试）。" in response.content.decode()
+    assert response.context["preview"] is None
+    assert not CalendarYear.objects.filter(year=2027).exists()
