@@ -111,10 +111,6 @@ def can_process_application(user: Any, application: PermitApplication) -> bool:
     return _handles(user, application)
 
 
-def can_decide(user: Any, application: PermitApplication) -> bool:
-    return can_process_application(user, application)
-
-
 def can_revoke_permit(user: Any, application: PermitApplication) -> bool:
     """A revocation (Fire Law art. 58) is a supervisor's decision."""
     return can_process_application(user, application) and can_supervise(user)

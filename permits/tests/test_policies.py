@@ -209,3 +209,19 @@ def test_a_brigade_discipline_officer_sees_their_own_brigades_cases(personas, ha
         staff_roles=CALLBACK_READERS,
     )
     assert set(visible) == {handled["ld_by_ld"], handled["ld_by_lq"], handled["ld_unhandled"]}
+
+
+def test_the_legal_officers_page_has_no_decision_forms_and_no_phone_button(personas, client_for):
+    from django.urls import reverse
+
+    application = make_application(personas["owner"], status="submitted", path="inspection")
+    url = reverse("permits:staff_application", args=[application.pk])
+    legal = client_for(personas["legal_officer"]).get(url)
+    assert legal.status_code == 200
+    assert legal.context["action_forms"] == []
+    html = legal.content.decode()
+    assert reverse("permits:staff_reveal_phone", args=[application.pk]) not in html
+    assert reverse("permits:staff_action", args=[application.pk, "accept"]) not in html
+    inspector = client_for(personas["inspector"]).get(url).content.decode()
+    assert reverse("permits:staff_reveal_phone", args=[application.pk]) in inspector
+    assert reverse("permits:staff_action", args=[application.pk, "accept"]) in inspector

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from lishui_fire.core.errors import DomainError
+from lishui_fire.core.workflow import history_for
 
 from .. import rules
 from ..models import PrecheckBooking
@@ -47,6 +48,14 @@ def act(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
         return False
     messages.success(request, success)
     return True
+
+
+def labelled_history(obj: Any, workflow: Any) -> list[Any]:
+    """The status history of ``obj``, each change with ``to_label`` in the workflow's words."""
+    rows = list(history_for(obj))
+    for row in rows:
+        row.to_label = workflow.label(row.to_status)
+    return rows
 
 
 def punctuality(booking: PrecheckBooking) -> str:

@@ -28,7 +28,6 @@ from lishui_fire.accounts.models import OrgUnit
 from lishui_fire.core.calendar import is_workday
 from lishui_fire.core.errors import DomainError
 from lishui_fire.core.masking import mask_phone
-from lishui_fire.core.workflow import history_for
 
 from .. import policies, selectors
 from ..forms import precheck as forms
@@ -42,7 +41,7 @@ from ..workflow import (
     AmendmentStatus,
     BookingStatus,
 )
-from .common import act, add_errors, punctuality
+from .common import act, add_errors, labelled_history, punctuality
 
 STAFF_SLOTS_PER_PAGE = 50
 
@@ -74,9 +73,7 @@ def render_staff_detail(
     )
     started = timezone.now() >= booking.slot.starts_at
     s = booking.status
-    history = list(history_for(booking))
-    for change in history:
-        change.to_label = BOOKING_FLOW.label(change.to_status)
+    history = labelled_history(booking, BOOKING_FLOW)
     # The inspector calls the venue from this page, so the number is shown in full, and every
     # showing is written to the audit log (PIPL: each view of a full value).
     phone = application_services.reveal_contact_phone(
@@ -460,9 +457,7 @@ def _render_amendment(
 ) -> HttpResponse:
     user = request.user
     pending = amendment.status == AmendmentStatus.REQUESTED
-    history = list(history_for(amendment))
-    for change in history:
-        change.to_label = AMENDMENT_FLOW.label(change.to_status)
+    history = labelled_history(amendment, AMENDMENT_FLOW)
     return render(
         request,
         "permits/precheck/amendment.html",
@@ -471,9 +466,7 @@ def _render_amendment(
             "booking": amendment.booking,
             "findings": list(amendment.findings.order_by("created_at", "pk")),
             "can_add": pending,
-            "can_decide": pending
-            and policies.can_supervise(user)
-            and amendment.requested_by_id != user.pk,  # type: ignore[union-attr]
+            "can_decide": pending and policies.can_decide_amendment(user, amendment),
             "own_request": pending and amendment.requested_by_id == user.pk,  # type: ignore[union-attr]
             "finding_form": finding_form or forms.FindingForm(),
             "decision_form": decision_form or forms.AmendmentDecisionForm(),

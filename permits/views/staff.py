@@ -29,7 +29,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lishui_fire.accounts.decorators import policy_required, supervisor_required
 from lishui_fire.core.errors import DomainError
 from lishui_fire.core.masking import mask_phone
-from lishui_fire.core.workflow import history_for
 
 from .. import policies, rules, selectors
 from ..forms import staff as forms
@@ -53,7 +52,7 @@ from ..workflow import (
     HomeServiceStatus,
 )
 from ..workflow import PermitStatus as S
-from .common import add_errors, remote_addr
+from .common import add_errors, labelled_history, remote_addr
 
 PAGE_SIZE = 25
 STALE = gettext_lazy("该记录刚被其他人更新，请刷新页面后重试。")
@@ -256,7 +255,7 @@ ACTIONS: dict[str, Action] = {
         lambda a, u, d: services.revoke_permit(application=a, actor=u, reason=d["reason"]),
         gettext_lazy("许可已撤销，撤销决定书已生成。"),
         lambda a, u, dl: (
-            policies.can_supervise(u)
+            policies.can_revoke_permit(u, a)
             and _is_commitment(a)
             and a.status in (S.APPROVED, S.RECTIFICATION)
         ),
@@ -267,7 +266,7 @@ ACTIONS: dict[str, Action] = {
             application=a, actor=u, enabled=d["enabled"], reason=d["reason"]
         ),
         gettext_lazy("绿色通道设置已保存。"),
-        lambda a, u, dl: policies.can_supervise(u) and a.status not in FINAL_STATUSES,
+        lambda a, u, dl: policies.can_set_green_channel(u, a) and a.status not in FINAL_STATUSES,
     ),
     "mail_posted": Action(
         forms.MailPostedForm,
@@ -311,13 +310,6 @@ def _action_entry(pk: int, name: str, form: Any) -> dict[str, Any]:
         "form": form,
         "url": reverse("permits:staff_action", args=[pk, name]),
     }
-
-
-def _labelled(history: Any, workflow: Any) -> list[Any]:
-    rows = list(history)
-    for row in rows:
-        row.to_status_label = workflow.label(row.to_status)
-    return rows
 
 
 def _render_detail(
@@ -395,7 +387,7 @@ def _render_detail(
                 for d in documents
             ],
             "visits": visits,
-            "history": _labelled(history_for(application), COMMITMENT_FLOW),
+            "history": labelled_history(application, COMMITMENT_FLOW),
             "precheck": precheck,
             "findings": findings,
             "fixed_state": _fixed_state(precheck, inspections, application),
@@ -609,7 +601,7 @@ def _render_home_service(
             "masked_phone": mask_phone(item.contact_phone),
             "full_phone": full_phone,
             "action_forms": action_forms,
-            "history": _labelled(history_for(item), HOME_SERVICE_FLOW),
+            "history": labelled_history(item, HOME_SERVICE_FLOW),
             "application_url": (
                 reverse("permits:staff_application", args=[item.application_id])
                 if item.application_id
