@@ -38,7 +38,9 @@ def verify_document(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"form": form, "asked": asked, "document": None}
     status = 200
     if asked and form.is_valid():
-        if not DocumentVerifyThrottle().allow_request(request, None):
+        # The API's throttle, so page and API share one count per address; it reads only the
+        # client address (request.META), which a Django request has as well.
+        if not DocumentVerifyThrottle().allow_request(request, None):  # type: ignore[arg-type]
             context["throttled"] = True
             status = 429
         else:

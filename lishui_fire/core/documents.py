@@ -100,8 +100,8 @@ class DocumentUrlFetcher(URLFetcher):
         logger.warning("PDF resource refused (%s): %s", why, url[:200])
         raise DocumentResourceRefused(f"{why}: {url[:200]}")
 
-    def _from_static(self, url: str, name: str) -> URLFetcherResponse:
-        name = _clean_name(unquote(name.split("?", 1)[0].split("#", 1)[0]))
+    def _from_static(self, url: str, raw: str) -> URLFetcherResponse:
+        name = _clean_name(unquote(raw.split("?", 1)[0].split("#", 1)[0]))
         if name is None:
             return self._refuse(url, "bad static path")
         try:
@@ -115,8 +115,8 @@ class DocumentUrlFetcher(URLFetcher):
             return self._refuse(url, "not a regular file or too large")
         return _response(url, path.read_bytes(), name)
 
-    def _from_media(self, url: str, name: str) -> URLFetcherResponse:
-        name = _clean_name(unquote(name.split("?", 1)[0].split("#", 1)[0]))
+    def _from_media(self, url: str, raw: str) -> URLFetcherResponse:
+        name = _clean_name(unquote(raw.split("?", 1)[0].split("#", 1)[0]))
         if name is None:
             return self._refuse(url, "bad media path")
         try:
@@ -362,7 +362,7 @@ def issued_document_model(label: str) -> type[IssuedDocument]:
 
 def issue_document(model: type[D], *, number: str, **fields: Any) -> D:
     """Create the issued row inside the caller's transaction; its PDF is rendered after commit."""
-    document = model.objects.create(number=number, **fields)
+    document = model._default_manager.create(number=number, **fields)
     render_after_commit(document)
     return document
 
@@ -392,23 +392,27 @@ def _enqueue_render(label: str, pk: int) -> None:
         logger.warning("could not enqueue the render of %s %s: %s", label, pk, exc)
 
 
-def render_issued_document(model: type[D] | str, pk: int) -> D:
+def render_issued_document_by_label(label: str, pk: int) -> IssuedDocument:
+    """``render_issued_document`` for ``app_label.ModelName`` (what the task receives)."""
+    return render_issued_document(issued_document_model(label), pk)
+
+
+def render_issued_document(model: type[D], pk: int) -> D:
     """Render and keep the PDF of an issued document, once. Safe to call twice.
 
     A row that has its file is returned unchanged (what was issued never changes afterwards).
     A render that raises is counted on the row (``render_attempts``, ``render_error``) and the
     error re-raised, so the task retries and the sweep tries again later.
     """
-    if isinstance(model, str):
-        model = issued_document_model(model)  # type: ignore[assignment]
     renderer = import_string(model.renderer)
     error: Exception | None = None
+    manager = model._default_manager
     with transaction.atomic():
         document = (
             # of=("self",): issued_by is nullable, and PostgreSQL refuses FOR UPDATE on the
             # nullable side of an outer join; the joined rows need no lock for the seconds the
             # PDF takes.
-            model.objects.select_for_update(of=("self",))
+            manager.select_for_update(of=("self",))
             .select_related("brigade", "issued_by", *model.render_related)
             .get(pk=pk)
         )
@@ -417,7 +421,7 @@ def render_issued_document(model: type[D] | str, pk: int) -> D:
         try:
             pdf = renderer(document)
         except Exception as exc:
-            model.objects.filter(pk=pk).update(
+            manager.filter(pk=pk).update(
                 render_attempts=F("render_attempts") + 1,
                 render_error=f"{type(exc).__name__}: {exc}"[:500],
             )
@@ -445,7 +449,7 @@ def render_missing_documents(
     rendered = 0
     for model in issued_document_models():
         pending = (
-            model.objects.filter(file="", issued_at__lt=cutoff)
+            model._default_manager.filter(file="", issued_at__lt=cutoff)
             .filter(render_attempts__lt=MAX_RENDER_ATTEMPTS)
             .order_by("issued_at", "pk")
             .values_list("pk", flat=True)[: limit - rendered]
@@ -494,7 +498,7 @@ def find_issued_document(*, number: str, code: str) -> IssuedDocument | None:
         return None
     for model in issued_document_models():
         found = (
-            model.objects.select_related("brigade")
+            model._default_manager.select_related("brigade")
             .filter(verification_code=code, number=number)
             .first()
         )

@@ -68,9 +68,9 @@ def check_calendar_years() -> bool:
 )
 def render_issued_document(model_label: str, pk: int) -> None:
     """Render the PDF of any app's issued document (``permits.PermitDocument``, pk); twice is once."""
-    from .documents import render_issued_document as render
+    from .documents import render_issued_document_by_label
 
-    render(model_label, pk)
+    render_issued_document_by_label(model_label, pk)
 
 
 @shared_task(
