@@ -245,3 +245,10 @@ def test_a_letter_not_yet_rendered_is_genuine_without_a_digest(
     response = Client().get(API, {"number": document.number, "code": document.verification_code})
     assert response.status_code == 200
     assert response.json()["sha256"] == ""
+
+
+def test_the_applicant_sees_each_letters_code_on_the_application_page(decision, citizen, client):
+    client.force_login(citizen)
+    page = client.get(reverse("permits:my_application", args=[decision.application_id]))
+    assert page.status_code == 200
+    assert decision.verification_code_display in page.content.decode()
