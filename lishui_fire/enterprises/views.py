@@ -27,7 +27,7 @@ from .forms import (
     ListingRemovalForm,
     filter_enterprises,
 )
-from .models import Enterprise, EnterpriseImport, ListingStatus
+from .models import DishonestyList, Enterprise, EnterpriseImport, ListingStatus
 
 PAGE_SIZE = 25
 IMPORT_ERRORS_SHOWN = 100
@@ -51,13 +51,19 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     brigades = list(core_selectors.brigades_for_user(user=user))
     form = EnterpriseFilterForm(request.GET, brigades=brigades)
     form.is_valid()  # a bad value drops that filter only; the form shows its message
-    enterprises = filter_enterprises(selectors.enterprises_for_user(user=user), **form.filters())
+    enterprises = selectors.with_dishonesty_status(
+        filter_enterprises(selectors.enterprises_for_user(user=user), **form.filters()),
+        day=timezone.localdate(),
+    )
     page = Paginator(enterprises, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
             "enterprise": e,
             "contact_name": mask_name(e.contact_name),
             "contact_phone": mask_phone(e.contact_phone),
+            "dishonesty": DishonestyList(status).label
+            if (status := selectors.dishonesty_status(e)) != "none"
+            else "",
         }
         for e in page.object_list
     ]

@@ -301,3 +301,12 @@ def test_the_api_says_which_list_a_unit_is_published_on_today(api_for, chief, ld
     status = {row["id"]: row["dishonesty_status"] for row in results}
     assert status == {ld.pk: "serious", lq.pk: "none", past.pk: "none"}
     assert all(row["credit_rating"] == "A" for row in results)  # the grade is not the list
+
+
+def test_the_list_page_marks_units_published_on_a_list(client_for, chief, ld, lq):
+    services.list_enterprise_as_dishonest(enterprise=ld, actor=chief, **listing_args())
+
+    rows = client_for(chief).get(reverse("enterprises:list")).context["rows"]
+
+    marks = {row["enterprise"].pk: row["dishonesty"] for row in rows}
+    assert marks == {ld.pk: "严重失信主体名单", lq.pk: ""}
