@@ -58,6 +58,8 @@ def refresh_due_dates(application: PermitApplication, *, actor: Any = None) -> P
             "after": after,
             "actor": actor,
             "brigade_id": application.brigade_id,
+            # The handling officer is reminded before, on and after each statutory date.
+            "responsible": application.handled_by,
             "with_target": application.green_channel,
             "is_next": planned.milestone == plan.next,
         }

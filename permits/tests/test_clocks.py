@@ -100,3 +100,34 @@ def test_the_board_shows_permit_clocks_of_the_brigade(citizen, inspector, other_
     board = clocks.clocks_due_for_user(user=inspector, now=late)
     assert [(c.subject, c.milestone) for c in board.overdue] == [(application, "acceptance")]
     assert clocks.clocks_due_for_user(user=other_inspector, now=late).overdue == []
+
+
+def test_the_handling_officer_is_reminded_before_on_and_after_the_inspection_date(
+    citizen, inspector
+):
+    from lishui_fire.core.models import Reminder
+
+    with at(2026, 11, 2, 9, 0):
+        application = services.submit_application(
+            application=make_application(citizen, path="inspection"), actor=citizen
+        )
+        services.accept_application(application=fresh(application), actor=inspector)
+    inspection = clocks.live_clock(fresh(application), "inspection")
+    due = {
+        r.key.rsplit(":", 1)[1]: r.due_at
+        for r in Reminder.objects.filter(
+            key__startswith=f"clock:{inspection.pk}:", status="scheduled", recipient=inspector
+        )
+    }
+    assert due == {
+        "warning": dt.datetime(2026, 11, 14, 9, 0, tzinfo=TZ),
+        "due": dt.datetime(2026, 11, 16, 9, 0, tzinfo=TZ),
+        "overdue": dt.datetime(2026, 11, 17, 9, 0, tzinfo=TZ),
+    }
+    with at(2026, 11, 4, 10, 0):
+        services.record_inspection(
+            application=fresh(application), actor=inspector, passed=True, findings=""
+        )
+    assert not Reminder.objects.filter(
+        key__startswith=f"clock:{inspection.pk}:", status="scheduled"
+    ).exists()
