@@ -60,6 +60,8 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("inspector3", "季红梅", Role.INSPECTOR, "LQ", "13905781203"),
     DemoUser("supervisor1", "潘国强", Role.BRIGADE_SUPERVISOR, "LD", "13905781199"),
     DemoUser("chief1", "刘卫东", Role.DETACHMENT_SUPERVISOR, "LS", "13905780001"),
+    DemoUser("legal1", "沈若兰", Role.LEGAL_OFFICER, "LD", "13905781150"),
+    DemoUser("discipline1", "何正清", Role.DISCIPLINE_OFFICER, "LS", "13905780050"),
     DemoUser("admin", "系统管理员", Role.ADMINISTRATOR, None, "", "admin@example.com"),
 )
 
