@@ -1,5 +1,6 @@
 # Developer and CI entry points. CI runs `bash .ci/run`, which prepares the services and ends
-# with `make test`; `make check` is the stricter local gate (ruff, migrations, checks, tests).
+# with `make check`: ruff (lint + format), mypy over the domain layer, pending migrations,
+# system checks, tests. Run `make check` before merging: it is exactly what CI runs.
 
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
@@ -12,7 +13,7 @@ PYTEST_ARGS ?=
 # What ruff looks at: the project, not the virtualenv or runtime files (see pyproject excludes).
 RUFF_PATHS := .
 
-.PHONY: venv install run test check lint fmt bench clean-venv
+.PHONY: venv install run test check lint mypy fmt bench clean-venv
 
 venv: $(PY)
 
@@ -47,11 +48,15 @@ lint: install
 	$(VENV)/bin/ruff check $(RUFF_PATHS)
 	$(VENV)/bin/ruff format --check $(RUFF_PATHS)
 
+# Types of services, selectors, rules and policies (file list and plugins in pyproject.toml).
+mypy: install
+	$(VENV)/bin/mypy
+
 fmt: install
 	$(VENV)/bin/ruff check --fix $(RUFF_PATHS)
 	$(VENV)/bin/ruff format $(RUFF_PATHS)
 
-check: lint
+check: lint mypy
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
 	$(MAKE) test

@@ -7,7 +7,7 @@ of queries does not grow with its rows.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -20,6 +20,7 @@ from lishui_fire.core.models import Clock
 from .models import (
     HomeServiceRequest,
     PermitApplication,
+    PermitApplicationQuerySet,
     PermitDocument,
     PrecheckBooking,
     PrecheckSlot,
@@ -52,9 +53,10 @@ def staff_queue(*, user: Any, statuses: Any = None) -> QuerySet[PermitApplicatio
     the nearest statutory date."""
     qs = applications_for_user(user=user).exclude(applicant=user)
     qs = qs.filter(status__in=statuses or OPEN_STATUSES).select_related("handled_by")
-    return qs.annotate(
+    annotated = qs.annotate(
         has_precheck=Exists(PrecheckBooking.objects.filter(pk=OuterRef("precheck_id")))
-    ).queue_order()
+    )
+    return cast(PermitApplicationQuerySet, annotated).queue_order()
 
 
 def overdue_applications(*, user: Any, today: dt.date | None = None) -> QuerySet[PermitApplication]:

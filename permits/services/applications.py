@@ -202,7 +202,7 @@ def submission_problems(application: PermitApplication) -> list[str]:
     problems: list[str] = []
     for name in LATER_FIELDS:
         if not getattr(application, name):
-            label = PermitApplication._meta.get_field(name).verbose_name
+            label = PermitApplication._meta.get_field(name).verbose_name  # type: ignore[union-attr]
             problems.append(_("请填写：%(field)s") % {"field": label})
     kinds = application.materials.values_list("kind", flat=True)
     for kind in rules.missing_materials(application.path, kinds):
@@ -627,7 +627,7 @@ def link_precheck(
 
 
 # --- Documents -------------------------------------------------------------------------------------------
-DOCUMENT_PREFIX = {
+DOCUMENT_PREFIX: dict[str, str] = {
     DocumentKind.ACCEPTANCE_NOTICE: "受字",
     DocumentKind.NOT_ACCEPTED: "不受字",
     DocumentKind.DECISION: "检字",

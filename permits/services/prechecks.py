@@ -350,7 +350,8 @@ def remove_finding(*, finding: Finding, actor: Any) -> None:
     authorize(policies.can_inspect_booking(actor, booking))
     if finding.amendment_id is None and booking.status != BookingStatus.IN_PROGRESS:
         raise DomainError(_("告知书已出具，其中的问题不能删除。"))
-    if finding.amendment_id is not None and finding.amendment.status != AmendmentStatus.REQUESTED:
+    amendment = finding.amendment if finding.amendment_id is not None else None
+    if amendment is not None and amendment.status != AmendmentStatus.REQUESTED:
         raise DomainError(_("该补充申请已审批，其中的问题不能删除。"))
     finding.photo.delete(save=False)
     finding.delete()

@@ -13,7 +13,7 @@ import io
 import os
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -91,7 +91,7 @@ for _column in IMPORT_COLUMNS:
         _HEADER_LOOKUP[_header_key(_name)] = _column.key
 
 
-def _vocabulary(choices: Any, *, extra: dict[str, str] | None = None) -> dict[str, str]:
+def _vocabulary(choices: Any, *, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """Every spelling an administrator may type for a choice: code, Chinese and English label,
     and each part of a label such as 宾馆、饭店 (a part claimed by two choices is dropped)."""
     table: dict[str, str] = {}
