@@ -1,7 +1,25 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from lishui_fire.core.plugins import Measure
+
 
 class InspectionsConfig(AppConfig):
     name = "inspections"
     verbose_name = _("双随机检查与执法")
+
+    # Plug-in attributes (lishui_fire/core/plugins.py).
+    home_links = (
+        Measure(
+            3,
+            _("双随机查 + 守信激励"),
+            _("公开抽查计划与结果；A 级守信单位一年内至多检查一次。"),
+            "inspections:index",
+        ),
+        Measure(
+            4,
+            _("教育引导 + 严格裁量"),
+            _("首次轻微违法及时改正且未造成危害的，依法不予处罚；严格执行裁量基准。"),
+            "inspections:index",
+        ),
+    )

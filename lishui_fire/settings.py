@@ -288,12 +288,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Two "venue_type" choice sets: the registry's broad one and the law's list of public
-    # gathering venues that a permit covers. Each gets a stable schema name.
-    "ENUM_NAME_OVERRIDES": {
-        "EnterpriseVenueTypeEnum": "lishui_fire.enterprises.models.VenueType",
-        "GatheringVenueTypeEnum": "permits.models.GatheringVenueType",
-    },
+    # Choice sets that share a field name ("venue_type") get stable schema names. Apps add
+    # theirs with AppConfig.api_enum_names (core/plugins.py), merged in at start-up.
+    "ENUM_NAME_OVERRIDES": {},
 }
 
 # --- Security headers ----------------------------------------

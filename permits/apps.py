@@ -1,10 +1,30 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from lishui_fire.core.plugins import Measure
+
 
 class PermitsConfig(AppConfig):
     name = "permits"
     verbose_name = _("消防安全检查许可与预约体检")
+
+    # Plug-in attributes (lishui_fire/core/plugins.py).
+    home_links = (
+        Measure(
+            2,
+            _("即办即送 + 预约体检"),
+            _(
+                "网上申请公众聚集场所消防安全检查，告知承诺当场办结、文书免费邮寄；开业前预约消防体检，问题一次性告知。"
+            ),
+            "permits:index",
+        ),
+    )
+    role_homes = {"applicant": "permits:mine", "inspector": "permits:today"}  # Role values
+    overview_panel = "permits.overview.panel"
+    demo = "permits.demo.seed"
+    reference_seeds = ("permits.migrations.0002_seed_deadline_rules.seed",)
+    # The law's list of public gathering venues a permit covers, beside the registry's broad one.
+    api_enum_names = {"GatheringVenueTypeEnum": "permits.models.GatheringVenueType"}
 
     def ready(self) -> None:
         from auditlog.registry import auditlog

@@ -7,7 +7,8 @@
 * Production settings pass ``check --deploy`` and refuse to start without a SECRET_KEY.
 * The OpenAPI schema builds without warnings.
 * The security headers are on the pages.
-* ``seed_demo`` is idempotent and refused in production.
+* ``seed_demo`` is refused in production (its idempotency: tests/test_seed_demo.py).
+* No kernel file names a domain app: apps plug in through their AppConfig (core/plugins.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -283,6 +285,102 @@ def test_seed_demo_refused_under_production_settings():
     result = _manage("seed_demo", env=_production_env())
     assert result.returncode != 0
     assert "seed_demo is refused" in result.stderr
+
+
+# --- The kernel names no domain app ---------------------------------------------------------------
+# The kernel: code and templates every app builds on. Its tests may walk through the whole portal.
+KERNEL_APPS = {"lishui_fire.core", "lishui_fire.accounts"}
+KERNEL_PATHS = ("lishui_fire/core", "lishui_fire/accounts", "lishui_fire", "templates")
+# lishui_fire/urls.py includes each app's URLs (and settings.INSTALLED_APPS lists the apps).
+KERNEL_EXEMPT = {"lishui_fire/urls.py"}
+
+
+def _domain_apps() -> list[Any]:
+    from django.apps import apps
+
+    return [
+        config
+        for config in apps.get_app_configs()
+        if config.name not in KERNEL_APPS
+        and "site-packages" not in config.path
+        and Path(config.path).resolve().is_relative_to(BASE_DIR.resolve())
+    ]
+
+
+def _kernel_files() -> list[Path]:
+    files: set[Path] = set()
+    for top in KERNEL_PATHS:
+        root = BASE_DIR / top
+        pattern = "*" if top == "lishui_fire" else "**/*"
+        for path in root.glob(pattern):
+            relative = path.relative_to(BASE_DIR)
+            if (
+                path.is_file()
+                and path.suffix in {".py", ".html", ".txt"}
+                and "tests" not in relative.parts
+                and str(relative) not in KERNEL_EXEMPT
+            ):
+                files.add(path)
+    return sorted(files)
+
+
+def _mentions(text: str, config: Any) -> list[str]:
+    # A reference, not a word: permits.models, "permits:index", permits/…html, from permits import.
+    names = "|".join(re.escape(n) for n in {config.name, config.label})
+    pattern = re.compile(rf"(?<![\w.])(?:{names})(?=[.:/][\w{{]|\s+import\b)")
+    return pattern.findall(text)
+
+
+def test_the_guard_sees_the_domain_apps_and_the_kernel():
+    labels = {config.label for config in _domain_apps()}
+    assert {"permits", "inspections", "fire_investigation", "outreach", "feedback"} <= labels
+    assert not labels & {"core", "accounts", "admin", "auth"}
+    files = {str(p.relative_to(BASE_DIR)) for p in _kernel_files()}
+    assert {"lishui_fire/core/views.py", "lishui_fire/settings.py", "templates/base.html"} <= files
+    assert "lishui_fire/urls.py" not in files
+    permits = next(c for c in _domain_apps() if c.label == "permits")
+    assert _mentions('reverse("permits:index") from permits import x', permits)
+    assert not _mentions("the permits rely on it; Count('permits')", permits)
+
+
+def test_no_kernel_file_names_a_domain_app():
+    """Apps plug in their links, panels, demo data, schedules and reference data through their
+    AppConfig (lishui_fire/core/plugins.py); the kernel never names them."""
+    offenders = []
+    domain = _domain_apps()
+    for path in _kernel_files():
+        text = path.read_text(encoding="utf-8")
+        if path.name == "settings.py":
+            text = re.sub(
+                r"INSTALLED_APPS = \[.*?\n\]",
+                lambda m: "\n" * m.group(0).count("\n"),
+                text,
+                flags=re.DOTALL,
+            )
+        for number, line in enumerate(text.splitlines(), start=1):
+            for config in domain:
+                if _mentions(line, config):
+                    relative = path.relative_to(BASE_DIR)
+                    offenders.append(f"{relative}:{number}: {config.label}: {line.strip()}")
+    assert not offenders, "the kernel names a domain app (plug it in instead):\n" + "\n".join(
+        offenders
+    )
+
+
+def test_an_app_module_the_kernel_would_look_for_is_declared_on_its_appconfig():
+    """A ``demo.py`` or ``schedules.py`` that no AppConfig names would silently never run."""
+    import importlib.util
+
+    from django.apps import apps
+
+    missing = []
+    for config in apps.get_app_configs():
+        for module, attribute in (("demo", "demo"), ("schedules", "beat_schedule")):
+            if importlib.util.find_spec(f"{config.name}.{module}") is None:
+                continue
+            if not getattr(config, attribute, None):
+                missing.append(f"{config.name}.{module}: set {type(config).__name__}.{attribute}")
+    assert not missing, "\n".join(missing)
 
 
 # --- Background tasks in tests ------------------------------------------------------------------

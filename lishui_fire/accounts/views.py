@@ -19,16 +19,16 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from lishui_fire.core import plugins
 from lishui_fire.core.api import Serializer
 from lishui_fire.core.errors import DomainError
 
 from . import services
 from .forms import RegistrationForm
 
-# Where each role lands after signing in (URL names; the apps own the pages).
-ROLE_HOME = {
-    "applicant": "permits:mine",
-    "inspector": "permits:today",
+# Where each role lands after signing in, unless an app claims the role (AppConfig.role_homes,
+# see lishui_fire/core/plugins.py): supervisors on the overview, anyone else on the home page.
+ROLE_HOME_DEFAULTS = {
     "brigade_supervisor": "core:overview",
     "detachment_supervisor": "core:overview",
     "administrator": "core:overview",
@@ -37,9 +37,14 @@ ROLE_HOME = {
 }
 
 
+def role_home(role: str) -> str:
+    """URL name of the landing page of ``role``."""
+    return plugins.role_homes().get(role) or ROLE_HOME_DEFAULTS.get(role, "core:index")
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect(ROLE_HOME.get(request.user.role, "core:index"))  # type: ignore[union-attr]
+    return redirect(role_home(request.user.role))  # type: ignore[union-attr]
 
 
 @require_http_methods(["GET", "POST"])

@@ -32,7 +32,7 @@ from .errors import DomainError
 class PortalRouter(SimpleRouter):
     """The router of every app: trailing slashes as usual, except on file actions.
 
-    API.md names document downloads as files (``/permits/{id}/decision.pdf``); an action whose
+    API.md names document downloads as files (``/<app>/{id}/decision.pdf``); an action whose
     ``url_path`` has an extension is served at exactly that path, with no slash appended.
     """
 

@@ -6,6 +6,9 @@ class CoreConfig(AppConfig):
     name = "lishui_fire.core"
     label = "core"
     verbose_name = _("平台核心")
+    # Plug-in attributes (lishui_fire/core/plugins.py): the kernel plugs in like any app.
+    beat_schedule = "lishui_fire.core.schedules.BEAT_SCHEDULE"
+    reference_seeds = ("lishui_fire.core.migrations.0002_seed_calendar.seed",)
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
@@ -18,6 +21,9 @@ class CoreConfig(AppConfig):
         auditlog.register(models.ClockPause)
         auditlog.register(models.ClockExtension)
         from . import (
+            plugins,
             schema,  # noqa: F401  (the OpenAPI extension for our session auth)
             tasks,  # noqa: F401  (registered by name: the calendar asks for a recount by name)
         )
+
+        plugins.install_api_enum_names()

@@ -1,20 +1,20 @@
 """Periodic jobs, defined in code and copied into django-celery-beat by ``sync_beat_schedule``.
 
-Each installed app may have a ``schedules.py`` with its own ``BEAT_SCHEDULE`` dict in Celery's
-format (name → {"task", "schedule", optional "args", "kwargs", "options"}). Crontab hours are in
+Each app names its own ``BEAT_SCHEDULE`` dict in Celery's format (name → {"task", "schedule",
+optional "args", "kwargs", "options"}) in its AppConfig's ``beat_schedule`` attribute (the
+plug-in convention of ``core/plugins.py``); the kernel's own jobs are below. Crontab hours are in
 ``CELERY_TIMEZONE`` (Asia/Shanghai): "09:00" means nine in the morning in Lishui, 01:00 UTC.
-Names must be unique across apps; prefix them with the app (``permits.…``).
+Names must be unique across apps; prefix them with the app label (``core.sweep_reminders``).
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from typing import Any
 
 from celery.schedules import crontab
-from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
+
+from . import plugins
 
 BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "core.sweep_reminders": {
@@ -43,12 +43,8 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
 def portal_beat_schedule() -> dict[str, dict[str, Any]]:
     """Every installed app's ``BEAT_SCHEDULE``, merged; a name used twice is a configuration error."""
     merged: dict[str, dict[str, Any]] = {}
-    for config in apps.get_app_configs():
-        module_name = f"{config.name}.schedules"
-        if importlib.util.find_spec(module_name) is None:
-            continue
-        module = importlib.import_module(module_name)
-        for name, entry in getattr(module, "BEAT_SCHEDULE", {}).items():
+    for _app, schedule in plugins.beat_schedules():
+        for name, entry in schedule.items():
             if name in merged:
                 raise ImproperlyConfigured(f"beat schedule entry {name!r} is defined twice")
             if "task" not in entry or "schedule" not in entry:

@@ -7,6 +7,13 @@ class EnterprisesConfig(AppConfig):
     label = "enterprises"
     verbose_name = _("社会单位登记")
 
+    # Plug-in attributes (lishui_fire/core/plugins.py).
+    overview_panel = "lishui_fire.enterprises.overview.panel"
+    demo = "lishui_fire.enterprises.demo.seed"
+    reference_seeds = ("lishui_fire.enterprises.migrations.0002_credit_grades_as_data.seed",)
+    # The registry's broad venue types, beside the law's list of gathering venues (permits).
+    api_enum_names = {"EnterpriseVenueTypeEnum": "lishui_fire.enterprises.models.VenueType"}
+
     def ready(self) -> None:
         from auditlog.registry import auditlog
 

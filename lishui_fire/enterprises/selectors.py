@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from lishui_fire.accounts.models import CASE_READER_ROLES
+from lishui_fire.accounts.models import CASE_READER_ROLES, OrgUnit
 from lishui_fire.accounts.scoping import scope_queryset
+from lishui_fire.core.selectors import brigades_for_user
 from lishui_fire.core.validators import normalise_code
 
 from .models import CreditGrade, DishonestyList, DishonestyListing, Enterprise
@@ -57,3 +58,16 @@ def enterprise_with_uscc(*, uscc: str) -> Enterprise | None:
     if not code:
         return None
     return Enterprise.objects.filter(uscc=code).first()
+
+
+def brigade_overview(*, user: Any) -> QuerySet[OrgUnit]:
+    """Each visible brigade with its enterprise counts by credit rating (one query)."""
+    ratings = {
+        f"rating_{r.lower()}": Count("enterprises", filter=Q(enterprises__credit_rating=r))
+        for r in "ABCD"
+    }
+    return brigades_for_user(user=user).annotate(
+        enterprise_count=Count("enterprises"),
+        high_risk=Count("enterprises", filter=Q(enterprises__risk_level="high")),
+        **ratings,
+    )

@@ -1,34 +1,33 @@
 """``manage.py seed_demo``: a lived-in Lishui for trying the portal locally.
 
 Creates (or brings up to date) the demo accounts listed in API.md, all with the password
-``lishui-demo-2026``; every app then adds its part of the world (the registry's 200 enterprises
-come from ``lishui_fire/enterprises/demo.py``).
+``lishui-demo-2026``; every app then adds its part of the world (the registry app its 200
+enterprises, permits its applications in every state …).
 
 * Refused unless ``settings.SEED_DEMO_ALLOWED`` (False in production): demo accounts with a
   published password must never exist on a real portal.
 * Idempotent: a second run updates the same rows and creates nothing new. Accounts are keyed by
   username.
 
-Other apps add their own demo data (applications in every state, pre-check slots, plans …) by
-shipping a module ``<app>/demo.py`` with a function ``seed(stdout)``. After the accounts this
-command imports that module of every installed app that has one, in INSTALLED_APPS order, and
-calls ``seed(self.stdout)``, all inside one transaction. A ``seed`` must be idempotent too; it can
-find the demo accounts by username (``DEMO_USERS`` below) and use ``DEMO_PASSWORD``.
+Other apps add their own demo data (applications in every state, pre-check slots, plans …) with
+a function ``seed(stdout)``, conventionally in ``<app>/demo.py``, named by their AppConfig's
+``demo`` attribute (the plug-in convention of ``lishui_fire/core/plugins.py``). After the accounts
+this command calls every app's ``seed(self.stdout)``, in INSTALLED_APPS order, all inside one
+transaction. A ``seed`` must be idempotent too; it can find the demo accounts by username
+(``DEMO_USERS`` below) and use ``DEMO_PASSWORD``.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from dataclasses import dataclass
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from lishui_fire.accounts.models import OrgUnit, Role, User
+from lishui_fire.core import plugins
 
 DEMO_PASSWORD = "lishui-demo-2026"  # noqa: S105 - published on purpose; refused in production
 
@@ -77,14 +76,9 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             users = self._seed_users()
-            for app_config in apps.get_app_configs():
-                module_name = f"{app_config.name}.demo"
-                if importlib.util.find_spec(module_name) is None:
-                    continue
-                module = importlib.import_module(module_name)
-                if hasattr(module, "seed"):
-                    self.stdout.write(f"demo data of {app_config.label} …")
-                    module.seed(self.stdout)
+            for label, seed in plugins.demo_seeders():
+                self.stdout.write(f"demo data of {label} …")
+                seed(self.stdout)
         self.stdout.write(
             self.style.SUCCESS(f"demo ready: {users} demo accounts (password {DEMO_PASSWORD})")
         )
