@@ -67,7 +67,7 @@ def check_calendar_years() -> bool:
     max_retries=5,
 )
 def render_issued_document(model_label: str, pk: int) -> None:
-    """Render the PDF of any app's issued document (``permits.PermitDocument``, pk); twice is once."""
+    """Render the PDF of any app's issued document (``<app_label>.<Model>``, pk); twice is once."""
     from .documents import render_issued_document_by_label
 
     render_issued_document_by_label(model_label, pk)
