@@ -83,11 +83,6 @@ def assert_consistent(slot: PrecheckSlot, capacity: int) -> None:
     assert rows.values("applicant").distinct().count() == capacity
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def postgres(transactional_db):
     if connection.vendor != "postgresql":

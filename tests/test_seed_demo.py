@@ -29,8 +29,44 @@ DEMO_ACCOUNTS = {
 
 
 @pytest.fixture
-def seeded(db):
+def seeded(demo_world, db):
+    """The demo world, seeded once for this module (conftest's ``demo_world``)."""
+
+
+def _row_counts() -> dict[str, int]:
+    """Rows in every table of the portal's own apps (accounts, core, the registry, permits …)."""
+    from django.apps import apps
+    from django.conf import settings
+
+    ours = str(settings.BASE_DIR)
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_config.path.startswith(ours) and "site-packages" not in model.__module__
+    }
+
+
+def test_seeding_twice_creates_nothing_new(seeded):
+    """The one idempotency test of ``seed_demo`` (every app's ``demo.seed`` included)."""
+    first = _row_counts()
     call_command("seed_demo", stdout=io.StringIO())
+    assert _row_counts() == first
+    for label in (
+        "accounts.User",
+        "enterprises.Enterprise",
+        "enterprises.CreditRatingChange",
+        "permits.PermitApplication",
+        "permits.PermitDocument",
+        "permits.Material",
+        "permits.Delivery",
+        "permits.PrecheckSlot",
+        "permits.PrecheckBooking",
+        "permits.Finding",
+        "permits.HomeServiceRequest",
+        "core.StatusChange",
+    ):
+        assert first[label] > 0, label
+    assert first["enterprises.Enterprise"] >= 190
 
 
 def test_every_demo_account_signs_in_with_the_demo_password(seeded):

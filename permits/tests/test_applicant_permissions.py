@@ -37,7 +37,6 @@ def table(*codes):
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Seven personas per test: a fast hasher keeps the table quick (not a security setting).
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 from django.utils import timezone
 
 from lishui_fire.core.models import StatusChange
 from permits.models import (
     Delivery,
     DocumentKind,
-    Finding,
     HomeServiceRequest,
-    Material,
     PermitApplication,
-    PermitDocument,
     PrecheckBooking,
     PrecheckSlot,
 )
@@ -25,27 +19,9 @@ from permits.workflow import BookingStatus, DeliveryStatus, HomeServiceStatus, P
 
 from .pdftext import pdf_text
 
-pytestmark = pytest.mark.django_db
-
-COUNTED = (
-    PermitApplication,
-    PermitDocument,
-    Material,
-    Delivery,
-    PrecheckSlot,
-    PrecheckBooking,
-    Finding,
-    HomeServiceRequest,
-    StatusChange,
-)
-
-
-def _seed() -> None:
-    call_command("seed_demo", stdout=io.StringIO())
-
-
-def _counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in COUNTED}
+# ``manage.py seed_demo`` once for the module (conftest's ``demo_world``); each test's changes are
+# rolled back. That a second run creates nothing new is tests/test_seed_demo.py's one test.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_world")]
 
 
 DEMO_STATUSES = {
@@ -59,18 +35,13 @@ DEMO_STATUSES = {
 }
 
 
-def test_seeding_twice_creates_nothing_new():
-    _seed()
-    first = _counts()
-    _seed()
-    assert _counts() == first
+def test_the_demo_has_applications_in_every_state_for_both_citizens():
     assert set(PermitApplication.objects.values_list("status", flat=True)) >= DEMO_STATUSES
     owners = set(PermitApplication.objects.values_list("applicant__username", flat=True))
     assert owners == {"citizen1", "citizen2"}
 
 
 def test_the_demo_world_has_every_case_staff_and_applicants_look_at():
-    _seed()
     returned = PermitApplication.objects.get(status=PermitStatus.RETURNED)
     assert len(returned.missing_items) >= 2
 
@@ -123,7 +94,6 @@ def test_the_demo_world_has_every_case_staff_and_applicants_look_at():
 
 
 def test_the_approved_commitment_case_has_its_decision_letter_and_a_verification_due():
-    _seed()
     application = PermitApplication.objects.get(
         status=PermitStatus.APPROVED, path="commitment", applicant__username="citizen1"
     )

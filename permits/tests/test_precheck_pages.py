@@ -31,7 +31,6 @@ BOOKING = {
 def _settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRECHECK_CHANGE_CUTOFF_HOURS = 24
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def messages_of(response) -> list[str]:

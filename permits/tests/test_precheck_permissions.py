@@ -11,43 +11,26 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from conftest import LOGIN, assert_status
 from permits.models import Finding, PrecheckBooking, PrecheckSlot
 from permits.services import prechecks as services
 from permits.tests.factories import make_booking, make_slot, png_upload
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "owner",
-    "other_applicant",
-    "inspector",
-    "other_brigade_inspector",
-    "supervisor",
-    "chief",
-    "administrator",
-    "legal_officer",
-    "discipline_officer",
-    "anonymous",
-]
-LOGIN = "login"
-
 
 def table(*codes):
-    return pytest.mark.parametrize(("persona", "expected"), list(zip(ROLES, codes, strict=True)))
+    """One row of the access table, in conftest.PERSONAS order (``@pytest.mark.access``)."""
+    return pytest.mark.access(codes)
 
 
 @pytest.fixture(autouse=True)
 def _fast(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def check(response, expected):
-    if expected == LOGIN:
-        assert response.status_code == 302
-        assert "login" in response["Location"]
-    else:
-        assert response.status_code == expected, response.status_code
+    assert_status(response, expected)
 
 
 @pytest.fixture

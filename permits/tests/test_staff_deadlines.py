@@ -22,7 +22,6 @@ TZ = ZoneInfo("Asia/Shanghai")
 @pytest.fixture(autouse=True)
 def _fast(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def at(*args):

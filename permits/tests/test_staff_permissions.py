@@ -38,7 +38,6 @@ def table(*codes):
 @pytest.fixture(autouse=True)
 def _fast(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

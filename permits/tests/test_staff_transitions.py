@@ -22,7 +22,6 @@ STALE = "该记录刚被其他人更新"
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Many personas per test: a fast hasher keeps the suite quick (not a security setting).
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def act(client, application, action, *, status=None, **fields):

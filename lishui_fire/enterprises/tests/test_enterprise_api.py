@@ -32,11 +32,6 @@ def make_enterprise(org_units, n: int, unit: str = "LD", **extra) -> Enterprise:
     return Enterprise.objects.create(**defaults)
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def ld(org_units):
     return make_enterprise(org_units, 1, "LD", name="莲都好客宾馆", contact_phone="13812345678")

@@ -40,7 +40,6 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     settings.CELERY_TASK_ALWAYS_EAGER = True
     # Seven personas per test: a fast hasher keeps the access table quick.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
