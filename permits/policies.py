@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
@@ -47,7 +48,7 @@ M = TypeVar("M", bound=Model)
 def _get(queryset: QuerySet[M], pk: Any) -> M:
     try:
         return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:  # the model's DoesNotExist
         raise Http404 from exc
 
 
