@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +39,7 @@ from .calendar import _Lookup
 from .clock_rules import Due, Pause, Refusal
 from .errors import Conflict, DomainError, StaleState
 from .models import (
+    CalendarYear,
     Clock,
     ClockColumns,
     ClockExtension,
@@ -614,11 +615,20 @@ def recompute_provisional_clocks(year: int | None = None) -> int:
 
     Called after the calendar's publish door has committed. Returns how many clocks were
     recounted; each is recounted in its own transaction, so one failure does not undo the others.
-    ``year`` is informative: a provisional clock may reach into that year or a later one, and
-    counting it again on the current data is right in either case.
+    With ``year`` (called after publishing it) every provisional clock is recounted: one may
+    reach into that year or a later one, and counting it again on the current data is right in
+    either case. Without (the nightly beat) only those counted before the latest publication.
     """
     count = 0
-    pks = list(Clock.objects.filter(provisional=True).order_by("pk").values_list("pk", flat=True))
+    provisional = Clock.objects.filter(provisional=True)
+    if year is None:
+        # The nightly catch-up (the recount after a publication may have been lost with the
+        # broker): only clocks last counted before the latest publication.
+        latest = CalendarYear.objects.aggregate(latest=Max("entered_at"))["latest"]
+        if latest is None:
+            return 0
+        provisional = provisional.filter(updated_at__lt=latest)
+    pks = list(provisional.order_by("pk").values_list("pk", flat=True))
     for pk in pks:
         try:
             with transaction.atomic():

@@ -32,6 +32,11 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "schedule": crontab(minute="*/10"),
         "description": "每 10 分钟补生成尚无 PDF 的已出具文书",
     },
+    "core.recompute_provisional_clocks": {
+        "task": "lishui_fire.core.tasks.recompute_provisional_clocks",
+        "schedule": crontab(hour=2, minute=30),
+        "description": "每天 02:30 补算节假日安排公布前计算的暂定期限（公布时的重算未能执行时）",
+    },
     "core.check_calendar_years": {
         "task": "lishui_fire.core.tasks.check_calendar_years",
         "schedule": crontab(hour=9, minute=0),

@@ -432,3 +432,21 @@ def test_admin_lists_clocks_read_only_and_a_corrected_rule_recounts_them(
     response = client.post(url, data)
     assert response.status_code == 200
     assert "允许延长时，请填写每次延长的期限" in response.content.decode()
+
+
+def test_the_nightly_catch_up_recounts_clocks_counted_before_the_latest_publication(rules, subject):
+    CalendarYear.objects.filter(year=2027).delete()
+    CalendarDay.objects.filter(date__year=2027).delete()
+    calendar.invalidate_calendar_cache()
+    with travel(2026, 12, 10, 9, 0):
+        clock = start(subject, code="test.licence", when=at(2026, 12, 10, 9, 0))
+    assert clock.provisional
+    assert clocks.recompute_provisional_clocks() == 0  # nothing published since
+    with travel(2026, 12, 11, 9, 0):
+        # Its after-commit recount never runs here, as when the broker was down at that moment.
+        calendar.publish_calendar_year(2027, days=[(D(2027, 1, 1), False, "元旦")], source="通知")
+    assert fresh(clock).provisional
+    with travel(2026, 12, 12, 2, 30):
+        assert clocks.recompute_provisional_clocks() == 1
+    assert not fresh(clock).provisional
+    assert fresh(clock).due_date == D(2027, 1, 8)
