@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lishui_fire.accounts.decorators import policy_required
 from lishui_fire.core import selectors as core_selectors
 from lishui_fire.core.errors import DomainError
 from lishui_fire.core.masking import mask_name, mask_phone
@@ -43,11 +43,10 @@ def _enterprise_for(request: HttpRequest, pk: int) -> Enterprise:
 
 
 # --- Registry -----------------------------------------------------------------------------------
-@login_required
+@policy_required(policies.can_view_enterprises)
 @require_GET
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    _require(policies.can_view_enterprises(user))
     brigades = list(core_selectors.brigades_for_user(user=user))
     form = EnterpriseFilterForm(request.GET, brigades=brigades)
     form.is_valid()  # a bad value drops that filter only; the form shows its message
@@ -132,17 +131,15 @@ def _render_detail(
     )
 
 
-@login_required
+@policy_required(policies.can_view_enterprises)
 @require_GET
 def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(policies.can_view_enterprises(request.user))
     return _render_detail(request, _enterprise_for(request, pk))
 
 
-@login_required
+@policy_required(policies.can_change_credit_rating)
 @require_POST
 def change_rating(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(policies.can_change_credit_rating(request.user))
     enterprise = _enterprise_for(request, pk)
     form = CreditRatingChangeForm(request.POST)
     if form.is_valid():
@@ -164,10 +161,9 @@ def change_rating(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, enterprise, rating_form=form, status=400)
 
 
-@login_required
+@policy_required(policies.can_list_dishonesty)
 @require_POST
 def add_listing(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(policies.can_list_dishonesty(request.user))
     enterprise = _enterprise_for(request, pk)
     form = DishonestyListingForm(request.POST, prefix="listing")
     if form.is_valid():
@@ -183,10 +179,9 @@ def add_listing(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, enterprise, listing_form=form, status=400)
 
 
-@login_required
+@policy_required(policies.can_list_dishonesty)
 @require_POST
 def remove_listing(request: HttpRequest, pk: int, listing_pk: int) -> HttpResponse:
-    _require(policies.can_list_dishonesty(request.user))
     enterprise = _enterprise_for(request, pk)
     listing = policies.get_listing_for_user(user=request.user, enterprise=enterprise, pk=listing_pk)
     form = ListingRemovalForm(request.POST, prefix=f"remove-{listing.pk}")
@@ -209,11 +204,10 @@ def remove_listing(request: HttpRequest, pk: int, listing_pk: int) -> HttpRespon
 
 
 @never_cache
-@login_required
+@policy_required(policies.can_view_enterprises)
 @require_POST
 def reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
     """The full number, on an explicit request that is written to the audit log (PIPL)."""
-    _require(policies.can_view_enterprises(request.user))
     enterprise = _enterprise_for(request, pk)
     _require(policies.can_reveal_contact_phone(request.user, enterprise))
     full = services.reveal_enterprise_contact_phone(enterprise=enterprise, actor=request.user)
@@ -225,10 +219,9 @@ def _recent_imports() -> QuerySet[EnterpriseImport]:
     return EnterpriseImport.objects.select_related("uploaded_by").defer("errors")[:20]
 
 
-@login_required
+@policy_required(policies.can_import_enterprises)
 @require_http_methods(["GET", "POST"])
 def imports(request: HttpRequest) -> HttpResponse:
-    _require(policies.can_import_enterprises(request.user))
     form = EnterpriseImportForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
@@ -259,10 +252,9 @@ def _import_for(request: HttpRequest, pk: int) -> EnterpriseImport:
 
 
 @never_cache
-@login_required
+@policy_required(policies.can_import_enterprises)
 @require_GET
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(policies.can_import_enterprises(request.user))
     job = _import_for(request, pk)
     running = job.status in (EnterpriseImport.Status.PENDING, EnterpriseImport.Status.RUNNING)
     response = render(
@@ -288,18 +280,16 @@ def _csv_response(body: str, filename: str) -> HttpResponse:
 
 
 @never_cache
-@login_required
+@policy_required(policies.can_import_enterprises)
 @require_GET
 def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(policies.can_import_enterprises(request.user))
     job = _import_for(request, pk)
     return _csv_response(
         services.import_error_report_csv(job=job), f"enterprise-import-{job.pk}-errors.csv"
     )
 
 
-@login_required
+@policy_required(policies.can_import_enterprises)
 @require_GET
 def import_template(request: HttpRequest) -> HttpResponse:
-    _require(policies.can_import_enterprises(request.user))
     return _csv_response(services.import_template_csv(), "enterprise-import-template.csv")
