@@ -10,8 +10,12 @@ from . import selectors
 
 
 def panel(request: HttpRequest) -> Panel:
-    """Every visible brigade with its enterprises by credit rating, and the way to the list."""
-    return Panel(
-        "enterprises/overview_panel.html",
-        {"brigades": selectors.brigade_overview(user=request.user)},
-    )
+    """Every visible brigade with its enterprises per grade of the scale (the grade table's
+    rows, whatever they are), and the way to the list."""
+    grades = list(selectors.credit_grades_by_code().values())
+    brigades = selectors.brigade_overview(user=request.user, grades=grades)
+    rows = [
+        {"brigade": b, "counts": [getattr(b, f"grade_{i}") for i in range(len(grades))]}
+        for b in brigades
+    ]
+    return Panel("enterprises/overview_panel.html", {"grades": grades, "rows": rows})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -60,14 +61,15 @@ def enterprise_with_uscc(*, uscc: str) -> Enterprise | None:
     return Enterprise.objects.filter(uscc=code).first()
 
 
-def brigade_overview(*, user: Any) -> QuerySet[OrgUnit]:
-    """Each visible brigade with its enterprise counts by credit rating (one query)."""
-    ratings = {
-        f"rating_{r.lower()}": Count("enterprises", filter=Q(enterprises__credit_rating=r))
-        for r in "ABCD"
+def brigade_overview(*, user: Any, grades: Sequence[CreditGrade]) -> QuerySet[OrgUnit]:
+    """Each visible brigade with its enterprise counts: in all, high risk, and one per grade of
+    the scale (``grade_0``, ``grade_1`` … in the order of ``grades``; one query)."""
+    per_grade = {
+        f"grade_{index}": Count("enterprises", filter=Q(enterprises__credit_rating=grade.code))
+        for index, grade in enumerate(grades)
     }
     return brigades_for_user(user=user).annotate(
         enterprise_count=Count("enterprises"),
         high_risk=Count("enterprises", filter=Q(enterprises__risk_level="high")),
-        **ratings,
+        **per_grade,
     )
