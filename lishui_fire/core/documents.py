@@ -17,8 +17,9 @@ a font without the CJK extension characters that appear in some personal names.
 
 The issued-document life cycle, the same for every app's letters (docs/adr/0010):
 
-* ``IssuedDocument`` is the abstract row an app's letter model subclasses (``PermitDocument``):
-  number, kind, issuing brigade, party, verification code, the stored PDF and its SHA-256.
+* ``IssuedDocument`` is the abstract row every app's letter model subclasses (a permit decision,
+  a penalty decision …): number, kind, issuing brigade, party, verification code, the stored PDF
+  and its SHA-256.
 * ``next_document_number`` gives the yearly, gap-free number inside the caller's transaction;
   ``issue_document`` creates the row there and asks for the PDF after commit (nothing is
   rendered for a decision that rolled back).
