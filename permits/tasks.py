@@ -2,7 +2,7 @@
 
 Documents are rendered by the kernel's one task (``lishui_fire.core.tasks.render_issued_document``).
 The two names below stay registered for messages queued before that change (a deploy does not
-drain the broker); new work never uses them.
+drain the broker); new work never uses them. Names are explicit and stable.
 """
 
 from __future__ import annotations
@@ -10,14 +10,26 @@ from __future__ import annotations
 from celery import shared_task
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(
+    name="permits.tasks.render_permit_document",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
 def render_permit_document(document_id: int) -> None:
     from .services.applications import render_document_file
 
     render_document_file(document_id=document_id)
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(
+    name="permits.tasks.render_precheck_notice",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
 def render_precheck_notice(booking_id: int) -> None:
     from .services.prechecks import render_notice_file
 

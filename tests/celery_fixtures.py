@@ -211,3 +211,38 @@ def celery_worker_process(transactional_db, tmp_path) -> Iterator[WorkerProcess]
         for key, value in saved.items():
             app.conf[key] = value
         _reset_producer_pool(app)
+
+
+# --- A broker outage (core.jobs) --------------------------------------------------------------------
+def closed_port() -> int:
+    """A local port nothing listens on (bound, then released)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def broker_down() -> Iterator[str]:
+    """Point the producer at a closed port, as if Redis had stopped, with eager mode off.
+
+    Never stop the shared Redis for this: six other runs use it.
+    """
+    from lishui_fire.celery import app
+
+    def drop_pools() -> None:
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    url = f"redis://127.0.0.1:{closed_port()}/0"
+    saved = (app.conf.broker_url, app.conf.broker_write_url, app.conf.task_always_eager)
+    app.conf.broker_url = url
+    app.conf.broker_write_url = url
+    app.conf.task_always_eager = False
+    drop_pools()
+    try:
+        yield url
+    finally:
+        app.conf.broker_url, app.conf.broker_write_url, app.conf.task_always_eager = saved
+        drop_pools()

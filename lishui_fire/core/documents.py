@@ -64,6 +64,7 @@ from django.utils.translation import gettext_lazy as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .jobs import enqueue
 from .masking import mask_id_number, mask_name, mask_phone
 from .models import Sequence
 
@@ -372,25 +373,9 @@ RENDER_TASK = "lishui_fire.core.tasks.render_issued_document"
 
 
 def render_after_commit(document: IssuedDocument) -> None:
-    label, pk = document._meta.label, document.pk
-    transaction.on_commit(lambda: _enqueue_render(label, pk))
-
-
-def _enqueue_render(label: str, pk: int) -> None:
-    from celery import current_app
-    from kombu.exceptions import OperationalError as BrokerError
-
-    task = current_app.tasks.get(RENDER_TASK)
-    if task is None:
-        # By name: this module and core.tasks must not import each other. The web process may
-        # not have imported the tasks modules yet (the worker does at start-up).
-        current_app.loader.import_default_modules()
-        task = current_app.tasks[RENDER_TASK]
-    try:
-        task.delay(label, pk)
-    except (BrokerError, ConnectionError) as exc:
-        # The row is committed; render_missing_documents renders it once the broker is back.
-        logger.warning("could not enqueue the render of %s %s: %s", label, pk, exc)
+    # By name through the jobs door (this module and core.tasks must not import each other); a
+    # broker outage is logged there, and render_missing_documents renders the row later.
+    enqueue(RENDER_TASK, document._meta.label, document.pk)
 
 
 def render_issued_document_by_label(label: str, pk: int) -> IssuedDocument:

@@ -29,6 +29,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from .jobs import enqueue
 from .models import Notification
 from .sms import SmsError, get_sms_backend
 
@@ -231,16 +232,5 @@ def _finish(notification_id: int, *, status: str, **fields: object) -> None:
 
 
 def _enqueue_on_commit(notification_id: int) -> None:
-    transaction.on_commit(lambda: _enqueue(notification_id))
-
-
-def _enqueue(notification_id: int) -> None:
-    from kombu.exceptions import OperationalError as BrokerError
-
-    from .tasks import deliver_notification as deliver_task
-
-    try:
-        deliver_task.delay(notification_id)
-    except (BrokerError, ConnectionError) as exc:
-        # The row is committed; the retry beat enqueues it again once the broker is back.
-        logger.warning("could not enqueue notification %s: %s", notification_id, exc)
+    # The row is committed first; if the broker is down, the retry beat enqueues it again.
+    enqueue("lishui_fire.core.tasks.deliver_notification", notification_id)

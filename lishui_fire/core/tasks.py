@@ -1,5 +1,8 @@
 """Celery tasks of the shared kernel: ids in, call a service, nothing else.
 
+Task names are explicit and stable (messages in Redis and beat rows refer to them, and
+``core.jobs.enqueue`` sends by name): keep them when a function moves.
+
 Every task here is safe to run twice (the services claim their rows first), which is what lets
 the settings use ``acks_late`` and lets beat overlap without duplicate messages.
 """
@@ -19,6 +22,7 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerError, ConnectionErr
 
 
 @shared_task(
+    name="lishui_fire.core.tasks.deliver_notification",
     acks_late=True,
     autoretry_for=TRANSIENT_ERRORS,
     retry_backoff=True,
@@ -32,21 +36,33 @@ def deliver_notification(notification_id: int) -> bool:
     return notifications.deliver_notification(notification_id=notification_id)
 
 
-@shared_task(acks_late=True, autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=3)
+@shared_task(
+    name="lishui_fire.core.tasks.sweep_reminders",
+    acks_late=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    max_retries=3,
+)
 def sweep_reminders() -> int:
     from .reminders import sweep_due_reminders
 
     return sweep_due_reminders()
 
 
-@shared_task(acks_late=True, autoretry_for=TRANSIENT_ERRORS, retry_backoff=True, max_retries=3)
+@shared_task(
+    name="lishui_fire.core.tasks.retry_notifications",
+    acks_late=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    max_retries=3,
+)
 def retry_notifications() -> int:
     from .notifications import retry_failed_notifications
 
     return retry_failed_notifications()
 
 
-@shared_task(acks_late=True)
+@shared_task(name="lishui_fire.core.tasks.check_calendar_years", acks_late=True)
 def check_calendar_years() -> bool:
     """Run the ``check_calendar_years`` command when it is installed; False when it is not."""
     from django.core.management import call_command, get_commands

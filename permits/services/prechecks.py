@@ -206,7 +206,9 @@ def book_precheck(
             booking.brigade_id = slot.brigade_id
             booking.save()
             _schedule_booking_reminders(booking)
-            transaction.on_commit(lambda: _confirm_booking(booking.pk))
+            # In the outbox with the booking: it is sent once the booking commits, never for
+            # a booking that rolled back.
+            _confirm_booking(booking)
     except IntegrityError as exc:
         # The partial unique index: this applicant already holds a place in this slot.
         raise Conflict(_("您已预约了这个时段。")) from exc
@@ -481,8 +483,7 @@ def _schedule_booking_reminders(booking: PrecheckBooking) -> None:
     )
 
 
-def _confirm_booking(booking_id: int) -> None:
-    booking = PrecheckBooking.objects.select_related("slot").get(pk=booking_id)
+def _confirm_booking(booking: PrecheckBooking) -> None:
     notify(
         channel="sms",
         recipient=booking.applicant,

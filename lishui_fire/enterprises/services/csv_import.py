@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from lishui_fire.accounts.models import OrgUnit
 from lishui_fire.accounts.policies import authorize
+from lishui_fire.core.jobs import enqueue
 from lishui_fire.core.masking import mask_phone
 from lishui_fire.core.validators import is_valid_mainland_mobile, is_valid_uscc, normalise_code
 
@@ -300,9 +301,7 @@ def start_enterprise_import(*, uploaded_file: Any, uploaded_by: Any) -> Enterpri
         # A server-side name: user file names never become paths (ASVS 5.3.2).
         job.file.save(f"{uuid.uuid4().hex}.csv", uploaded_file, save=False)
         job.save()
-        from ..tasks import process_enterprise_import_task
-
-        transaction.on_commit(lambda: process_enterprise_import_task.delay(job.pk))
+        enqueue("enterprises.process_import", job.pk)
     return job
 
 
