@@ -13,18 +13,11 @@ import os
 import factory
 import pytest
 
+from tests.skips import skip_or_fail  # noqa: F401  (tests import it from conftest too)
+
 os.environ.setdefault("DJANGO_TESTING", "1")
 
 PASSWORD = "lishui-test-2026!"  # noqa: S105 - test fixtures only
-
-
-def skip_or_fail(reason: str) -> None:
-    """Skip a test whose service is missing — unless CI demands every service (REQUIRE_SERVICES)."""
-    from django.conf import settings
-
-    if settings.REQUIRE_SERVICES:
-        pytest.fail(f"required service unavailable in CI: {reason}")
-    pytest.skip(reason)
 
 
 @pytest.fixture(autouse=True, scope="session")

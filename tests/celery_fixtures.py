@@ -149,8 +149,8 @@ def celery_worker_process(transactional_db, tmp_path) -> Iterator[WorkerProcess]
     the same broker (eager mode off) until the fixture ends."""
     from django.conf import settings
 
-    from conftest import skip_or_fail
     from lishui_fire.celery import app
+    from tests.skips import skip_or_fail
 
     if not redis_reachable(REDIS_TEST_URL):
         skip_or_fail(f"Redis not reachable at {REDIS_TEST_URL}")
