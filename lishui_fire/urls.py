@@ -1,10 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from lishui_fire.accounts.views import ObtainTokenView
+from lishui_fire.accounts.views import ObtainTokenView, set_language
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

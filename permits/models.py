@@ -490,6 +490,9 @@ class PrecheckSlot(models.Model):
 class PrecheckBooking(models.Model):
     """An applicant's booking of a pre-check (预约体检) for a venue."""
 
+    # Reminder ledger keys read "precheck:<pk>:<milestone>" (core.reminders.reminder_key).
+    reminder_label = "precheck"
+
     slot = models.ForeignKey(PrecheckSlot, on_delete=models.PROTECT, related_name="bookings")
     applicant = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="precheck_bookings")
     brigade = models.ForeignKey(BRIGADE, on_delete=models.PROTECT, related_name="+")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -118,6 +119,11 @@ class User(AbstractUser):
     enterprise_name = models.CharField(_("单位名称"), max_length=128, blank=True)
     enterprise_uscc = models.CharField(
         _("统一社会信用代码"), max_length=18, blank=True, validators=[validate_uscc]
+    )
+    # The language messages are written in when they go out (reminders rendered at send time);
+    # set from the language the person last picked with the site's switcher.
+    language = models.CharField(
+        _("语言"), max_length=16, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
 
     objects = PortalUserManager()

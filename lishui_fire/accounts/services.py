@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -36,3 +37,12 @@ def register_applicant(
     except IntegrityError as exc:
         raise Conflict(_("该手机号已注册，请直接登录或找回密码。")) from exc
     return user
+
+
+def set_user_language(*, user: User, language: str) -> bool:
+    """Remember the language a user picked; False (nothing changed) for an unknown one."""
+    if language not in dict(settings.LANGUAGES) or user.language == language:
+        return False
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+    return True

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django.views.i18n import set_language as django_set_language
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
@@ -136,3 +137,13 @@ class ObtainTokenView(APIView):
 
 def login_url() -> str:
     return reverse("accounts:login")
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switcher, which also remembers the choice on the signed-in user, so the
+    messages sent to them later (reminders rendered at send time) are in that language too."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated:
+        services.set_user_language(user=request.user, language=language)
+    return response

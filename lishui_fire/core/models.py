@@ -144,10 +144,12 @@ class Notification(models.Model):
 
 # --- Reminder ledger -----------------------------------------------------------------------------------
 class Reminder(models.Model):
-    """A reminder due at a moment, unique per (key): the apps' deadline and day-before reminders.
+    """A reminder due at a moment, one per (subject, milestone): deadline and day-before reminders.
 
-    Apps call ``schedule_reminder`` when a milestone is set; the beat sweep claims due rows and
-    turns each into one notification. Running the sweep twice sends nothing new.
+    Apps call ``reminders.schedule_reminder`` when a milestone is set; the beat sweep claims due
+    rows in batches and turns each into one notification. Running the sweep twice sends nothing
+    new. The text is rendered when the reminder is sent, in the recipient's language, from a
+    registered message (``message`` + ``params``); ``body`` is a fixed text for callers without one.
     """
 
     class Status(models.TextChoices):
@@ -155,20 +157,40 @@ class Reminder(models.Model):
         SENT = "sent", _("已提醒")
         CANCELLED = "cancelled", _("已取消")
 
+    # "<subject label>:<subject pk>:<milestone>" (see reminders.reminder_key), or a free key
+    # for reminders about no row. Also the notification's dedupe key, behind "reminder:".
     key = models.CharField(max_length=200, unique=True)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    object_id = models.CharField(max_length=64, blank=True)
+    subject = GenericForeignKey("content_type", "object_id")
+    milestone = models.CharField(_("节点"), max_length=64, blank=True)
+    # Nobody with an account (an enterprise contact, a fire-case party): the address alone.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
     )
     channel = models.CharField(max_length=8, choices=Notification.Channel.choices)
     # Where to send it when not the recipient's own phone or e-mail (the number given with a
     # booking, say). Blank: the recipient's address at the moment the reminder goes out.
     address = models.CharField(_("发送地址"), max_length=254, blank=True)
+    # The language of an address-only recipient; blank: the recipient's own at sending time.
+    language = models.CharField(_("语言"), max_length=16, blank=True)
     due_at = models.DateTimeField(db_index=True)
-    subject = models.CharField(max_length=200, blank=True)
-    body = models.TextField()
+    # A code in some app's messages.MESSAGES, rendered with params when sent.
+    message = models.CharField(_("消息模板"), max_length=100, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    title = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.SCHEDULED, db_index=True
     )
+    # The sweep run that claimed the row (one UPDATE per batch, then read back by this token).
+    claim = models.CharField(max_length=32, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -177,7 +199,22 @@ class Reminder(models.Model):
         verbose_name = _("提醒")
         verbose_name_plural = _("提醒")
         indexes = [
-            models.Index(fields=["due_at"], name="reminder_due", condition=Q(status="scheduled"))
+            models.Index(fields=["due_at"], name="reminder_due", condition=Q(status="scheduled")),
+            models.Index(fields=["content_type", "object_id"], name="reminder_subject"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "milestone"],
+                condition=Q(content_type__isnull=False),
+                name="reminder_subject_milestone_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False) | ~Q(address=""),
+                name="reminder_recipient_or_address",
+            ),
+            models.CheckConstraint(
+                condition=~Q(message="") | ~Q(body=""), name="reminder_has_text"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -84,12 +86,7 @@ def notify(
     """
     if channel not in Channel.values:
         raise ValueError(f"unknown notification channel {channel!r}")
-    address = (address or "").strip()
-    if not address and recipient is not None:
-        if channel == Channel.SMS:
-            address = recipient.phone or ""
-        elif channel == Channel.EMAIL:
-            address = recipient.email or ""
+    address = (address or "").strip() or default_address(channel, recipient)
     if dedupe_key is not None:
         existing = Notification.objects.filter(dedupe_key=dedupe_key).first()
         if existing is not None:
@@ -111,6 +108,79 @@ def notify(
         return Notification.objects.get(dedupe_key=dedupe_key)
     _enqueue_on_commit(notification.pk)
     return notification
+
+
+def default_address(channel: str, recipient: User | None) -> str:
+    """The recipient's own phone (sms) or e-mail (email); blank for in-app or nobody."""
+    if recipient is None:
+        return ""
+    if channel == Channel.SMS:
+        return recipient.phone or ""
+    if channel == Channel.EMAIL:
+        return recipient.email or ""
+    return ""
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message for :func:`notify_many` (the fields of :func:`notify`)."""
+
+    channel: str
+    body: str
+    dedupe_key: str
+    recipient_id: int | None = None
+    address: str = ""
+    subject: str = ""
+
+
+def notify_many(messages: Sequence[Outgoing], *, now: datetime | None = None) -> list[int]:
+    """Put many messages in the outbox with one INSERT and one delivery job after commit.
+
+    Every message carries a dedupe key: a key already in the outbox is skipped (not sent
+    again). Returns the ids of the rows this call created. Meant for sweeps that send hundreds
+    at a time; ``notify`` stays the door for one message.
+    """
+    if not messages:
+        return []
+    now = now or timezone.now()
+    rows = []
+    for m in messages:
+        if m.channel not in Channel.values:
+            raise ValueError(f"unknown notification channel {m.channel!r}")
+        rows.append(
+            Notification(
+                channel=m.channel,
+                recipient_id=m.recipient_id,
+                address=(m.address or "").strip(),
+                subject=str(m.subject)[:200],
+                body=str(m.body),
+                dedupe_key=m.dedupe_key,
+                created_at=now,
+            )
+        )
+    keys = [m.dedupe_key for m in messages]
+    existing = set(
+        Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True)
+    )
+    # ignore_conflicts: a concurrent writer of the same key wins; ours is dropped, not raised.
+    Notification.objects.bulk_create(
+        [r for r in rows if r.dedupe_key not in existing], ignore_conflicts=True
+    )
+    created = list(
+        Notification.objects.filter(
+            dedupe_key__in=[k for k in keys if k not in existing],
+            created_at=now,
+            status=Status.PENDING,
+        ).values_list("pk", flat=True)
+    )
+    if created:
+        enqueue("lishui_fire.core.tasks.deliver_notifications", created)
+    return created
+
+
+def deliver_notifications(*, notification_ids: Iterable[int]) -> int:
+    """Send a batch of outbox rows, each with the claim of ``deliver_notification``."""
+    return sum(deliver_notification(notification_id=pk) for pk in notification_ids)
 
 
 def deliver_notification(*, notification_id: int) -> bool:

@@ -37,6 +37,20 @@ def deliver_notification(notification_id: int) -> bool:
 
 
 @shared_task(
+    name="lishui_fire.core.tasks.deliver_notifications",
+    acks_late=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    max_retries=3,
+)
+def deliver_notifications(notification_ids: list[int]) -> int:
+    """A sweep's batch in one message; each row is still claimed on its own (sent once)."""
+    from . import notifications
+
+    return notifications.deliver_notifications(notification_ids=notification_ids)
+
+
+@shared_task(
     name="lishui_fire.core.tasks.sweep_reminders",
     acks_late=True,
     autoretry_for=TRANSIENT_ERRORS,

@@ -28,7 +28,7 @@ from lishui_fire.core import documents
 from lishui_fire.core.calendar import is_workday
 from lishui_fire.core.errors import Conflict, DomainError
 from lishui_fire.core.notifications import notify
-from lishui_fire.core.reminders import cancel_reminder, schedule_reminder
+from lishui_fire.core.reminders import cancel_reminders_for, schedule_reminder
 from lishui_fire.core.workflow import transition
 
 from .. import policies, rules
@@ -232,8 +232,7 @@ def cancel_booking(*, booking: PrecheckBooking, actor: Any) -> PrecheckBooking:
             updates={"cancelled_at": timezone.now()},
         )
         PrecheckSlot.objects.filter(pk=booking.slot_id, booked__gt=0).update(booked=F("booked") - 1)
-        for key in _reminder_keys(booking):
-            cancel_reminder(key=key)
+        cancel_reminders_for(booking)
     return booking
 
 
@@ -454,32 +453,30 @@ def render_notice_file(*, booking_id: int) -> PrecheckBooking:
 
 
 # --- Internals ---------------------------------------------------------------------------------------
-def _reminder_keys(booking: PrecheckBooking) -> tuple[str, str]:
-    return (f"precheck:{booking.pk}:applicant", f"precheck:{booking.pk}:inspector")
-
-
 def _schedule_booking_reminders(booking: PrecheckBooking) -> None:
     starts_local = timezone.localtime(booking.slot.starts_at)
     due_at = rules.reminder_due_at(starts_local)
     if due_at <= timezone.now():
         return  # booked on the day before or later: the confirmation is the reminder
     when = f"{starts_local:%Y-%m-%d %H:%M}"
-    applicant_key, inspector_key = _reminder_keys(booking)
+    # Texts rendered when sent, each in its recipient's language.
     schedule_reminder(
-        key=applicant_key,
+        subject=booking,
+        milestone="applicant",
         recipient=booking.applicant,
         # The number given with the booking: the form promises the reminder goes there.
         address=booking.contact_phone,
         due_at=due_at,
-        body=_("提醒：您预约的消防体检将于 %(when)s 在 %(venue)s 进行，监督员将按时到场。")
-        % {"when": when, "venue": booking.venue_name},
+        message="permits.precheck.day_before.applicant",
+        params={"when": when, "venue": booking.venue_name},
     )
     schedule_reminder(
-        key=inspector_key,
+        subject=booking,
+        milestone="inspector",
         recipient=booking.slot.inspector,
         due_at=due_at,
-        body=_("提醒：明天 %(when)s 预约体检，场所 %(venue)s，地址 %(address)s。")
-        % {"when": when, "venue": booking.venue_name, "address": booking.venue_address},
+        message="permits.precheck.day_before.inspector",
+        params={"when": when, "venue": booking.venue_name, "address": booking.venue_address},
     )
 
 

@@ -11,7 +11,7 @@ import time_machine
 from django.utils import timezone
 
 from lishui_fire.core.models import Notification, Reminder
-from lishui_fire.core.reminders import sweep_due_reminders
+from lishui_fire.core.reminders import render_reminder, sweep_due_reminders
 from permits import rules
 from permits.services import prechecks as services
 from permits.tests.factories import make_slot
@@ -53,7 +53,8 @@ def test_booking_schedules_both_reminders_for_nine_the_day_before(citizen, inspe
     assert (due.hour, due.minute) == (9, 0)
     assert reminders[applicant_key].recipient == citizen
     assert reminders[inspector_key].recipient == inspector_with_phone
-    assert booking.venue_address in reminders[inspector_key].body
+    # The text is rendered when sent (in the recipient's language); as it would go out now:
+    assert booking.venue_address in render_reminder(reminders[inspector_key])[1]
 
 
 @pytest.mark.django_db
