@@ -302,4 +302,3 @@ def test_two_sweeps_draining_a_backlog_at_once_send_each_once_on_postgresql(citi
     assert Notification.objects.count() == 600
     assert Notification.objects.values("dedupe_key").distinct().count() == 600
     assert not Reminder.objects.filter(status=Reminder.Status.SCHEDULED).exists()
-
