@@ -22,6 +22,7 @@ Why one door, and why by name:
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from celery import Task
@@ -41,6 +42,11 @@ PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
+
+
+# Two threads asking for a task before the tasks modules are imported must not see a half-done
+# import (the loader marks the import done when it starts it).
+_discovery = threading.Lock()
 
 
 class UnknownTask(LookupError):
@@ -64,8 +70,9 @@ def get_task(task_name: str) -> Task:
     if task is None:
         # The web process may not have imported every app's tasks module yet (the worker
         # does at start-up); autodiscovery imports ``<app>.tasks`` for every installed app.
-        app.loader.import_default_modules()
-        task = app.tasks.get(task_name)
+        with _discovery:
+            app.loader.import_default_modules()
+            task = app.tasks.get(task_name)
     if task is None:
         raise UnknownTask(f"no Celery task is registered as {task_name!r}")
     return task
