@@ -12,9 +12,10 @@ Two tables, one per path, because the law gives the two paths different steps:
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from lishui_fire.core.workflow import Workflow
+from lishui_fire.core.workflow import Workflow, register_workflow
 
 
 class PermitStatus(models.TextChoices):
@@ -43,6 +44,9 @@ COMMITMENT_FLOW = Workflow(
         S.APPROVED: {S.VERIFIED, S.RECTIFICATION, S.REVOKED},
         S.RECTIFICATION: {S.VERIFIED, S.REVOKED},
     },
+    # Granted at once, but the verification is still owed: finished when verified (or revoked).
+    open_statuses={S.SUBMITTED, S.APPROVED, S.RECTIFICATION},
+    final_statuses={S.NOT_ACCEPTED, S.VERIFIED, S.REVOKED, S.WITHDRAWN},
 )
 
 INSPECTION_FLOW = Workflow(
@@ -54,6 +58,8 @@ INSPECTION_FLOW = Workflow(
         S.ACCEPTED: {S.INSPECTED},
         S.INSPECTED: {S.APPROVED, S.REJECTED},
     },
+    open_statuses={S.SUBMITTED, S.ACCEPTED, S.INSPECTED},
+    final_statuses={S.NOT_ACCEPTED, S.APPROVED, S.REJECTED, S.WITHDRAWN},
 )
 
 # Statuses in which staff still owe the applicant something (queues, overdue lists).
@@ -82,6 +88,8 @@ BOOKING_FLOW = Workflow(
         B.BOOKED: {B.CANCELLED, B.IN_PROGRESS, B.NO_SHOW},
         B.IN_PROGRESS: {B.NOTICE_ISSUED},
     },
+    open_statuses={B.BOOKED, B.IN_PROGRESS},
+    final_statuses={B.CANCELLED, B.NOTICE_ISSUED, B.NO_SHOW},
 )
 
 ACTIVE_BOOKING_STATUSES = frozenset({B.BOOKED, B.IN_PROGRESS, B.NOTICE_ISSUED})
@@ -102,6 +110,8 @@ HOME_SERVICE_FLOW = Workflow(
         H.REQUESTED: {H.SCHEDULED, H.CANCELLED},
         H.SCHEDULED: {H.SCHEDULED, H.DONE, H.CANCELLED},
     },
+    open_statuses={H.REQUESTED, H.SCHEDULED},
+    final_statuses={H.DONE, H.CANCELLED},
 )
 
 
@@ -114,6 +124,8 @@ class AmendmentStatus(models.TextChoices):
 AMENDMENT_FLOW = Workflow(
     choices=AmendmentStatus,
     transitions={AmendmentStatus.REQUESTED: {AmendmentStatus.APPROVED, AmendmentStatus.REFUSED}},
+    open_statuses={AmendmentStatus.REQUESTED},
+    final_statuses={AmendmentStatus.APPROVED, AmendmentStatus.REFUSED},
 )
 
 
@@ -129,4 +141,14 @@ DELIVERY_FLOW = Workflow(
         DeliveryStatus.PENDING: {DeliveryStatus.POSTED},
         DeliveryStatus.POSTED: {DeliveryStatus.DELIVERED},
     },
+    open_statuses={DeliveryStatus.PENDING, DeliveryStatus.POSTED},
+    final_statuses={DeliveryStatus.DELIVERED},
 )
+
+# The registry (core.workflow.finished_since): which workflow moves which rows.
+register_workflow("permits.PermitApplication", COMMITMENT_FLOW, condition=Q(path="commitment"))
+register_workflow("permits.PermitApplication", INSPECTION_FLOW, condition=Q(path="inspection"))
+register_workflow("permits.PrecheckBooking", BOOKING_FLOW)
+register_workflow("permits.HomeServiceRequest", HOME_SERVICE_FLOW)
+register_workflow("permits.NoticeAmendment", AMENDMENT_FLOW)
+register_workflow("permits.Delivery", DELIVERY_FLOW)
