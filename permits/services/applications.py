@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from lishui_fire.accounts import policies as kernel
 from lishui_fire.accounts.models import OrgUnit
 from lishui_fire.accounts.policies import authorize
-from lishui_fire.core import documents
+from lishui_fire.core import audit, documents
 from lishui_fire.core.errors import Conflict, DomainError
 from lishui_fire.core.notifications import notify
 from lishui_fire.core.workflow import transition
@@ -504,15 +504,11 @@ def set_green_channel(
     )
     application.refresh_from_db()
     refresh_due_dates(application, actor=actor)
-    from auditlog.models import LogEntry
-
-    LogEntry.objects.log_create(
+    audit.record_change(
         application,
-        force_log=True,
-        action=LogEntry.Action.UPDATE,
-        changes={"green_channel": [str(not enabled), str(enabled)]},
         actor=actor,
-        additional_data={"reason": reason},
+        changes={"green_channel": (not enabled, enabled)},
+        reason=reason,
     )
     return application
 
@@ -598,17 +594,7 @@ def reveal_contact_phone(*, obj: Any, actor: Any, remote_addr: str | None = None
     """The full contact phone of an application or home-service request, for staff of its
     brigade, recorded in the audit log as an ACCESS (PIPL: every view of a full value)."""
     authorize(policies.can_reveal_contact_phone(actor, obj))
-    from auditlog.models import LogEntry
-
-    LogEntry.objects.log_create(
-        obj,
-        force_log=True,
-        action=LogEntry.Action.ACCESS,
-        actor=actor,
-        remote_addr=remote_addr,
-        additional_data={"field": "contact_phone", "purpose": "reveal"},
-    )
-    return obj.contact_phone
+    return audit.reveal(obj, "contact_phone", actor=actor, remote_addr=remote_addr)
 
 
 @transaction.atomic

@@ -17,10 +17,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from auditlog.cid import get_cid
-from auditlog.models import LogEntry
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -28,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from lishui_fire.accounts.models import OrgUnit
 from lishui_fire.accounts.policies import authorize
+from lishui_fire.core import audit
 from lishui_fire.core.jobs import enqueue
 from lishui_fire.core.masking import mask_phone
 from lishui_fire.core.validators import is_valid_mainland_mobile, is_valid_uscc, normalise_code
@@ -432,8 +430,6 @@ def _apply_chunk(
     job: EnterpriseImport,
     rows: list[_Row],
     progress: _Progress,
-    *,
-    content_type: ContentType,
 ) -> bool:
     """Write one chunk and the job's counters in one transaction; ``False`` if another worker
     already wrote this chunk (the counters moved under us), in which case nothing is written."""
@@ -459,7 +455,7 @@ def _apply_chunk(
         to_update: list[Enterprise] = []
         update_fields: set[str] = set()
         rating_changes: list[CreditRatingChange] = []
-        audit: list[tuple[Enterprise, int, dict[str, list[str]], int]] = []
+        audit_rows: list[tuple[Enterprise, int, dict[str, list[str]], int]] = []
         created = updated = unchanged = 0
         for row in valid:
             values = row.values
@@ -479,7 +475,7 @@ def _apply_chunk(
                     k: ["None", _audit_value(getattr(enterprise, k))]
                     for k in ("uscc", *_IMPORT_FIELDS)
                 }
-                audit.append((enterprise, LogEntry.Action.CREATE, changes, row.line))
+                audit_rows.append((enterprise, audit.CREATE, changes, row.line))
                 rating_changes.append(
                     CreditRatingChange(
                         enterprise=enterprise,
@@ -508,7 +504,7 @@ def _apply_chunk(
                 continue
             current.updated_at = now
             to_update.append(current)
-            audit.append((current, LogEntry.Action.UPDATE, changes, row.line))
+            audit_rows.append((current, audit.UPDATE, changes, row.line))
             if current.credit_rating != old_rating:
                 rating_changes.append(
                     CreditRatingChange(
@@ -528,24 +524,19 @@ def _apply_chunk(
         for change in rating_changes:
             change.enterprise_id = change.enterprise.pk
         CreditRatingChange.objects.bulk_create(rating_changes)
-        # bulk writes bypass auditlog's signals, so write its entries ourselves, in bulk.
-        cid = get_cid()
-        LogEntry.objects.bulk_create(
-            [
-                LogEntry(
-                    content_type=content_type,
-                    object_pk=str(e.pk),
-                    object_id=e.pk,
-                    object_repr=str(e)[:200],
-                    action=action,
-                    changes=changes,
-                    actor=job.uploaded_by,
-                    cid=cid,
-                    timestamp=now,
-                    additional_data={"source": "csv_import", "import_id": job.pk, "line": line},
+        # bulk writes bypass auditlog's signals: their entries go through the audit door, in bulk.
+        audit.record_bulk(
+            (
+                audit.Entry(
+                    e,
+                    action,
+                    changes,
+                    {"source": "csv_import", "import_id": job.pk, "line": line},
                 )
-                for e, action, changes, line in audit
-            ]
+                for e, action, changes, line in audit_rows
+            ),
+            actor=job.uploaded_by,
+            timestamp=now,
         )
         new_errors = [
             {"line": r.line, "uscc": r.raw_uscc[:64], "errors": r.errors} for r in rows if r.errors
@@ -622,7 +613,6 @@ def _process_stream(job: EnterpriseImport, stream: IO[bytes]) -> EnterpriseImpor
             job.total_rows = total
 
         vocab = _Vocabularies.load()
-        content_type = ContentType.objects.get_for_model(Enterprise)
         progress = _Progress(
             processed=job.processed_rows,
             created=job.created_count,
@@ -657,11 +647,11 @@ def _process_stream(job: EnterpriseImport, stream: IO[bytes]) -> EnterpriseImpor
                 continue  # committed by an earlier run of this job
             chunk.append(row)
             if len(chunk) >= IMPORT_CHUNK_SIZE:
-                if not _apply_chunk(job, chunk, progress, content_type=content_type):
+                if not _apply_chunk(job, chunk, progress):
                     job.refresh_from_db()
                     return job
                 chunk = []
-        if chunk and not _apply_chunk(job, chunk, progress, content_type=content_type):
+        if chunk and not _apply_chunk(job, chunk, progress):
             job.refresh_from_db()
             return job
     except (csv.Error, UnicodeDecodeError):

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lishui_fire.accounts.models import OrgUnit
 from lishui_fire.accounts.policies import authorize
+from lishui_fire.core import audit
 from lishui_fire.core.validators import normalise_code
 
 from .. import policies
@@ -114,12 +114,4 @@ def reveal_enterprise_contact_phone(
 ) -> str:
     """Return the full contact phone and record who looked at it (auditlog ACCESS entry)."""
     authorize(policies.can_reveal_contact_phone(actor, enterprise))
-    LogEntry.objects.log_create(
-        enterprise,
-        force_log=True,
-        action=LogEntry.Action.ACCESS,
-        actor=actor,
-        remote_addr=remote_addr,
-        additional_data={"field": "contact_phone", "purpose": "reveal"},
-    )
-    return enterprise.contact_phone
+    return audit.reveal(enterprise, "contact_phone", actor=actor, remote_addr=remote_addr)

@@ -1,0 +1,128 @@
+"""One door to the audit log (django-auditlog): who changed what, and who looked at what.
+
+Models registered with auditlog record their own saves. This module is for what signals never
+see, so that no service writes ``LogEntry`` rows by hand:
+
+* :func:`record_view` — a person saw the full value of personal data (PIPL art. 51; DESIGN.md:
+  "every view of a full record is audited"): an ACCESS entry with the field and the purpose.
+  :func:`reveal` reads the field and records the view in one call.
+* :func:`record_change` — a change made with ``QuerySet.update`` (no signal), with the reason.
+* :func:`record_bulk` — many entries at once, for ``bulk_create``/``bulk_update`` writers (the
+  enterprise CSV import), with one correlation id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from auditlog.cid import get_cid
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+CREATE = LogEntry.Action.CREATE
+UPDATE = LogEntry.Action.UPDATE
+DELETE = LogEntry.Action.DELETE
+ACCESS = LogEntry.Action.ACCESS
+
+
+def _actor(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def record_view(
+    obj: models.Model,
+    *,
+    actor: Any,
+    field: str,
+    purpose: str = "reveal",
+    remote_addr: str | None = None,
+    **extra: Any,
+) -> LogEntry:
+    """Record that ``actor`` saw the full value of ``obj.<field>``."""
+    return LogEntry.objects.log_create(
+        obj,
+        force_log=True,
+        action=ACCESS,
+        actor=_actor(actor),
+        remote_addr=remote_addr,
+        additional_data={"field": field, "purpose": purpose, **extra},
+    )
+
+
+def reveal(
+    obj: models.Model,
+    field: str,
+    *,
+    actor: Any,
+    remote_addr: str | None = None,
+    purpose: str = "reveal",
+) -> Any:
+    """The full value of ``obj.<field>``, with its view recorded. Authorise before calling."""
+    record_view(obj, actor=actor, field=field, purpose=purpose, remote_addr=remote_addr)
+    return getattr(obj, field)
+
+
+def record_change(
+    obj: models.Model,
+    *,
+    actor: Any,
+    changes: Mapping[str, tuple[Any, Any] | list[Any]],
+    reason: str | None = None,
+    remote_addr: str | None = None,
+    **extra: Any,
+) -> LogEntry:
+    """Record a change auditlog's signals did not see (an ``update()``): field → (old, new)."""
+    data = {**extra, **({"reason": reason} if reason is not None else {})}
+    return LogEntry.objects.log_create(
+        obj,
+        force_log=True,
+        action=UPDATE,
+        changes={name: [str(old), str(new)] for name, (old, new) in changes.items()},
+        actor=_actor(actor),
+        remote_addr=remote_addr,
+        additional_data=data or None,
+    )
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row for :func:`record_bulk`: the object (saved), the action and field → [old, new]."""
+
+    obj: models.Model
+    action: int
+    changes: Mapping[str, list[str]]
+    additional_data: Mapping[str, Any] = field(default_factory=dict)
+
+
+def record_bulk(entries: Iterable[Entry], *, actor: Any, timestamp: datetime | None = None) -> int:
+    """Write many entries with one INSERT (bulk writers bypass auditlog's signals)."""
+    timestamp = timestamp or timezone.now()
+    cid = get_cid()
+    content_types: dict[type[models.Model], ContentType] = {}
+    rows = []
+    for e in entries:
+        model = type(e.obj)
+        if model not in content_types:
+            content_types[model] = ContentType.objects.get_for_model(model)
+        pk = e.obj.pk
+        rows.append(
+            LogEntry(
+                content_type=content_types[model],
+                object_pk=str(pk),
+                object_id=pk if isinstance(pk, int) else None,
+                object_repr=str(e.obj)[:200],
+                action=e.action,
+                changes=dict(e.changes),
+                actor=_actor(actor),
+                cid=cid,
+                timestamp=timestamp,
+                additional_data=dict(e.additional_data) or None,
+            )
+        )
+    LogEntry.objects.bulk_create(rows)
+    return len(rows)
