@@ -153,3 +153,17 @@ def test_the_guard_sees_a_circle_inside_a_function(tmp_path):
         "pkg.tasks",
         "pkg.services",
     ]
+
+
+def test_no_service_imports_a_tasks_module():
+    """Tasks call services; services enqueue by name through core.jobs, never by import."""
+    modules = project_modules()
+    graph = import_graph(modules)
+    offenders = sorted(
+        f"{name} → {target}"
+        for name, targets in graph.items()
+        if ".services" in f".{name}" or name.endswith("services")
+        for target in targets
+        if target.rpartition(".")[2] == "tasks" or target.endswith("_tasks")
+    )
+    assert offenders == []
