@@ -229,9 +229,9 @@ class NotificationAdmin(admin.ModelAdmin):
 class ReminderAdmin(admin.ModelAdmin):
     """The reminder ledger, read-only; cancelling goes through ``reminders.cancel_reminder``."""
 
-    list_display = ("due_at", "key", "recipient", "channel", "status", "sent_at")
-    list_filter = ("status", "channel")
-    search_fields = ("key", "recipient__username", "recipient__real_name")
+    list_display = ("due_at", "key", "recipient", "address", "channel", "status", "sent_at")
+    list_filter = ("status", "channel", "content_type")
+    search_fields = ("key", "address", "recipient__username", "recipient__real_name")
     list_select_related = ("recipient",)
     date_hierarchy = "due_at"
     actions = ["cancel_scheduled"]
