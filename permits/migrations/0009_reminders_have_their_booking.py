@@ -20,7 +20,7 @@ def link_reminders(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("permits", "0008_application_enterprise"),
-        ("core", "0006_reminder_subject_language_message"),
+        ("core", "0007_reminder_subject_language_message"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('core', '0005_registry_moved_to_enterprises'),
+        ('core', '0006_clocks_and_rule_fields'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
