@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_seed_org_units'),
+        ('accounts', '0003_legal_and_discipline_officer_roles'),
     ]
 
     operations = [
