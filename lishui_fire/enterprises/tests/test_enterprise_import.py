@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import time
 
 import pytest
@@ -484,8 +483,11 @@ def test_a_real_worker_processes_the_import_and_a_redelivery_changes_nothing(adm
 
     from lishui_fire.celery import app
     from lishui_fire.enterprises.tasks import process_enterprise_import_task
+    from tests.celery_fixtures import REDIS_TEST_URL
 
-    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/7"
+    # The worker tests' own Redis database (CELERY_TEST_REDIS_URL), never a fixed one: another
+    # run's worker on the same database would take this test's messages (and they its).
+    url = REDIS_TEST_URL
     try:
         redis.Redis.from_url(url, socket_connect_timeout=1).ping()
     except redis.RedisError:
