@@ -231,18 +231,15 @@ def broker_down() -> Iterator[str]:
     """
     from lishui_fire.celery import app
 
-    def drop_pools() -> None:
-        app._pool = None
-        app.amqp._producer_pool = None
-
     url = f"redis://127.0.0.1:{closed_port()}/0"
-    saved = (app.conf.broker_url, app.conf.broker_write_url, app.conf.task_always_eager)
+    # Only broker_url: broker_write_url falls back to it while unset, and setting it here would
+    # pin the write URL for every later test (the worker fixtures change broker_url only).
+    saved = (app.conf.broker_url, app.conf.task_always_eager)
     app.conf.broker_url = url
-    app.conf.broker_write_url = url
     app.conf.task_always_eager = False
-    drop_pools()
+    _reset_producer_pool(app)
     try:
         yield url
     finally:
-        app.conf.broker_url, app.conf.broker_write_url, app.conf.task_always_eager = saved
-        drop_pools()
+        app.conf.broker_url, app.conf.task_always_eager = saved
+        _reset_producer_pool(app)
