@@ -122,8 +122,13 @@ class User(AbstractUser):
     )
     # The language messages are written in when they go out (reminders rendered at send time);
     # set from the language the person last picked with the site's switcher.
+    # db_default too: rows written without the column (raw SQL, older code) read the site default.
     language = models.CharField(
-        _("语言"), max_length=16, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+        _("语言"),
+        max_length=16,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        db_default=settings.LANGUAGE_CODE,
     )
 
     objects = PortalUserManager()

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='language',
-            field=models.CharField(choices=[('zh-hans', '简体中文'), ('en', 'English')], default='zh-hans', max_length=16, verbose_name='语言'),
+            field=models.CharField(choices=[('zh-hans', '简体中文'), ('en', 'English')], db_default='zh-hans', default='zh-hans', max_length=16, verbose_name='语言'),
         ),
     ]
