@@ -28,7 +28,7 @@ import datetime as dt
 import functools
 import logging
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -38,6 +38,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import jobs
 from .models import CalendarDay, CalendarYear
 
 if TYPE_CHECKING:
@@ -258,21 +259,9 @@ def missing_calendar_years(*, today: dt.date | None = None) -> list[int]:
 
 # --- Recomputing clocks when a year is published ----------------------------------------------------
 # Every app's due dates are clocks (core.clocks): one recount of the provisional clocks serves
-# them all, so no app registers a recomputer. The task is named, not imported: core.clocks
-# counts on this module, and this module must not import it back.
+# them all, so no app registers a recomputer. The task is named, not imported (core.jobs): the
+# clocks count on this module, and this module must not import them back.
 RECOMPUTE_TASK = "lishui_fire.core.tasks.recompute_provisional_clocks"
-
-
-def _recompute_later(year: int) -> Callable[[], None]:
-    # A named function, not functools.partial: Django logs a robust callback's failure by its
-    # __qualname__, which a partial does not have.
-    def recompute_provisional_clocks() -> None:
-        from lishui_fire.celery import app
-
-        app.tasks[RECOMPUTE_TASK].delay(year)
-
-    recompute_provisional_clocks.__qualname__ = f"recompute_provisional_clocks({year})"
-    return recompute_provisional_clocks
 
 
 # --- Publishing a year -----------------------------------------------------------------------------------
@@ -379,7 +368,7 @@ def publish_calendar_year(
         for day, (workday, note) in sorted(wanted.items()):
             CalendarDay.objects.create(date=day, is_workday=workday, note=note)
         transaction.on_commit(invalidate_calendar_cache)
-        # robust: the calendar is committed; a broker outage must not turn that into an error
-        # (the clocks stay provisional, which is honest, until the next publication or a rerun).
-        transaction.on_commit(_recompute_later(year), robust=True)
+        # After commit; a broker outage is logged, not an error: the calendar is committed and
+        # the clocks stay provisional (honest) until the nightly catch-up recounts them.
+        jobs.enqueue(RECOMPUTE_TASK, year)
     return calendar_year

@@ -48,7 +48,7 @@ from .models import (
     StatusChange,
     TimeLimitUnit,
 )
-from .reminders import cancel_reminder, schedule_reminder
+from .reminders import cancel_reminders_for, schedule_reminder
 
 if TYPE_CHECKING:
     from lishui_fire.accounts.models import User
@@ -142,37 +142,42 @@ def _recount(clock: Clock, *, calendar: _Lookup | None = None) -> Clock:
 
 
 # --- Reminders (the one place that talks to the ledger) ------------------------------------------
-def _reminder_key(clock: Clock, kind: str) -> str:
-    return f"clock:{clock.pk}:{kind}"
+def _reminder_milestone(clock: Clock, kind: str) -> str:
+    # One ledger row per (subject, milestone): the clock's subject, so that cancelling every
+    # reminder of a case (reminders.cancel_reminders_for) takes its clocks' reminders too.
+    # The clock's pk too: a clock started again for the same milestone (a file resubmitted) has
+    # reminders of its own, not the history rows of the one before.
+    return f"clock-{clock.pk}-{clock.milestone}"[:56] + f"-{kind}"
 
 
 def _sync_reminders(clock: Clock, due: Due) -> None:
     """Schedule, move or cancel the warning, due and overdue reminders of ``clock``."""
+    subject = clock.subject
+    if subject is None:
+        return
     times = clock_rules.reminder_times(
         clock.rule.spec, due, tz=_tz(), warn_before=clock.rule.warn_before
     )
     recipient = clock.responsible
-    if recipient is None or not clock.is_live or clock.status == S.PAUSED or not times:
+    live = clock.is_live and clock.status != S.PAUSED
+    if recipient is None or not live or times is None:
         for kind in REMINDER_KINDS:
-            cancel_reminder(key=_reminder_key(clock, kind))
+            cancel_reminders_for(subject, milestone=_reminder_milestone(clock, kind))
         return
-    params = {"rule": clock.rule.name, "due": _display_due(clock)}
-    texts = {
-        "warning": _("%(rule)s 即将到期（%(due)s）。") % params,
-        "due": _("%(rule)s 今日到期（%(due)s）。") % params,
-        "overdue": _("%(rule)s 已超过法定期限（%(due)s）。") % params,
-    }
+    params = {"rule": str(clock.rule.name), "due": _display_due(clock)}
     for kind, when in (("warning", times.warning), ("due", times.due), ("overdue", times.overdue)):
-        key = _reminder_key(clock, kind)
+        milestone = _reminder_milestone(clock, kind)
         if when is None or when <= clock.started_at:
-            cancel_reminder(key=key)
+            cancel_reminders_for(subject, milestone=milestone)
             continue
+        # The text is rendered when it is sent, in the recipient's language (core/messages.py).
         schedule_reminder(
-            key=key,
+            subject=subject,
+            milestone=milestone,
             recipient=recipient,
             due_at=when,
-            subject=str(clock.rule.name)[:200],
-            body=texts[kind],
+            message=f"core.clock.{kind}",
+            params=params,
             channel="in_app",
         )
 

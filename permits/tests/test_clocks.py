@@ -114,9 +114,9 @@ def test_the_handling_officer_is_reminded_before_on_and_after_the_inspection_dat
         services.accept_application(application=fresh(application), actor=inspector)
     inspection = clocks.live_clock(fresh(application), "inspection")
     due = {
-        r.key.rsplit(":", 1)[1]: r.due_at
+        r.milestone.rsplit("-", 1)[1]: r.due_at
         for r in Reminder.objects.filter(
-            key__startswith=f"clock:{inspection.pk}:", status="scheduled", recipient=inspector
+            milestone__startswith=f"clock-{inspection.pk}-", status="scheduled", recipient=inspector
         )
     }
     assert due == {
@@ -129,5 +129,5 @@ def test_the_handling_officer_is_reminded_before_on_and_after_the_inspection_dat
             application=fresh(application), actor=inspector, passed=True, findings=""
         )
     assert not Reminder.objects.filter(
-        key__startswith=f"clock:{inspection.pk}:", status="scheduled"
+        milestone__startswith=f"clock-{inspection.pk}-", status="scheduled"
     ).exists()

@@ -91,8 +91,8 @@ def fresh(clock):
 
 def reminders(clock):
     return {
-        r.key.rsplit(":", 1)[1]: (r.status, r.due_at)
-        for r in Reminder.objects.filter(key__startswith=f"clock:{clock.pk}:")
+        r.milestone.rsplit("-", 1)[1]: (r.status, r.due_at)
+        for r in Reminder.objects.filter(milestone__startswith=f"clock-{clock.pk}-")
     }
 
 
@@ -450,3 +450,21 @@ def test_the_nightly_catch_up_recounts_clocks_counted_before_the_latest_publicat
         assert clocks.recompute_provisional_clocks() == 1
     assert not fresh(clock).provisional
     assert fresh(clock).due_date == D(2027, 1, 8)
+
+
+def test_clock_reminders_are_keyed_by_subject_and_rendered_when_sent(rules, subject, inspector):
+    from django.utils import translation
+
+    from lishui_fire.core.reminders import cancel_reminders_for, render_reminder
+
+    with travel(2026, 3, 3, 9, 0):
+        clock = start(subject, responsible=inspector)
+    reminder = Reminder.objects.get(milestone=f"clock-{clock.pk}-determination-warning")
+    assert reminder.content_type.model_class() is type(subject)
+    assert reminder.object_id == str(subject.pk)
+    with translation.override("en"):  # whoever started it: the recipient's language decides
+        _title, body = render_reminder(reminder)
+    assert "test.fire.determination" in body
+    assert "2026-04-01" in body
+    # Cancelling every reminder of the case takes its clocks' reminders too.
+    assert cancel_reminders_for(subject) == 3
