@@ -616,3 +616,16 @@ def test_admin_year_list_counts_the_exceptions_in_one_query(
     assert page.status_code == 200
     expected = CalendarDay.objects.filter(date__year=2026).count()
     assert f'<td class="field-exception_count">{expected}</td>' in html
+
+
+def test_a_publication_while_the_broker_is_down_is_saved_and_only_warned_about(
+    no_2027, recomputed, broker_down, caplog, django_capture_on_commit_callbacks
+):
+    import logging
+
+    with caplog.at_level(logging.WARNING, logger="lishui_fire.core.jobs"):
+        publish(2027, NOTICE_2027, capture=django_capture_on_commit_callbacks)
+    assert CalendarYear.objects.filter(year=2027).exists()
+    assert recomputed == []  # the recount waits for the nightly beat (ADR 0009)
+    [warning] = [r for r in caplog.records if r.name == "lishui_fire.core.jobs"]
+    assert "recompute_provisional_clocks(2027)" in warning.getMessage()
