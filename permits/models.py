@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -218,6 +219,11 @@ class PermitApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.venue_name}"
+
+    def get_absolute_url(self) -> str:
+        """The staff page of the case (dashboards and the admin link to it; applicants have
+        their own page, reached from 我的申请)."""
+        return reverse("permits:staff_application", args=[self.pk])
 
     @property
     def is_commitment(self) -> bool:

@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     # Plug-in attributes (lishui_fire/core/plugins.py): the kernel plugs in like any app.
     beat_schedule = "lishui_fire.core.schedules.BEAT_SCHEDULE"
     reference_seeds = ("lishui_fire.core.migrations.0002_seed_calendar.seed",)
+    overview_panel = "lishui_fire.core.overview.clocks_panel"
 
     def ready(self) -> None:
         from auditlog.registry import auditlog

@@ -32,6 +32,7 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lishui_fire.accounts.models import CASE_READER_ROLES
 from lishui_fire.accounts.scoping import scope_queryset
 
 from . import clock_rules
@@ -707,6 +708,9 @@ def clocks_due_for_user(
         user,
         owner_field=None,
         brigade_field="brigade",
+        # The legal officer checks the brigade's decisions against their time limits too; the
+        # discipline officer has no business with case deadlines.
+        staff_roles=CASE_READER_ROLES,
     )
     if milestones is not None:
         queryset = queryset.filter(milestone__in=list(milestones))
