@@ -36,7 +36,7 @@ from lishui_fire.accounts.models import CASE_READER_ROLES
 from lishui_fire.accounts.scoping import scope_queryset
 
 from . import clock_rules
-from .calendar import _Lookup
+from .calendar import _Lookup, invalidate_calendar_cache
 from .clock_rules import Due, Pause, Refusal
 from .errors import Conflict, DomainError, StaleState
 from .models import (
@@ -635,6 +635,11 @@ def recompute_provisional_clocks(year: int | None = None) -> int:
             return 0
         provisional = provisional.filter(updated_at__lt=latest)
     pks = list(provisional.order_by("pk").values_list("pk", flat=True))
+    if year is None and pks:
+        # Whatever lost the recount (a crash between the commit and its after-commit callbacks)
+        # may have lost the calendar cache's version bump too: without this, the recount would
+        # read the year as still unpublished from the shared cache for up to an hour.
+        invalidate_calendar_cache()
     for pk in pks:
         try:
             with transaction.atomic():
