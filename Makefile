@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 # What ruff looks at: the project, not the virtualenv or runtime files (see pyproject excludes).
 RUFF_PATHS := .
 
-.PHONY: venv install run test check lint mypy fmt bench clean-venv
+.PHONY: venv install run test static check lint mypy fmt bench clean-venv
 
 venv: $(PY)
 
@@ -56,9 +56,12 @@ fmt: install
 	$(VENV)/bin/ruff check --fix $(RUFF_PATHS)
 	$(VENV)/bin/ruff format $(RUFF_PATHS)
 
-check: lint mypy
+# Everything but the tests: lint, types, pending migrations, system checks.
+static: lint mypy
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
+
+check: static
 	$(MAKE) test
 
 # Benchmarks at realistic scale; not part of the test run.
