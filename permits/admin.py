@@ -13,6 +13,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from lishui_fire.core.admin import IssuedDocumentAdmin
+
 from . import models
 
 # Set by services (status moves, clocks, outcomes): never typed in by hand.
@@ -121,61 +123,20 @@ class PermitApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.PermitDocument)
-class PermitDocumentAdmin(admin.ModelAdmin):
+class PermitDocumentAdmin(IssuedDocumentAdmin):
     list_display = ("number", "kind", "application", "issued_at", "issued_by")
     list_filter = ("kind",)
     search_fields = ("number", "application__reference", "application__venue_name")
     list_select_related = ("application", "issued_by")
-    readonly_fields = (
-        "application",
-        "kind",
-        "number",
-        "brigade",
-        "party_name",
-        "verification_code",
-        "file",
-        "sha256",
-        "issued_at",
-        "issued_by",
-        "rendered_at",
-        "render_attempts",
-        "render_error",
-    )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    readonly_fields = ("application", *IssuedDocumentAdmin.issued_fields)
 
 
 @admin.register(models.PrecheckNotice)
-class PrecheckNoticeAdmin(admin.ModelAdmin):
+class PrecheckNoticeAdmin(IssuedDocumentAdmin):
     list_display = ("number", "version", "booking", "issued_at", "rendered_at")
     search_fields = ("number", "booking__venue_name")
     list_select_related = ("booking__slot__inspector",)
-    readonly_fields = (
-        "booking",
-        "version",
-        "kind",
-        "number",
-        "brigade",
-        "party_name",
-        "verification_code",
-        "file",
-        "sha256",
-        "issued_at",
-        "issued_by",
-        "rendered_at",
-        "render_attempts",
-        "render_error",
-    )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    readonly_fields = ("booking", "version", *IssuedDocumentAdmin.issued_fields)
 
 
 @admin.register(models.Delivery)

@@ -1,6 +1,7 @@
 """Admin for the shared kernel. Sections: calendar, outbox and reminders, workflow history."""
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.contrib import admin
@@ -359,4 +360,33 @@ class ClockAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class IssuedDocumentAdmin(admin.ModelAdmin):
+    """Base admin of an app's issued documents (``core.documents.IssuedDocument``): an issued
+    letter is evidence, so nothing is added or deleted here and every issued field is read-only
+    (a wrong letter is withdrawn by the app's own service, which issues a new one)."""
+
+    issued_fields = (
+        "kind",
+        "number",
+        "brigade",
+        "party_name",
+        "verification_code",
+        "file",
+        "sha256",
+        "issued_at",
+        "issued_by",
+        "rendered_at",
+        "render_attempts",
+        "render_error",
+    )
+    # The app's own fields come first, e.g. ``("application", *issued_fields)``.
+    readonly_fields = issued_fields
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False
