@@ -13,6 +13,7 @@ import os
 import factory
 import pytest
 
+from tests.personas import PERSONAS
 from tests.skips import skip_or_fail  # noqa: F401  (tests import it from conftest too)
 
 os.environ.setdefault("DJANGO_TESTING", "1")
@@ -239,19 +240,6 @@ def django_db_modify_db_settings(
 
 
 # --- Scaffolding for app tests: access tables, query-count pins, factories, the demo world --------
-# Persona names of the ``personas`` fixture, in the column order of an access table.
-PERSONAS = (
-    "owner",
-    "other_applicant",
-    "inspector",
-    "other_brigade_inspector",
-    "supervisor",
-    "chief",
-    "administrator",
-    "legal_officer",
-    "discipline_officer",
-    "anonymous",
-)
 
 
 def pytest_configure(config):

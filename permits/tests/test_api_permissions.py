@@ -11,21 +11,11 @@ from django.utils import timezone
 
 from permits.models import DocumentKind, PermitDocument
 from permits.tests.factories import make_application, make_booking, make_slot
+from tests.personas import PERSONAS
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "owner",
-    "other_applicant",
-    "inspector",
-    "other_brigade_inspector",
-    "supervisor",
-    "chief",
-    "administrator",
-    "legal_officer",
-    "discipline_officer",
-    "anonymous",
-]
+ROLES = PERSONAS
 
 
 def expect(table):

@@ -13,21 +13,11 @@ from permits.models import HomeServiceRequest
 from permits.services import applications as services
 from permits.services import channels
 from permits.tests.factories import make_application
+from tests.personas import PERSONAS
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "owner",
-    "other_applicant",
-    "inspector",
-    "other_brigade_inspector",
-    "supervisor",
-    "chief",
-    "administrator",
-    "legal_officer",
-    "discipline_officer",
-    "anonymous",
-]
+ROLES = PERSONAS
 LOGIN = "login"
 
 
