@@ -74,3 +74,15 @@ bench: install
 
 clean-venv:
 	rm -rf $(VENV)
+
+# --- Access matrix (tests/harness/matrix.py) ------------------------------------------------------
+.PHONY: access-matrix access-matrix-test
+
+# Rewrite docs/access-matrix.md from the apps' tests/access_matrix.py tables.
+access-matrix: install
+	DJANGO_TESTING=1 $(PY) -m tests.harness.matrix > docs/access-matrix.md
+	@sed -n 5p docs/access-matrix.md
+
+# Walk the whole table (every URL × method × persona) with real objects.
+access-matrix-test: install
+	$(VENV)/bin/pytest -p no:cacheprovider -q tests/harness/test_access_matrix.py $(PYTEST_ARGS)
