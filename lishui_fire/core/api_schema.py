@@ -13,6 +13,7 @@ an error a view lists without one:
 * 403 ``{"detail": …}``: a view whose permissions are not just ``AllowAny`` (role not allowed,
   missing CSRF token on a session call);
 * 404 ``{"detail": …}``: an operation with path parameters, or a paginated list (page past the end);
+* 415 ``{"detail": …}``: an operation with a request body (sent with no or another media type);
 * 429 ``{"detail": …}``: a throttled view.
 
 409 stays with the views that can give it (they list it with their own description).
@@ -58,6 +59,7 @@ _DESCRIPTIONS = {
     "403": "角色无权执行该操作",
     "404": "不存在或不在本人权限范围内",
     "409": "当前状态不允许该操作",
+    "415": "不支持的请求正文格式",
     "429": "请求过于频繁",
 }
 
@@ -76,6 +78,8 @@ class PortalAutoSchema(AutoSchema):
         paginated = self._is_list_view() and self._get_paginator() is not None
         if "{" in self.path or paginated:
             codes.append("404")
+        if self.method not in permissions.SAFE_METHODS and self._get_request_body():
+            codes.append("415")
         if self.view.get_throttles():
             codes.append("429")
         return codes

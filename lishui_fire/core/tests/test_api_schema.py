@@ -35,7 +35,7 @@ def test_a_paginated_list_documents_404_for_a_page_past_the_end(paths):
 
 def test_the_token_endpoint_documents_wrong_credentials_and_throttling_but_no_401(paths):
     # It authenticates nobody (no authentication classes) and allows anyone.
-    assert _codes(paths, "post", "/api/v1/auth/token/") == {"200", "400", "429"}
+    assert _codes(paths, "post", "/api/v1/auth/token/") == {"200", "400", "415", "429"}
 
 
 def test_errors_have_a_body_schema_also_where_a_view_listed_them_without_one(paths):
@@ -47,3 +47,10 @@ def test_errors_have_a_body_schema_also_where_a_view_listed_them_without_one(pat
     assert responses["400"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/FieldErrors"
     }
+
+
+def test_an_operation_with_a_body_documents_415_one_without_does_not(paths):
+    # A body sent with no content type (or one no parser reads) is a 415 (found by the fuzzer).
+    assert "415" in _codes(paths, "post", "/api/v1/auth/token/")
+    assert "415" in _codes(paths, "patch", "/api/v1/permits/{id}/")
+    assert "415" not in _codes(paths, "post", "/api/v1/permits/{id}/submit/")
