@@ -14,6 +14,7 @@ PYTEST_ARGS ?=
 RUFF_PATHS := .
 
 .PHONY: venv install run test static check lint mypy fmt bench clean-venv
+.PHONY: fuzz
 
 venv: $(PY)
 
@@ -71,6 +72,18 @@ bench: install
 		echo "== $$f"; $(PY) "$$f" || exit $$?; \
 	done; \
 	if [ $$found = 0 ]; then echo "no benchmarks yet (bench/*.py)"; fi
+
+# API fuzzing, the long run (tests/harness/test_fuzz_api.py; `make test` runs it small): every role
+# of the demo world, FUZZ_EXAMPLES generated cases per operation and role plus Schemathesis'
+# coverage phase, seeded (FUZZ_SEED). Figures in var/fuzz-stats.json and on the last lines.
+FUZZ_EXAMPLES ?= 100
+FUZZ_SEED ?= 20261201
+fuzz: install
+	mkdir -p var
+	FUZZ_ROLES=all FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SEED=$(FUZZ_SEED) FUZZ_COVERAGE=1 \
+		FUZZ_STATS_FILE=var/fuzz-stats.json \
+		$(VENV)/bin/pytest -p no:cacheprovider -p no:logging -q tests/harness/test_fuzz_api.py $(PYTEST_ARGS)
+	$(PY) tests/harness/fuzz_support.py var/fuzz-stats.json
 
 clean-venv:
 	rm -rf $(VENV)
