@@ -33,6 +33,8 @@ BOOKING = "ok 404 ok 404 ok ok ok 404 404 login"
 BOOKING_OWNER = "ok 404 403 404 403 403 403 404 404 login"
 STAFF_LISTS = "403 403 ok ok ok ok ok ok 403 login"
 HANDLERS = "403 403 ok ok ok ok ok 403 403 login"
+# An application's staff page: its brigade's readers, the legal officer included.
+STAFF_PAGE = "403 403 ok 404 ok ok ok ok 403 login"
 SUPERVISORS = "403 403 403 403 ok ok ok 403 403 login"
 # Acting on one record of the brigade: its handling staff.
 HANDLE = "403 403 ok 404 ok ok ok 403 403 login"
@@ -44,6 +46,7 @@ API_OWNER = "ok 404 403 403 403 403 403 403 403 401"
 API_APPLICATION = "ok 404 ok 404 ok ok ok ok 404 401"
 API_BOOKING = "ok 404 ok 404 ok ok ok 404 404 401"
 API_HANDLE = "403 403 ok 404 ok ok ok 403 403 401"
+API_DRAFT = "ok 404 404 404 404 404 404 404 404 401"
 
 
 def world(personas):
@@ -59,7 +62,8 @@ def world(personas):
 
     def at_the_venue(minutes: int):
         slot = make_slot(inspector, starts_in=dt.timedelta(minutes=-minutes))
-        return prechecks.record_arrival(booking=make_booking(owner, slot), actor=inspector)
+        booking = make_booking(owner, slot, venue_name=f"矩阵体检场所（到场 {minutes} 分钟）")
+        return prechecks.record_arrival(booking=booking, actor=inspector)
 
     def finding(booking, **extra):
         return prechecks.add_finding(
@@ -91,10 +95,14 @@ def world(personas):
     letter = PermitDocument.objects.get(application=approved, kind=DocumentKind.DECISION)
 
     slot = make_slot(inspector, starts_in=dt.timedelta(days=3), capacity=3)
-    booked = make_booking(owner, slot)
+    booked = make_booking(owner, slot, venue_name="矩阵体检场所（已预约）")
     free_slot = make_slot(inspector, starts_in=dt.timedelta(days=4))
     other_slot = make_slot(inspector, starts_in=dt.timedelta(days=5), capacity=2)
-    due = make_booking(owner, make_slot(inspector, starts_in=dt.timedelta(minutes=-5)))
+    due = make_booking(
+        owner,
+        make_slot(inspector, starts_in=dt.timedelta(minutes=-5)),
+        venue_name="矩阵体检场所（今日待检）",
+    )
     visiting = at_the_venue(15)
     draft_finding = finding(visiting)
     draft_photo = finding(
@@ -215,7 +223,7 @@ def _venue(world):
 ROWS = [
     Row("permits:index", "GET", "ok ok ok ok ok ok ok ok ok ok"),
     # --- Applicant pages ------------------------------------------------------------------------
-    Row("permits:mine", "GET", APPLICANTS),
+    Row("permits:mine", "GET", APPLICANTS, shows={"@submitted.reference": OWNER_PAGE}),
     Row("permits:apply", "GET", APPLICANTS),
     Row("permits:apply", "POST", APPLICANTS, data=_venue),
     Row("permits:my_application", "GET", OWNER_PAGE, pk="@submitted"),
@@ -269,13 +277,11 @@ ROWS = [
         pk="@home_request",
     ),
     # --- Staff pages ------------------------------------------------------------------------------
-    Row("permits:today", "GET", HANDLERS),
-    Row("permits:queue", "GET", STAFF_LISTS),
+    Row("permits:today", "GET", HANDLERS, shows={"@due.venue_name": HANDLE}),
+    Row("permits:queue", "GET", STAFF_LISTS, shows={"@submitted.reference": STAFF_PAGE}),
     Row("permits:overdue", "GET", STAFF_LISTS),
     Row("permits:dashboard", "GET", SUPERVISORS),
-    Row(
-        "permits:staff_application", "GET", "403 403 ok 404 ok ok ok ok 403 login", pk="@submitted"
-    ),
+    Row("permits:staff_application", "GET", STAFF_PAGE, pk="@submitted"),
     Row(
         "permits:staff_application", "GET", "403 403 404 404 404 404 404 404 403 login", pk="@draft"
     ),
@@ -370,7 +376,12 @@ ROWS = [
         action="mail_delivered",
         data=_decision("mail_delivered", "approved"),
     ),
-    Row("permits:staff_home_services", "GET", HANDLERS),
+    Row(
+        "permits:staff_home_services",
+        "GET",
+        HANDLERS,
+        shows={"@home_request.contact_name": HANDLE},
+    ),
     # A phone request is logged for the caller's own brigade: the detachment and administrators
     # have none to log it for.
     Row(
@@ -429,7 +440,7 @@ ROWS = [
             "contact_phone": "13957800001",
         },
     ),
-    Row("permits:my_bookings", "GET", APPLICANTS),
+    Row("permits:my_bookings", "GET", APPLICANTS, shows={"@booked.venue_name": BOOKING}),
     Row("permits:booking_detail", "GET", BOOKING, pk="@booked"),
     Row("permits:booking_confirmed", "GET", BOOKING_OWNER, pk="@booked"),
     Row("permits:booking_cancel", "GET", BOOKING_OWNER, pk="@booked"),
@@ -466,7 +477,7 @@ ROWS = [
         pk="@amendment",
         data={"decision": "approve", "note": ""},
     ),
-    Row("permits:precheck_staff_slots", "GET", HANDLERS),
+    Row("permits:precheck_staff_slots", "GET", HANDLERS, shows={"@booked.venue_name": HANDLE}),
     Row("permits:precheck_publish", "GET", HANDLERS),
     # The LQ inspector is offered only LQ's inspectors: LD's is an invalid choice (400).
     Row(
@@ -499,12 +510,23 @@ ROWS = [
         },
     ),
     Row("permits:precheck_withdraw", "POST", HANDLE, pk="@free_slot"),
-    Row("permits:amendments_pending", "GET", SUPERVISORS),
+    Row(
+        "permits:amendments_pending",
+        "GET",
+        SUPERVISORS,
+        shows={"@amendment.booking.venue_name": SUPERVISE},
+    ),
     # --- API (API.md: 401 anonymous, 403 a role that may not act, 404 outside the scope) ---------
-    Row("permit-list", "GET", API_SIGNED_IN),
+    Row(
+        "permit-list",
+        "GET",
+        API_SIGNED_IN,
+        query="page_size=100",
+        shows={"@submitted": API_APPLICATION, "@draft": API_DRAFT},
+    ),
     Row("permit-list", "POST", API_APPLICANTS, data=_new_application),
     Row("permit-detail", "GET", API_APPLICATION, pk="@submitted"),
-    Row("permit-detail", "GET", "ok 404 404 404 404 404 404 404 404 401", pk="@draft"),
+    Row("permit-detail", "GET", API_DRAFT, pk="@draft"),
     Row("permit-detail", "PATCH", API_OWNER, pk="@draft", data={"capacity": 120}),
     Row("permit-submit", "POST", API_OWNER, pk="@draft"),
     Row(
@@ -534,10 +556,22 @@ ROWS = [
     Row("permit-inspect", "POST", API_HANDLE, pk="@accepted", data={"passed": True}),
     Row("permit-reject", "POST", API_HANDLE, pk="@inspected", data={"reason": "疏散通道堵塞"}),
     Row("permit-decision-pdf", "GET", API_APPLICATION, pk="@approved"),
-    Row("precheck-slot-list", "GET", API_SIGNED_IN),
+    Row(
+        "precheck-slot-list",
+        "GET",
+        API_SIGNED_IN,
+        query="page_size=100",
+        shows={"@slot": API_SIGNED_IN},
+    ),
     Row("precheck-slot-list", "POST", "403 403 ok 403 ok ok ok 403 403 401", data=_slot_payload),
     Row("precheck-slot-detail", "GET", API_SIGNED_IN, pk="@slot"),
-    Row("precheck-booking-list", "GET", API_SIGNED_IN),
+    Row(
+        "precheck-booking-list",
+        "GET",
+        API_SIGNED_IN,
+        query="page_size=100",
+        shows={"@booked": API_BOOKING},
+    ),
     Row(
         "precheck-booking-list",
         "POST",

@@ -16,6 +16,10 @@ file and nothing here changes):
   ``login`` a redirect to the sign-in page (the admin's own for ``admin:`` URLs); a number, that
   exact status (``404`` outside the caller's scope, ``403`` a role that may not act, ``401`` an
   anonymous API call).
+* ``shows={"@name": "ok 404 …"}`` on a list: whom the list shows the world's object to — every
+  persona whose list answers ``ok`` must find it exactly where that string says ``ok`` (use the
+  object's own row: who may open it is who may see it listed). An API list is searched for the
+  object's ``id``; a page for the text, e.g. ``"@submitted.reference"``.
 * ``world(personas) -> dict``: the real objects its rows point at, all of them owned by the
   ``owner`` applicant in the LD brigade unless a row says otherwise; a row names one as
   ``"@name"`` (its ``pk``) or ``"@name.attribute"``.
@@ -67,9 +71,10 @@ class Row:
     note: str = ""
     kwargs: dict[str, Any] = field(default_factory=dict)
     source: str = ""
+    shows: dict[str, str] = field(default_factory=dict)
 
     def __init__(self, name: str, method: str, expect: str, *, data=None, format="json",
-                 query="", note="", source="", **kwargs: Any) -> None:  # fmt: skip
+                 query="", note="", source="", shows=None, **kwargs: Any) -> None:  # fmt: skip
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "method", method.upper())
         object.__setattr__(self, "expect", expect)
@@ -79,6 +84,7 @@ class Row:
         object.__setattr__(self, "note", note)
         object.__setattr__(self, "kwargs", kwargs)
         object.__setattr__(self, "source", source)
+        object.__setattr__(self, "shows", dict(shows or {}))
 
     @property
     def expectations(self) -> dict[str, str]:
@@ -147,7 +153,7 @@ def admin_groups() -> list[AdminGroup]:
 def _with_source(row: Row, source: str) -> Row:
     return Row(
         row.name, row.method, row.expect, data=row.data, format=row.format, query=row.query,
-        note=row.note, source=source, **row.kwargs,
+        note=row.note, source=source, shows=row.shows, **row.kwargs,
     )  # fmt: skip
 
 
@@ -311,6 +317,8 @@ def markdown() -> str:
         for row in group:
             route = _readable("/" + patterns[row.name][1]) if row.name in patterns else "?"
             variant = f" ({row.variant})" if row.variant else ""
+            if row.shows:
+                variant += " lists " + ", ".join(f"`{ref}`" for ref in row.shows)
             cells_ = " | ".join(row.expectations[p] for p in PERSONAS)
             lines.append(f"| {row.method} | `{row.name}`{variant} `{route}` | {cells_} |")
     for group in admin:

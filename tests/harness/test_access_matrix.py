@@ -38,6 +38,35 @@ def test_every_url_and_method_is_classified():
     assert not stale, "rows that classify no URL or method:\n  " + "\n  ".join(stale)
 
 
+def test_a_new_url_fails_until_someone_classifies_it(settings):
+    """The check itself: a page added to the URL map shows up, with the methods it accepts."""
+    import sys
+    import types
+
+    from django.http import HttpResponse
+    from django.urls import include, path
+    from django.views.decorators.http import require_POST
+
+    @require_POST
+    def probe(request):
+        return HttpResponse()
+
+    module = types.ModuleType("matrix_probe_urls")
+    module.urlpatterns = [  # type: ignore[attr-defined]
+        path("matrix-probe/<int:pk>/", probe, name="matrix-probe"),
+        path("", include(settings.ROOT_URLCONF)),
+    ]
+    sys.modules[module.__name__] = module
+    try:
+        settings.ROOT_URLCONF = module.__name__
+        gone = matrix.Row("permits:no-such-page", "GET", " ".join(["ok"] * len(PERSONAS)))
+        missing, stale = matrix.check_completeness([*TABLE, gone])
+    finally:
+        del sys.modules[module.__name__]
+    assert missing == ["POST matrix-probe  (/matrix-probe/<int:pk>/)"]
+    assert stale == ["GET permits:no-such-page  ()"]
+
+
 def test_the_admin_is_classified_as_a_group():
     assert len(ADMIN) == 1, "one app (accounts) classifies the admin by its prefix"
 
@@ -254,16 +283,44 @@ def _drain(response: Any) -> None:
             pass
 
 
-def _walk(world: dict[str, Any], caller: _Caller, row: Any, path: str) -> list[str]:
+def _listed(response: Any, path: str, value: Any) -> bool:
+    """Whether a list shows ``value``: an API list by ``id``, a page by its text."""
+    if path.startswith("/api/"):
+        return any(item.get("id") == value for item in response.json()["results"])
+    return str(value) in response.content.decode()
+
+
+def _walk(
+    world: dict[str, Any],
+    caller: _Caller,
+    row: Any,
+    path: str,
+    accept: dict[str, set[str]] | None = None,
+) -> list[str]:
+    """Each persona's request in a savepoint of its own; the cells that came out otherwise.
+    ``accept``: the outcomes each persona may get, in place of the row's own."""
     wrong = []
-    for persona, expected in row.expectations.items():
+    if accept is None:
+        accept = {persona: {token} for persona, token in row.expectations.items()}
+    shows = {ref: matrix.Row(row.name, "GET", sees).expectations for ref, sees in row.shows.items()}
+    for persona in PERSONAS:
+        if persona not in accept:
+            continue
+        expected = "|".join(sorted(accept[persona]))
         data = row.data(world) if callable(row.data) else row.data
         with transaction.atomic():
             response = caller(persona, row, path, data)
             transaction.set_rollback(True)
         got = _outcome(response, path)
+        if got in accept[persona] and got == matrix.ALLOWED and response.status_code == 200:
+            for ref, sees in shows.items():
+                listed = _listed(response, path, _resolve(ref, world))
+                if listed != (sees[persona] == matrix.ALLOWED):
+                    wrong.append(
+                        f"{persona}: {ref} {'shown' if listed else 'not shown'} in the list"
+                    )
         _drain(response)
-        if got != expected:
+        if got not in accept[persona]:
             detail = ""
             if got in ("400", "409") or (got == matrix.ALLOWED and expected != matrix.ALLOWED):
                 detail = f"  {_why(response)}"
@@ -281,6 +338,30 @@ def test_access(row, matrix_world, db):
     query = row.query(world) if callable(row.query) else row.query
     path = reverse(row.name, kwargs=kwargs) + (f"?{query}" if query else "")
     wrong = _walk(world, caller, row, path)
+    assert not wrong, f"{row.id} {path} ({row.source}):\n  " + "\n  ".join(wrong)
+
+
+MISSING = 987_654_321
+BY_REFERENCE = [row for row in TABLE if any(str(v).startswith("@") for v in row.kwargs.values())]
+
+
+@pytest.mark.usefixtures("_no_throttling")
+@pytest.mark.parametrize("row", BY_REFERENCE, ids=[row.id for row in BY_REFERENCE])
+def test_a_missing_object_answers_like_one_out_of_scope(row, matrix_world, db):
+    """The same URL with ids that exist nowhere: 404 for everyone who may open the object and
+    everyone outside its scope, so a 404 for another brigade's or applicant's object tells
+    nothing about whether it exists."""
+    world, caller = matrix_world
+    kwargs = {k: MISSING if str(v).startswith("@") else v for k, v in row.kwargs.items()}
+    path = reverse(row.name, kwargs=kwargs)
+    # Asked of those who may open the object or get 404 for it (the others are turned away
+    # before the object is looked up, for a role or a sign-in, and the walk checked that).
+    accept = {
+        persona: {"404"}
+        for persona, token in row.expectations.items()
+        if token in (matrix.ALLOWED, "404")
+    }
+    wrong = _walk(world, caller, row, path, accept=accept)
     assert not wrong, f"{row.id} {path} ({row.source}):\n  " + "\n  ".join(wrong)
 
 

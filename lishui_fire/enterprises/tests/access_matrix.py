@@ -70,7 +70,7 @@ def _csv(world):
 
 
 ROWS = [
-    Row("enterprises:list", "GET", READERS),
+    Row("enterprises:list", "GET", READERS, shows={"@enterprise.name": ONE_UNIT}),
     Row("enterprises:detail", "GET", ONE_UNIT, pk="@enterprise"),
     # Rating and listing: supervisors and administrators; the decorator asks the role first
     # (403), the unit's scope next (404: the LQ inspector never gets that far).
@@ -103,6 +103,12 @@ ROWS = [
     Row("enterprises:import_detail", "GET", ADMINS, pk="@import_job"),
     Row("enterprises:import_errors", "GET", ADMINS, pk="@import_job"),
     # The API: the same readers; 401 for the anonymous (API.md).
-    Row("enterprise-list", "GET", "403 403 ok ok ok ok ok ok 403 401"),
+    Row(
+        "enterprise-list",
+        "GET",
+        "403 403 ok ok ok ok ok ok 403 401",
+        query="page_size=100&q=矩阵测试单位",
+        shows={"@enterprise": ONE_UNIT},
+    ),
     Row("enterprise-detail", "GET", "403 403 ok 404 ok ok ok ok 403 401", pk="@enterprise"),
 ]
