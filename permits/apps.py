@@ -27,7 +27,7 @@ class PermitsConfig(AppConfig):
     api_enum_names = {"GatheringVenueTypeEnum": "permits.models.GatheringVenueType"}
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
+        from lishui_fire.core.audit import register
 
         from . import models
 
@@ -40,4 +40,4 @@ class PermitsConfig(AppConfig):
             models.HomeServiceRequest,
             models.Delivery,
         ):
-            auditlog.register(model, exclude_fields=["updated_at"])
+            register(model, exclude_fields=["updated_at"])

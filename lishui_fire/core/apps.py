@@ -12,15 +12,14 @@ class CoreConfig(AppConfig):
     overview_panel = "lishui_fire.core.overview.clocks_panel"
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
-
         from . import models
+        from .audit import register
 
-        auditlog.register(models.CalendarDay)
-        auditlog.register(models.CalendarYear)
-        auditlog.register(models.Clock, exclude_fields=["updated_at"])
-        auditlog.register(models.ClockPause)
-        auditlog.register(models.ClockExtension)
+        register(models.CalendarDay)
+        register(models.CalendarYear)
+        register(models.Clock, exclude_fields=["updated_at"])
+        register(models.ClockPause)
+        register(models.ClockExtension)
         from . import (
             plugins,
             schema,  # noqa: F401  (the OpenAPI extension for our session auth)

@@ -9,6 +9,8 @@ see, so that no service writes ``LogEntry`` rows by hand:
 * :func:`record_change` — a change made with ``QuerySet.update`` (no signal), with the reason.
 * :func:`record_bulk` — many entries at once, for ``bulk_create``/``bulk_update`` writers (the
   enterprise CSV import), with one correlation id.
+* :func:`register` — track a model's saves; its phone and ID numbers are masked in the diffs
+  (the log is read by administrators who need not see them: PIPL, data minimisation).
 """
 
 from __future__ import annotations
@@ -32,6 +34,21 @@ ACCESS = LogEntry.Action.ACCESS
 
 def _actor(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def register(model: type[models.Model], **options: Any) -> None:
+    """``auditlog.register`` with the model's personal numbers masked (138****5678) in the diffs."""
+    from auditlog.registry import auditlog
+
+    from .masking import personal_number_fields
+
+    masked = [*options.pop("mask_fields", ()), *personal_number_fields(model)]
+    auditlog.register(
+        model,
+        mask_fields=masked,
+        mask_callable="lishui_fire.core.masking.mask_personal_number",
+        **options,
+    )
 
 
 def record_view(

@@ -1,10 +1,14 @@
 """Masking of personal data for lists, public pages, PDFs and CSV exports (PIPL).
 
 The full value is shown only to staff who need it, through a view that audits the access
-(``lishui_fire.core.audit.record_pii_access``).
+(``lishui_fire.core.audit.record_view``). :func:`personal_number_fields` names the fields that
+hold such numbers, found by their validators, so that the admin and the audit log's diffs mask or
+audit every one of them, including those of apps added later.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 MASK = "*"
 
@@ -46,3 +50,21 @@ def mask_email(value: str | None) -> str:
         return _mask_middle(value, 1, 0)
     local, domain = value.split("@", 1)
     return f"{local[:1]}{MASK * max(len(local) - 1, 1)}@{domain}"
+
+
+def mask_personal_number(value: str | None) -> str:
+    """A phone or ID number in the audit log's diffs (``AUDITLOG`` ``mask_callable``)."""
+    return mask_id_number(value) if len(_text(value)) > 11 else mask_phone(value)
+
+
+def personal_number_fields(model: Any) -> list[str]:
+    """The model's fields holding a phone or ID-card number: those with the kernel's
+    ``validate_mainland_mobile`` or ``validate_id_number`` validator."""
+    from .validators import validate_id_number, validate_mainland_mobile
+
+    wanted = (validate_mainland_mobile, validate_id_number)
+    return [
+        f.name
+        for f in model._meta.concrete_fields
+        if any(v in wanted for v in getattr(f, "validators", ()))
+    ]

@@ -15,10 +15,10 @@ class EnterprisesConfig(AppConfig):
     api_enum_names = {"EnterpriseVenueTypeEnum": "lishui_fire.enterprises.models.VenueType"}
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
+        from lishui_fire.core.audit import register
 
         from . import models
 
-        auditlog.register(models.Enterprise, exclude_fields=["updated_at"])
-        auditlog.register(models.CreditGrade)
-        auditlog.register(models.DishonestyListing)
+        register(models.Enterprise, exclude_fields=["updated_at"])
+        register(models.CreditGrade)
+        register(models.DishonestyListing)

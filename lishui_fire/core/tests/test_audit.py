@@ -90,3 +90,32 @@ def test_no_service_writes_audit_rows_by_hand():
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "LogEntry":
                 offenders.append(f"{rel}:{node.lineno}")
     assert offenders == []
+
+
+def test_registered_models_mask_their_personal_numbers_in_the_diffs(make_enterprise):
+    """Administrators read the audit log; the diffs carry 138****5678, never the full number."""
+    enterprise = make_enterprise(contact_phone="13857812345")
+    enterprise.contact_phone = "13957854321"
+    enterprise.save(update_fields=["contact_phone"])
+    for entry in LogEntry.objects.get_for_object(enterprise):
+        shown = str(entry.changes) + str(entry.changes_display_dict)
+        assert "13857812345" not in shown
+        assert "13957854321" not in shown
+    update = LogEntry.objects.get_for_object(enterprise).get(action=LogEntry.Action.UPDATE)
+    assert update.changes_dict["contact_phone"] == ["138****2345", "139****4321"]
+
+
+def test_every_personal_number_of_an_audited_model_is_masked():
+    """A model registered with ``auditlog.register`` instead of ``audit.register`` would keep
+    full numbers in its diffs: every phone or ID field of a tracked model is in mask_fields."""
+    from auditlog.registry import auditlog
+
+    from lishui_fire.core.masking import personal_number_fields
+
+    unmasked = [
+        f"{model._meta.label}.{name}"
+        for model, options in auditlog._registry.items()
+        for name in personal_number_fields(model)
+        if name not in options["mask_fields"]
+    ]
+    assert unmasked == []
