@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from lishui_fire.core.admin import IssuedDocumentAdmin
+from lishui_fire.core.admin import IssuedDocumentAdmin, PersonalDataAdmin
 
 from . import models
 
@@ -86,7 +86,7 @@ class DocumentInline(admin.TabularInline):
 
 
 @admin.register(models.PermitApplication)
-class PermitApplicationAdmin(admin.ModelAdmin):
+class PermitApplicationAdmin(PersonalDataAdmin):
     list_display = (
         "reference",
         "venue_name",
@@ -140,7 +140,7 @@ class PrecheckNoticeAdmin(IssuedDocumentAdmin):
 
 
 @admin.register(models.Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(PersonalDataAdmin):
     list_display = ("application", "method", "status", "carrier", "waybill", "posted_at")
     list_filter = ("method", "status")
     search_fields = ("application__reference", "waybill", "recipient")
@@ -152,7 +152,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.HomeServiceRequest)
-class HomeServiceRequestAdmin(admin.ModelAdmin):
+class HomeServiceRequestAdmin(PersonalDataAdmin):
     list_display = (
         "contact_name",
         "brigade",
@@ -209,7 +209,7 @@ class FindingInline(admin.TabularInline):
 
 
 @admin.register(models.PrecheckBooking)
-class PrecheckBookingAdmin(admin.ModelAdmin):
+class PrecheckBookingAdmin(PersonalDataAdmin):
     list_display = ("venue_name", "brigade", "slot", "status", "arrived_at", "notice_number")
     list_filter = ("status", "brigade")
     search_fields = ("venue_name", "venue_address", "notice_number")

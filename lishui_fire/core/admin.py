@@ -10,7 +10,41 @@ from django.db.models import Count, OuterRef, Subquery
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from . import models
+from . import audit, models
+from .masking import mask_email, mask_phone, personal_number_fields
+
+
+# --- Personal data ----------------------------------------------------------------------------
+class PersonalDataAdmin(admin.ModelAdmin):
+    """Base admin of a model that holds phone or ID-card numbers (found by their validators,
+    ``masking.personal_number_fields``). The change page shows them in full, so that an
+    administrator can correct one; every showing is written to the audit log like the staff
+    pages' "show the full number" (PIPL; DESIGN.md: every view of a full value is audited)."""
+
+    def render_change_form(
+        self,
+        request: Any,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> Any:
+        if obj is not None and obj.pk is not None:
+            for name in personal_number_fields(type(obj)):
+                if getattr(obj, name):
+                    audit.record_view(
+                        obj,
+                        actor=request.user,
+                        field=name,
+                        purpose="admin",
+                        remote_addr=request.META.get("REMOTE_ADDR") or None,
+                    )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def _masked_address(address: str) -> str:
+    return mask_email(address) if "@" in address else mask_phone(address)
 
 
 # --- Calendar ---------------------------------------------------------------------------------
@@ -198,8 +232,15 @@ class NotificationAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ["resend_failed"]
 
+    # The address is a phone number or an e-mail address: shown masked, never in full (the
+    # outbox is read to check deliveries, not to contact anyone).
+    exclude = ("address",)
+
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in models.Notification._meta.fields]
+        return [
+            "masked_address" if f.name == "address" else f.name
+            for f in models.Notification._meta.fields
+        ]
 
     def has_add_permission(self, request):
         return False
@@ -209,9 +250,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("地址/号码"))
     def masked_address(self, obj):
-        from .masking import mask_email, mask_phone
-
-        return mask_email(obj.address) if "@" in obj.address else mask_phone(obj.address)
+        return _masked_address(obj.address)
 
     @admin.action(description=_("重新发送所选的发送失败通知（已人工核实）"))
     def resend_failed(self, request, queryset):
@@ -230,15 +269,31 @@ class NotificationAdmin(admin.ModelAdmin):
 class ReminderAdmin(admin.ModelAdmin):
     """The reminder ledger, read-only; cancelling goes through ``reminders.cancel_reminder``."""
 
-    list_display = ("due_at", "key", "recipient", "address", "channel", "status", "sent_at")
+    list_display = (
+        "due_at",
+        "key",
+        "recipient",
+        "masked_address",
+        "channel",
+        "status",
+        "sent_at",
+    )
     list_filter = ("status", "channel", "content_type")
     search_fields = ("key", "address", "recipient__username", "recipient__real_name")
     list_select_related = ("recipient",)
     date_hierarchy = "due_at"
     actions = ["cancel_scheduled"]
+    exclude = ("address",)  # masked, as in the outbox
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in models.Reminder._meta.fields]
+        return [
+            "masked_address" if f.name == "address" else f.name
+            for f in models.Reminder._meta.fields
+        ]
+
+    @admin.display(description=_("发送地址"))
+    def masked_address(self, obj):
+        return _masked_address(obj.address)
 
     def has_add_permission(self, request):
         return False

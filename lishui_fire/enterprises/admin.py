@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from lishui_fire.core.admin import PersonalDataAdmin
 from lishui_fire.core.validators import normalise_code
 
 from . import models
@@ -66,7 +67,7 @@ class EnterpriseAdminForm(forms.ModelForm):
 
 
 @admin.register(models.Enterprise)
-class EnterpriseAdmin(admin.ModelAdmin):
+class EnterpriseAdmin(PersonalDataAdmin):
     form = EnterpriseAdminForm
     # templates/admin/enterprises/enterprise/change_list.html adds the CSV import link.
     list_display = ("name", "uscc", "brigade", "venue_type", "risk_level", "credit_rating")
