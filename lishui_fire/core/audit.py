@@ -36,6 +36,20 @@ def _actor(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
+def _masked(model: type[models.Model], changes: Mapping[str, Any]) -> dict[str, list[str]]:
+    """field → [old, new] as strings, a personal number masked as ``register`` masks it."""
+    from .masking import mask_personal_number, personal_number_fields
+
+    numbers = set(personal_number_fields(model))
+    return {
+        name: [
+            mask_personal_number(v) if name in numbers and v not in (None, "None") else str(v)
+            for v in values
+        ]
+        for name, values in changes.items()
+    }
+
+
 def register(model: type[models.Model], **options: Any) -> None:
     """``auditlog.register`` with the model's personal numbers masked (138****5678) in the diffs."""
     from auditlog.registry import auditlog
@@ -99,7 +113,7 @@ def record_change(
         obj,
         force_log=True,
         action=UPDATE,
-        changes={name: [str(old), str(new)] for name, (old, new) in changes.items()},
+        changes=_masked(type(obj), {name: (old, new) for name, (old, new) in changes.items()}),
         actor=_actor(actor),
         remote_addr=remote_addr,
         additional_data=data or None,
@@ -134,7 +148,7 @@ def record_bulk(entries: Iterable[Entry], *, actor: Any, timestamp: datetime | N
                 object_id=pk if isinstance(pk, int) else None,
                 object_repr=str(e.obj)[:200],
                 action=e.action,
-                changes=dict(e.changes),
+                changes=_masked(model, e.changes),
                 actor=_actor(actor),
                 cid=cid,
                 timestamp=timestamp,

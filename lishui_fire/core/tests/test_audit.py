@@ -119,3 +119,14 @@ def test_every_personal_number_of_an_audited_model_is_masked():
         if name not in options["mask_fields"]
     ]
     assert unmasked == []
+
+
+def test_bulk_and_update_entries_mask_personal_numbers_too(citizen, administrator):
+    """The CSV import writes its entries in bulk: the same mask as the signals' diffs."""
+    audit.record_bulk(
+        [audit.Entry(citizen, audit.UPDATE, {"phone": ["13857812345", "13957854321"]})],
+        actor=administrator,
+    )
+    audit.record_change(citizen, actor=administrator, changes={"phone": ("None", "13857812345")})
+    shown = [e.changes_dict["phone"] for e in LogEntry.objects.order_by("pk")]
+    assert shown == [["138****2345", "139****4321"], ["None", "138****2345"]]
