@@ -99,3 +99,9 @@ access-matrix: install
 # Walk the whole table (every URL × method × persona) with real objects.
 access-matrix-test: install
 	$(VENV)/bin/pytest -p no:cacheprovider -q tests/harness/test_access_matrix.py $(PYTEST_ARGS)
+
+# Personal-data leak harness (issue 8): every role × every page, API operation, PDF and CSV;
+# prints the figures per role. Also part of `make test`.
+.PHONY: pii
+pii: install
+	$(VENV)/bin/pytest -p no:cacheprovider -q -s tests/harness/test_pii_leaks.py tests/harness/test_pii_scanner.py $(PYTEST_ARGS)

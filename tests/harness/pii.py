@@ -15,7 +15,7 @@ lands:
   drf-spectacular schema with real ids; PDFs are decoded to text (pypdf), CSVs read as text.
 
 A full number in a response is allowed only when the viewer is its data subject (their own
-number: ADR 0014), or when the request wrote an ACCESS entry to the audit log for that viewer
+number: ADR 0015), or when the request wrote an ACCESS entry to the audit log for that viewer
 and one of the value's holders (``lishui_fire.core.audit.record_view``). Anything else is a leak.
 """
 
@@ -329,7 +329,8 @@ class Scan:
     role: str
     user: Any
     known: Known
-    per_shape: int = 2
+    per_shape: int = 3  # URLs of one shape (a detail page: three records in their states)
+    per_admin_shape: int = 2  # the admin's change pages look alike whatever the record
     max_responses: int = 600
     responses: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # kind → n
     leaks: list[Finding] = field(default_factory=list)
@@ -416,7 +417,7 @@ class Scan:
         *,
         reveal_names: tuple[str, ...] = ("reveal",),
         submit_forms: bool = True,
-        max_posts: int = 80,
+        max_posts: int = 40,
     ) -> None:
         """Breadth-first GETs from ``starts``; then each audited reveal button once; then, with
         ``submit_forms``, one POST form of each shape sent as rendered (hidden and prefilled
@@ -445,7 +446,8 @@ class Scan:
             if local in self.seen:
                 return
             s = shape(local)
-            if self.shapes[s] >= self.per_shape:
+            limit = self.per_admin_shape if local.startswith(ADMIN_PREFIX) else self.per_shape
+            if self.shapes[s] >= limit:
                 return
             self.shapes[s] += 1
             self.seen.add(local)

@@ -1,5 +1,5 @@
 """Mask the phone and ID numbers that audit-log entries written before ``core.audit.register``
-hold in full (ADR 0014): ``changes`` of every entry about a model with personal-number fields.
+hold in full (ADR 0015): ``changes`` of every entry about a model with personal-number fields.
 
 The fields are found as the kernel finds them, by their validators, on the live models (only
 their names and labels are read here; no query touches those models), so this kernel migration
