@@ -24,6 +24,9 @@ EVERYONE_SIGNED_IN = "ok ok ok ok ok ok ok ok ok login"
 APPLICANTS = "ok ok 403 403 403 403 403 403 403 login"
 # An owner's page that staff of the brigade may also see the record of.
 OWNER_PAGE = "ok 404 403 404 403 403 403 403 404 login"
+# The same for an application of the Longquan brigade.
+LONGQUAN_PAGE = "403 403 404 ok 404 ok ok 404 403 login"
+LONGQUAN_FILE = "ok 404 404 ok 404 ok ok 404 404 login"
 # A draft is the applicant's alone: 404 for staff too.
 DRAFT = "ok 404 404 404 404 404 404 404 404 login"
 # Materials and letters: the owner and every reader of the brigade's applications.
@@ -77,6 +80,9 @@ def world(personas):
         )
 
     draft = make_application(owner)
+    returned = make_application(owner, status="returned", path="inspection")
+    withdrawn = make_application(owner, status="withdrawn")
+    in_longquan = make_application(owner, brigade="LQ", status="submitted")
     unsigned = make_application(owner, signed=False)
     submitted = make_application(owner, status="submitted")
     submitted_inspection = make_application(owner, status="submitted", path="inspection")
@@ -128,6 +134,10 @@ def world(personas):
     )
     return {
         "draft": draft,
+        "returned": returned,
+        "withdrawn": withdrawn,
+        "in_longquan": in_longquan,
+        "longquan_material": in_longquan.materials.first(),
         "unsigned_draft": unsigned,
         "submitted": submitted,
         "submitted_inspection": submitted_inspection,
@@ -227,6 +237,9 @@ ROWS = [
     Row("permits:apply", "GET", APPLICANTS),
     Row("permits:apply", "POST", APPLICANTS, data=_venue),
     Row("permits:my_application", "GET", OWNER_PAGE, pk="@submitted"),
+    Row("permits:my_application", "GET", OWNER_PAGE, pk="@returned"),
+    # A returned application is the owner's to complete; staff see it but edit nothing.
+    Row("permits:apply_step", "GET", OWNER_PAGE, pk="@returned", step="materials"),
     *[
         Row("permits:apply_step", "GET", DRAFT, pk="@draft", step=step)
         for step in ("venue", "unit", "path", "sign", "materials", "review")
@@ -256,6 +269,7 @@ ROWS = [
     # Downloads: the owner and the readers of the brigade's applications; 404 for the rest.
     Row("permits:material_download", "GET", APPLICATION_FILE, pk="@material"),
     Row("permits:material_download", "GET", DRAFT, pk="@draft_material"),  # ADR 0008
+    Row("permits:material_download", "GET", LONGQUAN_FILE, pk="@longquan_material"),
     Row("permits:document_download", "GET", APPLICATION_FILE, pk="@decision_letter"),
     Row("permits:home_service", "GET", APPLICANTS),
     Row(
@@ -282,6 +296,11 @@ ROWS = [
     Row("permits:overdue", "GET", STAFF_LISTS),
     Row("permits:dashboard", "GET", SUPERVISORS),
     Row("permits:staff_application", "GET", STAFF_PAGE, pk="@submitted"),
+    # Returned (staff wait for it, ADR 0008) and withdrawn applications stay on the file.
+    Row("permits:staff_application", "GET", STAFF_PAGE, pk="@returned"),
+    Row("permits:staff_application", "GET", STAFF_PAGE, pk="@withdrawn"),
+    # The brigade rule the other way round: the owner's application in Longquan.
+    Row("permits:staff_application", "GET", LONGQUAN_PAGE, pk="@in_longquan"),
     Row(
         "permits:staff_application", "GET", "403 403 404 404 404 404 404 404 403 login", pk="@draft"
     ),
@@ -527,6 +546,7 @@ ROWS = [
     Row("permit-list", "POST", API_APPLICANTS, data=_new_application),
     Row("permit-detail", "GET", API_APPLICATION, pk="@submitted"),
     Row("permit-detail", "GET", API_DRAFT, pk="@draft"),
+    Row("permit-detail", "GET", "ok 404 404 ok 404 ok ok 404 404 401", pk="@in_longquan"),
     Row("permit-detail", "PATCH", API_OWNER, pk="@draft", data={"capacity": 120}),
     Row("permit-submit", "POST", API_OWNER, pk="@draft"),
     Row(
