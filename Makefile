@@ -76,7 +76,7 @@ bench: install
 # API fuzzing, the long run (tests/harness/test_fuzz_api.py; `make test` runs it small): every role
 # of the demo world, FUZZ_EXAMPLES generated cases per operation and role plus Schemathesis'
 # coverage phase, seeded (FUZZ_SEED). Figures in var/fuzz-stats.json and on the last lines.
-FUZZ_EXAMPLES ?= 100
+FUZZ_EXAMPLES ?= 50
 FUZZ_SEED ?= 20261201
 fuzz: install
 	mkdir -p var

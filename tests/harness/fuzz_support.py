@@ -156,19 +156,59 @@ def _related_pools(view_class) -> dict[str, list[Any]]:
         return {}
     pools = {}
     for name, f in fields.items():
-        if isinstance(f, serializers.PrimaryKeyRelatedField) and not f.read_only:
-            queryset = f.queryset if f.queryset is not None else None
-            if queryset is not None:
-                pools[name] = list(queryset.model._default_manager.values_list("pk", flat=True))
+        related = isinstance(f, serializers.PrimaryKeyRelatedField) and not f.read_only
+        if related and f.queryset is not None:  # the field's own queryset: only what it accepts
+            pools[name] = list(f.queryset.values_list("pk", flat=True))
     return pools
+
+
+def realistic_values() -> dict[str, list[Any]]:
+    """Values of body fields, by field name, that the portal accepts and random text almost never
+    is: brigade codes, registered USCCs, mobile numbers, times of the coming days. Drawn for half
+    of the bodies that have such a field, whatever the operation, so writes get past validation
+    and their success answers are checked too."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from lishui_fire.accounts.models import OrgUnit, User
+    from lishui_fire.enterprises.models import Enterprise
+
+    brigades = list(
+        OrgUnit.objects.filter(kind=OrgUnit.Kind.BRIGADE).values_list("code", flat=True)
+    )
+    usccs = list(Enterprise.objects.values_list("uscc", flat=True)[:20])
+    phones = [p for p in User.objects.values_list("phone", flat=True) if len(p or "") == 11]
+    today = timezone.localdate()
+    tz = timezone.get_current_timezone()
+    days = [today + timedelta(days=n) for n in range(3, 10)]
+    starts = [datetime.combine(d, time(9, 30), tz).isoformat() for d in days]
+    ends = [datetime.combine(d, time(10, 30), tz).isoformat() for d in days]
+    return {
+        "county": brigades,
+        "brigade": brigades,
+        "unit_uscc": usccs,
+        "uscc": usccs,
+        "contact_phone": phones,
+        "phone": phones,
+        "starts_at": starts,
+        "ends_at": ends,
+        "opening_date": [d.isoformat() for d in days],
+        "floor_area_m2": ["86.50", "420", "1200.00"],
+    }
 
 
 @dataclass
 class KnownIds:
-    """Ids of real objects per operation path: path ``{id}`` values and related body fields."""
+    """Ids of real objects per operation path (path ``{id}`` values, related body fields), and
+    realistic values of body fields by name (``realistic_values``)."""
 
     path_ids: dict[str, list[Any]] = field(default_factory=dict)
     body_ids: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
+    field_values: dict[str, list[Any]] = field(default_factory=dict)
+
+    def body_pools(self, path: str) -> dict[str, list[Any]]:
+        return {**self.field_values, **self.body_ids.get(path, {})}
 
     @classmethod
     def collect(cls, schema: dict[str, Any]) -> KnownIds:
@@ -225,6 +265,7 @@ class FuzzWorld:
         collected = KnownIds.collect(schema)
         known.path_ids.update(collected.path_ids)
         known.body_ids.update(collected.body_ids)
+        known.field_values.update(realistic_values())
         # Throttling stays on (its 429 is part of the contract), but every case starts with fresh
         # counters: otherwise after a few dozen cases every answer would be a 429.
         throttle_cache = LocMemCache("fuzz-throttle", {})

@@ -61,8 +61,8 @@ def flatmap_path_parameters(context, path_parameters):
 
 @schema.hook
 def flatmap_body(context, body):
-    pools = KNOWN.body_ids.get(context.operation.path)
-    if not pools or not isinstance(body, dict):
+    pools = KNOWN.body_pools(context.operation.path)
+    if not isinstance(body, dict):
         return st.just(body)
     names = [n for n in pools if n in body and pools[n]]
     if not names:
