@@ -95,3 +95,46 @@ def test_a_refused_request_that_wrote_nothing_passes():
     _world(_refusing_app(writes=False)).check(
         operation.Case(), "anonymous", [not_a_server_error], baseline
     )
+
+
+def _boom(request):
+    raise ZeroDivisionError("fuzz harness test")
+
+
+_boom.csrf_exempt = True  # a plain Django view; the API's views are DRF's (CSRF only for sessions)
+
+
+def _plain_500(request):
+    from django.http import HttpResponseServerError
+
+    return HttpResponseServerError("server error")
+
+
+urlpatterns = [__import__("django.urls").urls.path("thing/", _boom)]
+handler500 = _plain_500  # the portal's own 500 page needs the portal's URLs
+
+
+def test_a_server_error_fails_the_case_with_the_request_and_the_server_traceback(settings):
+    from django.core.signals import got_request_exception, request_finished, request_started
+    from django.core.wsgi import get_wsgi_application
+    from django.db import close_old_connections
+    from schemathesis.checks import not_a_server_error
+
+    settings.ROOT_URLCONF = __name__
+    settings.DEBUG_PROPAGATE_EXCEPTIONS = False
+    world = _world(get_wsgi_application())
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    got_request_exception.connect(world._on_server_error)
+    try:
+        with pytest.raises(BaseException) as info:  # Schemathesis' FailureGroup
+            world.check(_operation().Case(), "inspector1", [not_a_server_error], {})
+    finally:
+        got_request_exception.disconnect(world._on_server_error)
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    report = str(info.value) + "".join(getattr(info.value, "__notes__", []))
+    assert "Server error" in report
+    assert "curl -X POST" in report
+    assert "Role: inspector1" in report
+    assert "ZeroDivisionError: fuzz harness test" in report
