@@ -72,7 +72,14 @@ PERMIT_ACTION_RESPONSES = {
     list=extend_schema(summary="消防安全检查申请列表", tags=["permits"]),
     retrieve=extend_schema(summary="申请详情", tags=["permits"]),
     create=extend_schema(summary="新建申请（草稿）", tags=["permits"]),
-    partial_update=extend_schema(summary="修改草稿或退回补正的申请", tags=["permits"]),
+    partial_update=extend_schema(
+        summary="修改草稿或退回补正的申请",
+        tags=["permits"],
+        responses={
+            200: PermitSerializer,
+            409: OpenApiResponse(description="申请已提交或已在办理中，不能再修改"),
+        },
+    ),
 )
 class PermitViewSet(
     PDFActionMixin,
@@ -284,7 +291,14 @@ class PermitViewSet(
 @extend_schema_view(
     list=extend_schema(summary="预约体检时段", tags=["precheck"]),
     retrieve=extend_schema(summary="时段详情", tags=["precheck"]),
-    create=extend_schema(summary="发布时段（工作人员）", tags=["precheck"]),
+    create=extend_schema(
+        summary="发布时段（工作人员）",
+        tags=["precheck"],
+        responses={
+            201: PrecheckSlotSerializer,
+            409: OpenApiResponse(description="该监督员在这个时间已有时段"),
+        },
+    ),
 )
 class PrecheckSlotViewSet(
     mixins.ListModelMixin,
