@@ -105,3 +105,10 @@ access-matrix-test: install
 .PHONY: pii
 pii: install
 	$(VENV)/bin/pytest -p no:cacheprovider -q -s tests/harness/test_pii_leaks.py tests/harness/test_pii_scanner.py $(PYTEST_ARGS)
+
+# --- Load test (issue 8): locust against gunicorn on PostgreSQL + Redis, production settings ---
+# Not part of CI: prints p50/p95/p99 per endpoint and the ratio to a bare DRF endpoint of the
+# same run (bench/load/run.sh; LOAD_DB, LOAD_PORT, LOAD_USERS, LOAD_TIME, LOAD_WORKERS, LOAD_REDIS_DB).
+.PHONY: load
+load: install
+	bash bench/load/run.sh
