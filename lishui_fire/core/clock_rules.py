@@ -135,7 +135,8 @@ def _count_hours(start: dt.datetime, hours: int, pauses: list[Pause], tz: dt.tzi
             break  # paused after the clock had run out: no effect
         if pause.end is None:
             return Due(None, None, False)
-        if pause.end <= now:
+        # (``<`` would do the same: a pause ending at ``now`` takes nothing off and moves nothing.)
+        if pause.end <= now:  # pragma: no mutate
             continue  # wholly before the clock (or inside an earlier pause)
         remaining -= max(pause.start - now, dt.timedelta(0))
         now = pause.end

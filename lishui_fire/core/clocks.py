@@ -634,7 +634,8 @@ def recompute_provisional_clocks(year: int | None = None) -> int:
         if latest is None:
             return 0
         provisional = provisional.filter(updated_at__lt=latest)
-    pks = list(provisional.order_by("pk").values_list("pk", flat=True))
+    # values_list(flat=True) without a field also gives the pk: an equivalent mutant.
+    pks = list(provisional.order_by("pk").values_list("pk", flat=True))  # pragma: no mutate
     if year is None and pks:
         # Whatever lost the recount (a crash between the commit and its after-commit callbacks)
         # may have lost the calendar cache's version bump too: without this, the recount would
@@ -643,8 +644,9 @@ def recompute_provisional_clocks(year: int | None = None) -> int:
     for pk in pks:
         try:
             with transaction.atomic():
+                # A row lock: not observable on SQLite, where the mutation run is.
                 clock = (
-                    Clock.objects.select_for_update(of=("self",))
+                    Clock.objects.select_for_update(of=("self",))  # pragma: no mutate
                     .select_related("rule", "after")
                     .get(pk=pk)
                 )
@@ -664,9 +666,13 @@ def recompute_provisional_clocks(year: int | None = None) -> int:
 def recount_clocks_of_rule(*, rule: DeadlineRule) -> int:
     """Recount every clock counted on ``rule`` after the row itself was corrected."""
     count = 0
-    for pk in Clock.objects.filter(rule=rule).order_by("pk").values_list("pk", flat=True):
+    ordered = Clock.objects.filter(rule=rule).order_by("pk")
+    # values_list(flat=True) without a field also gives the pk: an equivalent mutant.
+    for pk in ordered.values_list("pk", flat=True):  # pragma: no mutate
         with transaction.atomic():
-            clock = Clock.objects.select_for_update(of=("self",)).select_related("rule").get(pk=pk)
+            # A row lock (not observable on SQLite, where the mutation run is) on its own line.
+            locked = Clock.objects.select_for_update(of=("self",))  # pragma: no mutate
+            clock = locked.select_related("rule").get(pk=pk)
             _recount(clock)
             _mirror(clock.content_type, clock.object_id)
         count += 1
@@ -709,10 +715,12 @@ def clocks_due_for_user(
     now = _now(now)
     horizon = now + within
     queryset = scope_queryset(
-        Clock.objects.filter(stopped_at__isnull=True, status=S.RUNNING),
+        # Both conditions are the partial indexes' own; either alone selects the same rows (a
+        # running clock has no stop, a paused one no due or target moment): equivalent mutants.
+        Clock.objects.filter(stopped_at__isnull=True, status=S.RUNNING),  # pragma: no mutate
         user,
         owner_field=None,
-        brigade_field="brigade",
+        brigade_field="brigade",  # pragma: no mutate  (the default, said for the reader)
         # The legal officer checks the brigade's decisions against their time limits too; the
         # discipline officer has no business with case deadlines.
         staff_roles=CASE_READER_ROLES,

@@ -256,3 +256,82 @@ def test_it_recounts_a_follower_in_a_constant_number_of_queries(
     # Pinned: one more means the clock's rule or its leader is fetched on its own.
     with django_assert_num_queries(19):
         assert clocks.recompute_provisional_clocks(2027) == 1
+
+
+# --- Finding and refusing ----------------------------------------------------------------------
+def test_it_says_why_a_stopped_clock_cannot_be_paused(rules, subject):
+    from lishui_fire.core.errors import DomainError
+
+    with travel(2026, 3, 3, 9, 0):
+        clock = start(subject)
+        clocks.stop_clock(clock=clock)
+        with pytest.raises(DomainError, match=r"^该时限已结束计时。$"):
+            clocks.switch_rule(clock=clock, code="test.fire.undisputed", reason="无争议")
+
+
+def test_it_finds_the_live_clock_of_this_subject_only(rules, org_units, citizen):
+    from permits.tests.factories import make_application
+
+    ld, lq = org_units["LD"], org_units["LQ"]
+    application = make_application(citizen)
+    with travel(2026, 3, 3, 9, 0):
+        mine = start(ld, milestone="m")
+        other_unit = start(lq, milestone="m", brigade_id=lq.pk)
+        # Another model whose row has the same primary key as the brigade.
+        same_pk = clocks.start_clock(
+            subject=application,
+            milestone="m",
+            code="test.fire.determination",
+            started_at=at(2026, 3, 3, 9, 0),
+            brigade_id=ld.pk,
+        )
+    assert clocks.live_clock(ld, "m").pk == mine.pk
+    assert clocks.live_clock(lq, "m").pk == other_unit.pk
+    assert clocks.live_clock(application, "m").pk == same_pk.pk
+    assert clocks.live_clock(ld, "other") is None
+
+
+def test_it_reads_the_live_clock_with_its_rule_in_one_query(
+    rules, subject, django_assert_num_queries
+):
+    with travel(2026, 3, 3, 9, 0):
+        start(subject, milestone="m")
+    clocks.live_clock(subject, "m")  # the content type is cached from now on
+    with django_assert_num_queries(1):
+        assert clocks.live_clock(subject, "m").rule.code == "test.fire.determination"
+
+
+def test_it_recounts_and_mirrors_every_clock_of_a_corrected_rule(rules, subject, citizen):
+    from permits.tests.factories import make_application
+
+    application = make_application(citizen)
+    with travel(2026, 3, 3, 9, 0):
+        on_brigade = start(subject, milestone="a", when=at(2026, 3, 2, 9, 0))
+        on_application = clocks.start_clock(
+            subject=application,
+            milestone="decision",
+            code="test.fire.determination",
+            started_at=at(2026, 3, 2, 9, 0),
+            brigade_id=application.brigade_id,
+        )
+        start(subject, code="test.fire.undisputed", milestone="b")  # another rule: not recounted
+    application.refresh_from_db()
+    assert application.decision_due == D(2026, 4, 1)
+    rule = rules["fire"]
+    rule.count = 10  # corrected in the admin
+    rule.save()
+    assert clocks.recount_clocks_of_rule(rule=rule) == 2
+    assert fresh(on_brigade).due_date == D(2026, 3, 12)
+    assert fresh(on_application).due_date == D(2026, 3, 12)
+    application.refresh_from_db()
+    assert application.decision_due == D(2026, 3, 12)
+
+
+def test_it_recounts_a_rules_clocks_reading_each_with_its_rule(
+    rules, subject, django_assert_num_queries
+):
+    with travel(2026, 3, 3, 9, 0):
+        start(subject, milestone="a", when=at(2026, 3, 2, 9, 0))
+    # Pinned: one more means the rule is fetched on its own for each clock.
+    with django_assert_num_queries(16):
+        assert clocks.recount_clocks_of_rule(rule=rules["fire"]) == 1
