@@ -114,15 +114,17 @@ load: install
 	bash bench/load/run.sh
 
 # --- Mutation testing (issue 8): mutmut over every rules.py and the kernel's calendar and clocks ---
-# Not part of CI (about half an hour on 2 cores). Config in pyproject.toml [tool.mutmut]; mutmut
-# works in mutants/ (a copy; SQLite test database there). MUTATION_KEEP=1 keeps the previous
+# Not part of CI (tens of minutes on 2 cores). Config in pyproject.toml [tool.mutmut]; mutmut works
+# in mutants/ (a copy, with its own SQLite test database), kept afterwards as .mutants/ (hidden, so
+# that mypy's and pytest's globs never see the copies). MUTATION_KEEP=1 starts from the previous
 # results and re-runs only what changed; MUTATION_JOBS sets the parallel workers (default 2).
 MUTATION_JOBS ?= 2
 .PHONY: mutation
 mutation: install
-	@mkdir -p var; if [ -z "$(MUTATION_KEEP)" ]; then rm -rf mutants; fi
-	@start=$$(date +%s); \
+	@mkdir -p var; rm -rf mutants; \
+	if [ -n "$(MUTATION_KEEP)" ] && [ -d .mutants ]; then mv .mutants mutants; else rm -rf .mutants; fi; \
+	trap 'rm -rf .mutants; mv mutants .mutants' EXIT; start=$$(date +%s); \
 	env -u DATABASE_URL -u REDIS_URL nice -n 10 $(VENV)/bin/mutmut run --max-children $(MUTATION_JOBS) \
 		>var/mutation.log 2>&1 || { tail -40 var/mutation.log; exit 1; }; \
-	echo "mutmut run: $$(( $$(date +%s) - start )) s (log: var/mutation.log)"
+	echo "mutmut run: $$(( $$(date +%s) - start )) s (log: var/mutation.log)"; \
 	$(PY) scripts/mutation_report.py --diffs

@@ -32,7 +32,9 @@ def main() -> int:
     parser.add_argument("--diffs", action="store_true")
     parser.add_argument("--min", type=float, default=90.0)
     args = parser.parse_args()
-    metas = sorted(Path("mutants").rglob("*.py.meta"))
+    # make mutation keeps its last results in .mutants/ (hidden); mutmut itself works in mutants/.
+    where = Path("mutants") if Path("mutants").is_dir() else Path(".mutants")
+    metas = sorted(where.rglob("*.py.meta"))
     if not metas:
         print("no results: run `make mutation` first")
         return 1
@@ -49,7 +51,7 @@ def main() -> int:
             k for k, c in codes.items() if status(c) in ("survived", "no tests", "suspicious")
         )
         print(
-            f"{str(meta.relative_to('mutants'))[:-5]:40s} {len(codes):7d} {counts['killed']:6d} "
+            f"{str(meta.relative_to(where))[:-5]:40s} {len(codes):7d} {counts['killed']:6d} "
             f"{counts['timeout']:7d} {counts['survived'] + counts['no tests'] + counts['suspicious']:8d} "
             f"{score(counts):6.1f}%"
         )
@@ -62,7 +64,7 @@ def main() -> int:
     print(f"\nsurvivors ({len(survivors)}):")
     for name in survivors:
         print(f"  {name}")
-        if args.diffs:
+        if args.diffs and where.name == "mutants":
             diff = subprocess.run(
                 [sys.executable, "-m", "mutmut", "show", name], capture_output=True, text=True
             ).stdout

@@ -28,7 +28,7 @@ OUT=$ROOT/var/load
 mkdir -p "$OUT"
 
 # The load generator's own virtualenv, re-installed when its requirements change.
-LV=$ROOT/var/load-venv
+LV=$ROOT/.venv-load  # hidden: mypy's and pytest's globs skip it
 if [ ! -x "$LV/bin/locust" ] || [ bench/load/requirements.txt -nt "$LV/.installed" ]; then
   "$PY" -m venv "$LV"
   "$LV/bin/pip" install --quiet --disable-pip-version-check -r bench/load/requirements.txt
