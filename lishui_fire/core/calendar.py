@@ -339,10 +339,9 @@ def publish_calendar_year(
     entries = check_calendar_days(year=year, days=days)
     source = (source or "").strip()
     if not source:
-        raise ValidationError(
-            {"source": _("请填写依据：国务院办公厅节假日安排通知的标题或文号。")},
-            code="calendar_source",
-        )
+        # The code goes on the field's error: beside a dict, ValidationError drops it.
+        message = _("请填写依据：国务院办公厅节假日安排通知的标题或文号。")
+        raise ValidationError({"source": ValidationError(message, code="calendar_source")})
     from auditlog.context import set_actor
 
     wanted = {day: (workday, note) for day, workday, note in entries}

@@ -40,3 +40,48 @@ def test_it_reports_the_years_around_the_day_it_is_given_not_today(no_2027):
     assert missing_calendar_years(today=D(2031, 6, 1)) == [2031, 2032]
     assert missing_calendar_years(today=D(2025, 6, 1)) == []
     assert missing_calendar_years(today=D(2026, 6, 1)) == [2027]
+
+
+# --- Publishing a year -----------------------------------------------------------------------------
+NOTICE = [(D(2027, 1, 1), False, "元旦"), (D(2027, 1, 4), False, "元旦调休")]
+
+
+def test_it_refuses_a_notice_without_its_source_on_the_source_field(no_2027):
+    from django.core.exceptions import ValidationError
+
+    for source in ("", None, "   "):
+        with pytest.raises(ValidationError) as refused:
+            calendar.publish_calendar_year(2027, days=NOTICE, source=source)
+        assert refused.value.message_dict == {
+            "source": ["请填写依据：国务院办公厅节假日安排通知的标题或文号。"]
+        }
+        assert refused.value.error_dict["source"][0].code == "calendar_source"
+    assert not CalendarYear.objects.filter(year=2027).exists()
+
+
+def test_it_stores_the_source_its_address_and_who_entered_it(no_2027, administrator):
+    from auditlog.models import LogEntry
+
+    year = calendar.publish_calendar_year(
+        2027, days=NOTICE, source="  国办发明电〔2026〕1号  ", actor=administrator
+    )
+    assert (year.source, year.source_url, year.entered_by) == (
+        "国办发明电〔2026〕1号",
+        "",
+        administrator,
+    )
+    entries = LogEntry.objects.get_for_model(CalendarDay).filter(actor=administrator)
+    assert entries.count() == 2
+    again = calendar.publish_calendar_year(
+        2027, days=NOTICE, source="通" * 300, source_url="https://www.gov.cn/notice"
+    )
+    assert again.source == "通" * 255
+    assert again.source_url == "https://www.gov.cn/notice"
+
+
+def test_it_deletes_the_days_a_corrected_notice_drops_and_updates_the_rest(no_2027):
+    calendar.publish_calendar_year(2027, days=NOTICE, source="通知")
+    corrected = [(D(2027, 1, 4), False, "改正的说明"), (D(2027, 1, 5), False, "新增")]
+    calendar.publish_calendar_year(2027, days=corrected, source="更正通知")
+    rows = list(CalendarDay.objects.filter(date__year=2027).values_list("date", "note"))
+    assert rows == [(D(2027, 1, 4), "改正的说明"), (D(2027, 1, 5), "新增")]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from lishui_fire.core.clock_rules import (
     HOUR,
     Pause,
@@ -92,3 +94,13 @@ def test_an_extension_needs_both_a_number_of_extensions_and_a_size():
     assert refusal(0, 30) is Refusal.NOT_EXTENDABLE
     assert refusal(1, 1) is None  # one more day, once
     assert refusal(2, 30) is None
+
+
+def test_a_roll_forward_on_a_calendar_without_working_days_says_the_data_is_broken():
+    class NoWorkdays(Weekdays):
+        def is_workday(self, day: dt.date) -> bool:
+            return False
+
+    spec = RuleSpec(unit="calendar_day", count=3, roll_forward_if_rest_day=True)
+    with pytest.raises(ValueError, match=r"^no working day found: the calendar data is broken$"):
+        count_due(spec, start=at(2026, 3, 2, 9, 0), calendar=NoWorkdays(), tz=TZ)

@@ -335,3 +335,111 @@ def test_it_recounts_a_rules_clocks_reading_each_with_its_rule(
     # Pinned: one more means the rule is fetched on its own for each clock.
     with django_assert_num_queries(16):
         assert clocks.recount_clocks_of_rule(rule=rules["fire"]) == 1
+
+
+# --- Reasons, reminders' text, reading a subject's clocks, mirroring ----------------------------
+def test_it_refuses_a_pause_without_a_reason_on_the_reason_field(rules, subject):
+    from django.core.exceptions import ValidationError
+
+    with travel(2026, 3, 3, 9, 0):
+        clock = start(subject)
+        with pytest.raises(ValidationError) as refused:
+            clocks.pause_clock(clock=clock, reason="   ")
+    assert refused.value.message_dict == {"reason": ["请写明理由。"]}
+    assert refused.value.error_dict["reason"][0].code == "clock_reason"
+
+
+def test_it_keeps_the_first_255_characters_of_a_reason(rules, subject):
+    with travel(2026, 3, 3, 9, 0):
+        clock = start(subject)
+        pause = clocks.pause_clock(clock=clock, reason="化" * 300)
+    assert pause.reason == "化" * 255
+
+
+def test_it_writes_an_hour_clocks_due_moment_into_its_reminders(rules, subject, inspector):
+    from lishui_fire.core.models import Reminder
+
+    with travel(2026, 3, 3, 9, 0):
+        clock = start(
+            subject,
+            code="test.consultation",
+            milestone="answer",
+            when=at(2026, 3, 3, 9, 0),
+            responsible=inspector,
+        )
+    reminder = Reminder.objects.get(milestone=f"clock-{clock.pk}-answer-due")
+    assert reminder.params["due"] == "2026-03-04 09:00"
+
+
+def test_local_midnight_is_the_start_of_the_day_in_lishui():
+    assert clocks.local_midnight(D(2026, 3, 2)) == at(2026, 3, 2, 0, 0)
+
+
+def test_it_lists_the_clocks_of_this_subject_only_with_their_rules(
+    rules, org_units, citizen, django_assert_num_queries
+):
+    from permits.tests.factories import make_application
+
+    ld, lq = org_units["LD"], org_units["LQ"]
+    application = make_application(citizen)
+    with travel(2026, 3, 3, 9, 0):
+        first = start(ld, milestone="a")
+        clocks.stop_clock(clock=first)
+        second = start(ld, milestone="a")
+        start(lq, milestone="a", brigade_id=lq.pk)
+        clocks.start_clock(
+            subject=application,
+            milestone="a",
+            code="test.fire.determination",
+            started_at=at(2026, 3, 3, 9, 0),
+            brigade_id=ld.pk,
+        )
+    list(clocks.clocks_of(ld))  # the content type is cached from now on
+    with django_assert_num_queries(1):
+        listed = [(c.pk, c.rule.code) for c in clocks.clocks_of(ld)]
+    assert listed == [(first.pk, "test.fire.determination"), (second.pk, "test.fire.determination")]
+
+
+def test_mirror_subject_refreshes_the_columns_and_the_object_in_hand(rules, citizen, org_units):
+    from permits.models import PermitApplication
+    from permits.tests.factories import make_application
+
+    application = make_application(citizen)
+    with travel(2026, 3, 3, 9, 0):
+        clocks.start_clock(
+            subject=application,
+            milestone="decision",
+            code="test.fire.determination",
+            started_at=at(2026, 3, 2, 9, 0),
+            brigade_id=application.brigade_id,
+            is_next=True,
+        )
+    PermitApplication.objects.filter(pk=application.pk).update(
+        decision_due=None, next_due=None, due_provisional=True
+    )
+    application.decision_due = application.next_due = D(2000, 1, 1)
+    clocks.mirror_subject(application)
+    assert (application.decision_due, application.next_due) == (D(2026, 4, 1), D(2026, 4, 1))
+    assert application.due_provisional is False
+    stored = PermitApplication.objects.values("decision_due", "next_due").get(pk=application.pk)
+    assert stored == {"decision_due": D(2026, 4, 1), "next_due": D(2026, 4, 1)}
+    clocks.mirror_subject(org_units["LD"])  # a subject without columns: nothing to do
+
+
+def test_a_change_by_someone_not_signed_in_records_no_person(rules, subject):
+    from django.contrib.auth.models import AnonymousUser
+
+    with travel(2026, 3, 3, 9, 0):
+        clock = start(subject)
+        pause = clocks.pause_clock(clock=clock, reason="送检", actor=AnonymousUser())
+    assert pause.actor is None
+
+
+def test_it_stops_a_clock_reading_it_with_its_rule_in_one_query(
+    rules, subject, django_assert_num_queries
+):
+    with travel(2026, 3, 3, 9, 0):
+        clock = start(subject)
+        # Pinned: one more means the locked row's rule is fetched on its own.
+        with django_assert_num_queries(13):
+            clocks.stop_clock(clock=clock)
