@@ -468,3 +468,9 @@ def demo_world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
         outer.__exit__(None, None, None)
+
+
+# `make mutation` only: every mutant is a new pytest session on one file database, migrated once
+# (tests/harness/mutation_db.py) instead of at every session start.
+if os.environ.get("DJANGO_SETTINGS_MODULE") == "tests.harness.mutation_settings":
+    from tests.harness.mutation_db import django_db_setup  # noqa: F401
