@@ -11,7 +11,6 @@ mutation settings.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,7 +26,7 @@ def _migrations_fingerprint() -> str:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_test_environment, django_db_blocker) -> Iterator[None]:
+def django_db_setup(django_test_environment, django_db_blocker) -> None:
     from django.conf import settings
     from django.db import connections
     from django.test.utils import setup_databases
@@ -44,4 +43,3 @@ def django_db_setup(django_test_environment, django_db_blocker) -> Iterator[None
         with django_db_blocker.unblock():
             setup_databases(verbosity=0, interactive=False, keepdb=True)
         marker.write_text(fingerprint)
-    yield
