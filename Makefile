@@ -117,14 +117,16 @@ load: install
 # Not part of CI (tens of minutes on 2 cores). Config in pyproject.toml [tool.mutmut]; mutmut works
 # in mutants/ (a copy, with its own SQLite test database), kept afterwards as .mutants/ (hidden, so
 # that mypy's and pytest's globs never see the copies). MUTATION_KEEP=1 starts from the previous
-# results and re-runs only what changed; MUTATION_JOBS sets the parallel workers (default 2).
+# results and re-runs only what changed; MUTATION_JOBS sets the parallel workers (default 2),
+# MUTATION_NICE their niceness (default 10: the machine is shared).
 MUTATION_JOBS ?= 2
+MUTATION_NICE ?= 10
 .PHONY: mutation
 mutation: install
 	@mkdir -p var; rm -rf mutants; \
 	if [ -n "$(MUTATION_KEEP)" ] && [ -d .mutants ]; then mv .mutants mutants; else rm -rf .mutants; fi; \
 	trap 'rm -rf .mutants; mv mutants .mutants' EXIT; start=$$(date +%s); \
-	env -u DATABASE_URL -u REDIS_URL nice -n 10 $(VENV)/bin/mutmut run --max-children $(MUTATION_JOBS) \
+	env -u DATABASE_URL -u REDIS_URL nice -n $(MUTATION_NICE) $(VENV)/bin/mutmut run --max-children $(MUTATION_JOBS) \
 		>var/mutation.log 2>&1 || { tail -40 var/mutation.log; exit 1; }; \
 	echo "mutmut run: $$(( $$(date +%s) - start )) s (log: var/mutation.log)"; \
 	$(PY) scripts/mutation_report.py --diffs
