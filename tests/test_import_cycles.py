@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# mutants/: mutmut's copy of the project while `make mutation` runs.
 SKIP_DIRS = {".venv", "venv", "node_modules", "var", "locale", "static", "media", ".git", "bench"}
+SKIP_DIRS |= {"mutants"}
 
 
 def project_modules(root: Path = ROOT) -> dict[str, Path]:
