@@ -85,3 +85,59 @@ def test_it_deletes_the_days_a_corrected_notice_drops_and_updates_the_rest(no_20
     calendar.publish_calendar_year(2027, days=corrected, source="更正通知")
     rows = list(CalendarDay.objects.filter(date__year=2027).values_list("date", "note"))
     assert rows == [(D(2027, 1, 4), "改正的说明"), (D(2027, 1, 5), "新增")]
+
+
+# --- Checking a notice's lines -----------------------------------------------------------------------
+def errors_of(year, days):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        calendar.check_calendar_days(year=year, days=days)
+    return [(e.code, e.message % e.params) for e in refused.value.error_list]
+
+
+def test_it_names_every_wrong_line_with_its_reason():
+    lines = [
+        ("2027-01-01", False, "not a date"),
+        (dt.datetime(2027, 1, 2, 9, 0), False, "a datetime"),
+        (D(2028, 1, 3), False, "wrong year"),
+        (D(2027, 1, 4), False, "ok"),
+        (D(2027, 1, 4), False, "twice"),
+        (D(2027, 1, 9), False, "a Saturday off"),
+        (D(2027, 1, 5), True, "a Tuesday worked"),
+    ]
+    assert errors_of(2027, lines) == [
+        ("calendar_date", "2027-01-01 不是日期。"),
+        ("calendar_date", "2027-01-02T09:00:00 不是日期。"),
+        ("calendar_wrong_year", "2028-01-03 不在 2027 年内。"),
+        ("calendar_duplicate", "2027-01-04 重复录入。"),
+        ("calendar_weekend_off", "2027-01-09 是周末，本来就休息：周末只录入调休上班的日子。"),
+        (
+            "calendar_weekday_worked",
+            "2027-01-05 是周一至周五，本来就上班：工作日只录入放假的日子。",
+        ),
+    ]
+
+
+@pytest.mark.parametrize("year", [1999, 2101, "2027"])
+def test_it_refuses_a_year_outside_2000_to_2100(year):
+    assert errors_of(year, []) == [("calendar_year_range", "年份应在 2000 至 2100 之间。")]
+
+
+@pytest.mark.parametrize("year", [2000, 2100])
+def test_it_accepts_the_first_and_the_last_year(year):
+    assert calendar.check_calendar_days(year=year, days=[]) == []
+
+
+def test_it_keeps_64_characters_of_a_note():
+    [(_day, _workday, note)] = calendar.check_calendar_days(
+        year=2027, days=[(D(2027, 1, 1), False, "  " + "元" * 80)]
+    )
+    assert note == "元" * 64
+
+
+def test_it_says_what_it_needs_when_given_the_wrong_kind_of_day():
+    with pytest.raises(TypeError, match=r"^a datetime\.date is required, not datetime$"):
+        calendar.is_workday(dt.datetime(2026, 3, 2, 9, 0))
+    with pytest.raises(ValueError, match=r"^n must be >= 0$"):
+        add_working_days(D(2026, 3, 2), -1)
