@@ -19,6 +19,7 @@ from lishui_fire.accounts.policies import authorize
 from lishui_fire.core import audit, documents
 from lishui_fire.core.errors import Conflict, DomainError
 from lishui_fire.core.notifications import notify
+from lishui_fire.core.storage import save_or_refuse
 from lishui_fire.core.workflow import transition
 from lishui_fire.enterprises import selectors as enterprise_selectors
 
@@ -166,7 +167,8 @@ def add_material(
             uploaded_by=actor,
         )
         # Stored under a random name: the applicant's file name never reaches the file system.
-        material.file.save(f"{digest[:16]}{rules.EXTENSIONS[content_type]}", uploaded, save=False)
+        # A full disk is a form error and leaves no file and no row (core.storage).
+        save_or_refuse(material.file, f"{digest[:16]}{rules.EXTENSIONS[content_type]}", uploaded)
         material.save()
     return material
 

@@ -29,6 +29,7 @@ from lishui_fire.core.calendar import is_workday
 from lishui_fire.core.errors import Conflict, DomainError
 from lishui_fire.core.notifications import notify
 from lishui_fire.core.reminders import cancel_reminders_for, schedule_reminder
+from lishui_fire.core.storage import save_or_refuse
 from lishui_fire.core.workflow import transition
 
 from .. import policies, rules
@@ -334,7 +335,7 @@ def add_finding(
         # The photo is written only once the finding is allowed, and removed again if the row
         # is not saved after all: no orphaned files in the private store.
         if photo is not None:
-            finding.photo.save(photo_name, photo, save=False)
+            save_or_refuse(finding.photo, photo_name, photo, form_field="photo")
             stored = finding.photo.name
         try:
             finding.save()

@@ -28,6 +28,7 @@ from lishui_fire.accounts.policies import authorize
 from lishui_fire.core import audit
 from lishui_fire.core.jobs import enqueue
 from lishui_fire.core.masking import mask_phone
+from lishui_fire.core.storage import save_or_refuse
 from lishui_fire.core.validators import is_valid_mainland_mobile, is_valid_uscc, normalise_code
 
 from .. import policies
@@ -297,7 +298,7 @@ def start_enterprise_import(*, uploaded_file: Any, uploaded_by: Any) -> Enterpri
     with transaction.atomic():
         job = EnterpriseImport(original_name=original_name, uploaded_by=uploaded_by)
         # A server-side name: user file names never become paths (ASVS 5.3.2).
-        job.file.save(f"{uuid.uuid4().hex}.csv", uploaded_file, save=False)
+        save_or_refuse(job.file, f"{uuid.uuid4().hex}.csv", uploaded_file)
         job.save()
         enqueue("enterprises.process_import", job.pk)
     return job
