@@ -185,8 +185,28 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # who is asking (never by nginx or whitenoise directly).
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media-not-served/"
+# Where files live is a setting (ADR 0014): the default is a folder every web process and worker
+# mounts (atomic writes: no half-written file after a full disk or a crash); any Django storage
+# may replace it, e.g. S3-compatible object storage through django-storages (not installed by
+# default): FILE_STORAGE_BACKEND=storages.backends.s3.S3Storage, with the S3_* variables below.
+FILE_STORAGE_BACKEND = env.str(
+    "FILE_STORAGE_BACKEND", default="lishui_fire.core.storage.AtomicFileSystemStorage"
+)
+FILE_STORAGE_OPTIONS: dict[str, object] = {}
+if FILE_STORAGE_BACKEND.startswith("storages.backends.s3"):
+    FILE_STORAGE_OPTIONS = {
+        "bucket_name": env.str("S3_BUCKET"),
+        "endpoint_url": env.str("S3_ENDPOINT_URL", default=None),
+        "region_name": env.str("S3_REGION", default=None),
+        "access_key": env.str("S3_ACCESS_KEY", default=None),
+        "secret_key": env.str("S3_SECRET_KEY", default=None),
+        # Private files: every download goes through the portal's own checks.
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": FILE_STORAGE_BACKEND, "OPTIONS": FILE_STORAGE_OPTIONS},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -213,12 +233,19 @@ SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms.jso
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
 
 # --- Cache ----------------------------------------------------------------
+# One cache for every process (throttles, the calendar): Redis whenever REDIS_URL is set. A Redis
+# outage makes it a cache that misses (logged), never a 500 (core.cache, ADR 0014); the timeouts
+# keep a hung Redis from holding requests.
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "lishui_fire.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "lishui",
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=1.0),
+            },
         }
     }
 else:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import sys
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -31,10 +33,42 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "errors/404.html", status=404)
 
 
+# The database unreachable (restarting, failing over, out of connections): the request could not
+# be served, but nothing is wrong with it; 503 with Retry-After tells clients and monitoring so.
+DATABASE_DOWN_RETRY_AFTER = 30
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    # handler500 runs inside the except block that caught the error: the error is sys.exc_info().
+    if _database_unavailable(sys.exc_info()[1]):
+        return service_unavailable(request)
     if _is_api(request):
         return JsonResponse({"detail": _("服务器内部错误，请稍后重试。")}, status=500)
     return render(request, "errors/500.html", status=500)
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 in the site's layout (or the API's JSON), rendered without touching the database."""
+    if _is_api(request):
+        response: HttpResponse = JsonResponse(
+            {"detail": _("服务暂时不可用，请稍后重试。")}, status=503
+        )
+    else:
+        response = render(request, "errors/503.html", status=503)
+    response["Retry-After"] = str(DATABASE_DOWN_RETRY_AFTER)
+    return response
+
+
+def _database_unavailable(exc: BaseException | None) -> bool:
+    from django.db import InterfaceError, OperationalError
+
+    # OperationalError: connection refused or lost, server shutting down; InterfaceError: the
+    # connection was already closed under us. A ProgrammingError or IntegrityError stays a 500.
+    while exc is not None:
+        if isinstance(exc, OperationalError | InterfaceError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
