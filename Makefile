@@ -130,3 +130,11 @@ mutation: install
 		>var/mutation.log 2>&1 || { tail -40 var/mutation.log; exit 1; }; \
 	echo "mutmut run: $$(( $$(date +%s) - start )) s (log: var/mutation.log)"; \
 	$(PY) scripts/mutation_report.py --diffs
+
+# --- Fault tests (tests/faults/, README "Fault tests") ------------------------------------------
+# The quick ones are part of `make test`; this runs them all, with the slow scenarios (a 60 s Redis
+# outage under traffic, PostgreSQL restarted under traffic, two webs + two workers + two beats)
+# on a PostgreSQL cluster and Redis servers of their own (scripts/faults.sh; never the shared ones).
+.PHONY: faults
+faults: install
+	PYTHON=$(PY) scripts/faults.sh $(PYTEST_ARGS)

@@ -24,6 +24,20 @@ import pytest
 from tests.faults import harness
 
 SLOW = os.environ.get("FAULTS") == "1"
+# What the slow scenarios measured, printed at the end of the run (README "Fault tests").
+FIGURES: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FIGURES:
+        terminalreporter.section("fault scenarios: figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def figures():
+    return FIGURES
 
 
 def pytest_collection_modifyitems(config, items):
@@ -50,6 +64,9 @@ class Deployment:
         return self.redis.url(0)
 
     def env(self, **extra: str) -> dict[str, str]:
+        from django.conf import settings
+
+        extra.setdefault("SECRET_KEY", settings.SECRET_KEY)  # sessions made here are valid there
         return harness.portal_env(
             database_url=self.database_url,
             redis_url=self.broker_url,
@@ -75,6 +92,15 @@ class Deployment:
         process = harness.celery_beat(name, self.env(**extra), self.log_dir)
         self.processes.append(process)
         return process
+
+    def session_for(self, user) -> dict[str, str]:
+        """Cookies of a signed-in session of ``user``, valid on every web process."""
+        from django.conf import settings
+        from django.test import Client
+
+        client = Client()
+        client.force_login(user, backend="lishui_fire.accounts.backends.UsernameOrPhoneBackend")
+        return {settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value}
 
     def sms_lines(self) -> list[dict]:
         from lishui_fire.core.sms import read_sms_file

@@ -202,6 +202,7 @@ def portal_env(
         PYTHONUNBUFFERED="1",
         # Same key in every process: a session cookie of one web process is valid on the other.
         SECRET_KEY="faults-harness-" + "k" * 50,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
     )
     env.update(extra)
     return env
