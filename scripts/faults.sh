@@ -30,8 +30,15 @@ if [ -z "$PG_BIN" ] || [ ! -x "$PG_BIN/initdb" ]; then
 fi
 [ "$(id -u)" = 0 ] && chown postgres "$PG_DATA"
 as_postgres "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --auth=trust -E UTF8 >/dev/null
-as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w \
-	-o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+# In the cluster's own configuration, so that the tests' plain `pg_ctl start` after a stop comes
+# back on the same port (never the shared 5432).
+cat >>"$PG_DATA/postgresql.conf" <<CONF
+port = $PG_PORT
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$PG_DATA'
+fsync = off
+CONF
+as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w start >/dev/null
 echo "faults: own PostgreSQL on 127.0.0.1:$PG_PORT ($PG_DATA)"
 
 export FAULTS=1
