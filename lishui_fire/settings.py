@@ -185,7 +185,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # who is asking (never by nginx or whitenoise directly).
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media-not-served/"
-# Where files live is a setting (ADR 0014): the default is a folder every web process and worker
+# Where files live is a setting (ADR 0017): the default is a folder every web process and worker
 # mounts (atomic writes: no half-written file after a full disk or a crash); any Django storage
 # may replace it, e.g. S3-compatible object storage through django-storages (not installed by
 # default): FILE_STORAGE_BACKEND=storages.backends.s3.S3Storage, with the S3_* variables below.
@@ -234,7 +234,7 @@ NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
 
 # --- Cache ----------------------------------------------------------------
 # One cache for every process (throttles, the calendar): Redis whenever REDIS_URL is set. A Redis
-# outage makes it a cache that misses (logged), never a 500 (core.cache, ADR 0014); the timeouts
+# outage makes it a cache that misses (logged), never a 500 (core.cache, ADR 0017); the timeouts
 # keep a hung Redis from holding requests.
 if REDIS_URL:
     CACHES = {

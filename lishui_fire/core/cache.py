@@ -6,7 +6,7 @@ requests: a Redis outage would turn the API and several pages into 500s, though 
 everything they need. Nothing the portal keeps in the cache is the only copy of anything: during an
 outage a read is a miss, a write is dropped, and both are logged as warnings. Throttles then let
 requests through (fail open) for the outage: refusing every user because the rate counter is
-unreachable would be the worse failure (ADR 0014). Login lockouts are not in the cache (django-axes
+unreachable would be the worse failure (ADR 0017). Login lockouts are not in the cache (django-axes
 keeps them in the database), so they hold throughout.
 """
 

@@ -2,7 +2,7 @@
 effect happens once.
 
 No lock keeps a second beat from sending the same job: the jobs themselves are idempotent, which
-also covers a redelivered message and a job run by hand (ADR 0014). Checked two ways:
+also covers a redelivered message and a job run by hand (ADR 0017). Checked two ways:
 
 * every job of the merged beat schedule (``portal_beat_schedule``, so a job an app adds later is
   checked too) run twice in a row, with work waiting for it: the second run changes nothing;

@@ -5,7 +5,7 @@ the test database; the worker is held at a chosen point inside the task and kill
 SIGKILL, as the OOM killer or a crashed host would:
 
 * a document render, the pool process killed mid-render (OOM): the message is not redelivered
-  (``task_reject_on_worker_lost`` is off, ADR 0014), the render sweep finds the document and
+  (``task_reject_on_worker_lost`` is off, ADR 0017), the render sweep finds the document and
   renders it; one PDF, no orphan file, the next sweep renders nothing;
 * the same, the whole worker killed (host crash): the message stays unacknowledged in Redis and
   is delivered again after the visibility timeout to the restarted worker; rendered once;
