@@ -142,3 +142,42 @@ def test_the_plain_redis_cache_would_have_failed_those_requests(settings, api_fo
     }
     with pytest.raises(redis.ConnectionError):
         api_for(citizen).get("/api/v1/permits/")
+
+
+@pytest.mark.django_db
+def test_files_go_through_the_storage_setting_only(settings, client_for, citizen, inspector):
+    """No code path assumes a local folder: with a non-file-system storage (what S3 would be),
+    a material is uploaded and downloaded, and a decision letter is rendered and downloaded."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from permits.models import DocumentKind, Material, PermitDocument
+    from permits.services import applications as services
+    from permits.tests.factories import make_application, pdf_bytes
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    settings.MEDIA_ROOT = "/nonexistent-media-root"  # nothing may fall back to a local path
+    application = make_application(citizen, with_materials=False)
+    client = client_for(citizen)
+    pdf = pdf_bytes("in-memory" * 100)
+    response = client.post(
+        reverse("permits:apply_step", args=[application.pk, "materials"]),
+        {"kind": "business_licence", "file": SimpleUploadedFile("licence.pdf", pdf)},
+    )
+    assert response.status_code == 302
+    material = Material.objects.get(application=application)
+    download = client.get(reverse("permits:material_download", args=[material.pk]))
+    assert b"".join(download.streaming_content) == pdf
+
+    approved = make_application(citizen, status="draft", path="commitment")
+    services.submit_application(application=approved, actor=citizen)
+    services.approve_application(application=approved, actor=inspector, reason="当场许可")
+    document = PermitDocument.objects.get(application=approved, kind=DocumentKind.DECISION)
+    letter = client.get(f"/api/v1/permits/{approved.pk}/decision.pdf")
+    assert letter.status_code == 200, letter.content[:300]
+    body = letter.getvalue() if not letter.streaming else b"".join(letter.streaming_content)
+    assert body.startswith(b"%PDF")
+    document.refresh_from_db()
+    assert document.file.storage.exists(document.file.name)
