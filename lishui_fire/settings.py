@@ -315,6 +315,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Deep links put a link inside each operation's toggle button (nested interactive controls,
+    # which screen readers cannot operate); the API docs are keyboard- and reader-friendly
+    # without them.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     # Choice sets that share a field name ("venue_type") get stable schema names. Apps add
     # theirs with AppConfig.api_enum_names (core/plugins.py), merged in at start-up.
     "ENUM_NAME_OVERRIDES": {},
