@@ -138,3 +138,12 @@ mutation: install
 .PHONY: faults
 faults: install
 	PYTHON=$(PY) scripts/faults.sh $(PYTEST_ARGS)
+
+# --- Accessibility (tests/browser/test_a11y_axe.py, tests/harness/test_a11y_pages.py) -----------
+.PHONY: a11y
+
+# axe and the page checks on every main page of every role, the public pages for every signed-in
+# role too (CI checks those once); the keyboard-only booking; the page guards (zh and en).
+a11y: install
+	A11Y_ALL_ROLES=1 $(VENV)/bin/pytest -p no:cacheprovider -q -s tests/browser/test_a11y_axe.py \
+		tests/browser/test_keyboard_booking.py tests/harness/test_a11y_pages.py $(PYTEST_ARGS)
