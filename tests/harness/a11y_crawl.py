@@ -141,8 +141,18 @@ _SCRIPT_STYLE = re.compile(r"<(script|style)\b.*?</\1>", re.DOTALL | re.IGNORECA
 _TAG = re.compile(r"<[^>]+>")
 
 
+_TABLE_BOX = re.compile(r"<div\s[^>]*class=\"table-scroll\"[^>]*>")
+
+
 def structure_problems(html: str, expected_lang: str) -> list[str]:
     problems = []
+    # A table box may scroll sideways on a phone: a keyboard must reach it, a reader hear its name.
+    for box in _TABLE_BOX.findall(html):
+        labelled = re.search(r'aria-labelledby="([^"]+)"', box)
+        if 'tabindex="0"' not in box or 'role="region"' not in box or not labelled:
+            problems.append(f"table box not a focusable, named region: {box}")
+        elif f'id="{labelled.group(1)}"' not in html:
+            problems.append(f"table box named by a missing id: {box}")
     h1 = len(_H1.findall(html))
     if h1 != 1:
         problems.append(f"{h1} <h1>")
