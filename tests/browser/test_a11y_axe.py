@@ -51,6 +51,9 @@ def demo_site(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Any]:
     from lishui_fire.core.reference_data import ensure_reference_data
 
     with django_db_blocker.unblock():
+        # A transactional test before this module may have left the database flushed (the root
+        # conftest puts the brigades back only for tests that ask for a database).
+        ensure_reference_data()
         invalidate_calendar_cache()
         call_command("seed_demo", stdout=io.StringIO())
         server = LiveServer("localhost")
