@@ -43,8 +43,22 @@ class PersonalDataAdmin(admin.ModelAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 
-def _masked_address(address: str) -> str:
-    return mask_email(address) if "@" in address else mask_phone(address)
+class MaskedAddressAdmin(admin.ModelAdmin):
+    """Read-only admin of a model with an ``address`` (a phone number or an e-mail address):
+    shown masked, never in full — the outbox and the reminder ledger are read to check
+    deliveries, not to contact anyone."""
+
+    exclude = ("address",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [
+            "masked_address" if f.name == "address" else f.name for f in self.model._meta.fields
+        ]
+
+    @admin.display(description=_("地址/号码"))
+    def masked_address(self, obj):
+        address = obj.address
+        return mask_email(address) if "@" in address else mask_phone(address)
 
 
 # --- Calendar ---------------------------------------------------------------------------------
@@ -218,7 +232,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 # --- Outbox and reminders ---------------------------------------------------------------------
 @admin.register(models.Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(MaskedAddressAdmin):
     """The outbox, read-only: rows are written by ``notifications.notify`` and the delivery task.
 
     The one action is the deliberate resend of a failed row, including one whose outcome is
@@ -232,25 +246,11 @@ class NotificationAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ["resend_failed"]
 
-    # The address is a phone number or an e-mail address: shown masked, never in full (the
-    # outbox is read to check deliveries, not to contact anyone).
-    exclude = ("address",)
-
-    def get_readonly_fields(self, request, obj=None):
-        return [
-            "masked_address" if f.name == "address" else f.name
-            for f in models.Notification._meta.fields
-        ]
-
     def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    @admin.display(description=_("地址/号码"))
-    def masked_address(self, obj):
-        return _masked_address(obj.address)
 
     @admin.action(description=_("重新发送所选的发送失败通知（已人工核实）"))
     def resend_failed(self, request, queryset):
@@ -266,7 +266,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(MaskedAddressAdmin):
     """The reminder ledger, read-only; cancelling goes through ``reminders.cancel_reminder``."""
 
     list_display = (
@@ -283,17 +283,6 @@ class ReminderAdmin(admin.ModelAdmin):
     list_select_related = ("recipient",)
     date_hierarchy = "due_at"
     actions = ["cancel_scheduled"]
-    exclude = ("address",)  # masked, as in the outbox
-
-    def get_readonly_fields(self, request, obj=None):
-        return [
-            "masked_address" if f.name == "address" else f.name
-            for f in models.Reminder._meta.fields
-        ]
-
-    @admin.display(description=_("发送地址"))
-    def masked_address(self, obj):
-        return _masked_address(obj.address)
 
     def has_add_permission(self, request):
         return False
