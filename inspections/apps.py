@@ -23,3 +23,11 @@ class InspectionsConfig(AppConfig):
             "inspections:index",
         ),
     )
+
+    def ready(self) -> None:
+        from lishui_fire.core.audit import register
+
+        from . import models
+
+        for model in (models.InspectionPlan, models.Inspection, models.InspectionAssignment):
+            register(model, exclude_fields=["updated_at"])

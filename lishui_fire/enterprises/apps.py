@@ -22,3 +22,4 @@ class EnterprisesConfig(AppConfig):
         register(models.Enterprise, exclude_fields=["updated_at"])
         register(models.CreditGrade)
         register(models.DishonestyListing)
+        register(models.CreditEvent)

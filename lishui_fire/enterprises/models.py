@@ -183,6 +183,9 @@ class Enterprise(models.Model):
         default=DEFAULT_CREDIT_RATING,
         validators=[validate_credit_grade],
     )
+    # 消防安全重点单位 (Fire Protection Law art. 17), as the brigade has designated it: the spot-check
+    # plans sample key units apart from general units (DOMAIN.md §2.3).
+    key_unit = models.BooleanField(_("消防安全重点单位"), default=False)
     contact_name = models.CharField(_("联系人"), max_length=64, blank=True)
     contact_phone = models.CharField(
         _("联系电话"), max_length=11, blank=True, validators=[validate_mainland_mobile]
@@ -275,6 +278,55 @@ class EnterpriseImport(models.Model):
         if not self.total_rows:
             return 100 if self.status == self.Status.DONE else 0
         return min(100, round(100 * self.processed_rows / self.total_rows))
+
+
+class CreditEventKind(models.TextChoices):
+    """What the credit record of a unit is made of (DOMAIN.md §3.2 CreditEvent)."""
+
+    PENALTY = "penalty", _("行政处罚")
+    FALSE_COMMITMENT = "false_commitment", _("虚假承诺")
+    PERMIT_REVOKED = "permit_revoked", _("许可被撤销")
+    RECTIFIED_ON_TIME = "rectified_on_time", _("按期整改")
+    RECTIFIED_LATE = "rectified_late", _("逾期整改或未整改")
+    FIRE = "fire", _("发生火灾")
+    DISHONESTY_LISTED = "dishonesty_listed", _("列入失信名单")
+    COMMENDATION = "commendation", _("表彰奖励")
+
+
+class CreditEvent(models.Model):
+    """One fact of a unit's credit record, written by the app where it happened.
+
+    Apps record through ``enterprises.services.record_credit_event`` (never by importing each
+    other): the inspections app writes rectifications, enforcement writes penalties, permits
+    writes false commitments. ``source`` names the record it came from (``app.Model:pk``) so the
+    same fact is recorded once.
+    """
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="credit_events"
+    )
+    kind = models.CharField(_("类型"), max_length=24, choices=CreditEventKind.choices)
+    occurred_on = models.DateField(_("发生日期"))
+    source = models.CharField(_("来源"), max_length=64)
+    note = models.TextField(_("说明"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-occurred_on", "-pk"]
+        verbose_name = _("信用记录")
+        verbose_name_plural = _("信用记录")
+        indexes = [models.Index(fields=["kind", "occurred_on"], name="credit_event_kind_day")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "kind", "source"], name="credit_event_once_per_source"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.kind} {self.occurred_on}"
 
 
 class DishonestyList(models.TextChoices):

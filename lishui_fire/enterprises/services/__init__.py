@@ -5,7 +5,11 @@ dishonesty-list entries; ``csv_import`` is the administrators' bulk import. The 
 re-exported here so callers write ``services.change_credit_rating``.
 """
 
-from .credit import list_enterprise_as_dishonest, remove_dishonesty_listing
+from .credit import (
+    list_enterprise_as_dishonest,
+    record_credit_event,
+    remove_dishonesty_listing,
+)
 from .csv_import import (
     IMPORT_CHUNK_SIZE,
     IMPORT_COLUMNS,
@@ -27,6 +31,7 @@ __all__ = [
     "import_template_csv",
     "list_enterprise_as_dishonest",
     "process_enterprise_import",
+    "record_credit_event",
     "remove_dishonesty_listing",
     "reveal_enterprise_contact_phone",
     "start_enterprise_import",

@@ -21,7 +21,14 @@ from lishui_fire.accounts.policies import authorize
 from lishui_fire.core.errors import DomainError
 
 from .. import policies
-from ..models import DishonestyList, DishonestyListing, Enterprise, ListingStatus
+from ..models import (
+    CreditEvent,
+    CreditEventKind,
+    DishonestyList,
+    DishonestyListing,
+    Enterprise,
+    ListingStatus,
+)
 
 # The latest publication end a typing slip can produce without being caught (ten years).
 MAX_PUBLICATION_YEARS = 10
@@ -105,3 +112,34 @@ def remove_dishonesty_listing(
     listing.status, listing.removed_on = locked.status, locked.removed_on
     listing.removal_note, listing.removed_by = locked.removal_note, locked.removed_by
     return listing
+
+
+def record_credit_event(
+    *,
+    enterprise: Enterprise,
+    kind: str,
+    occurred_on: dt.date,
+    source: str,
+    note: str = "",
+    actor: Any = None,
+) -> CreditEvent:
+    """Record one fact of a unit's credit record, once per (unit, kind, source).
+
+    The door other apps use (they never import this app's models to write): a second call for
+    the same source returns the existing row instead of counting the fact twice, so a task that
+    runs again or two officers confirming at once leave one event.
+    """
+    if kind not in CreditEventKind.values:
+        raise DomainError(_("未知的信用记录类型：%(kind)s。") % {"kind": kind})
+    with transaction.atomic():
+        event, _created = CreditEvent.objects.get_or_create(
+            enterprise=enterprise,
+            kind=kind,
+            source=source[:64],
+            defaults={
+                "occurred_on": occurred_on,
+                "note": note,
+                "recorded_by": actor if getattr(actor, "is_authenticated", False) else None,
+            },
+        )
+    return event

@@ -1,0 +1,196 @@
+"""Tables of measure 3 (双随机、一公开 spot checks, visits and rectification).
+
+The foundation every part of the app builds on: the plan a draw belongs to, the inspection (one
+visit to one unit, whatever brought it about) and the two officers assigned to it. Plans, draws,
+the recusal register, visits, findings and documents add their own tables next to these.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+USER = settings.AUTH_USER_MODEL
+
+
+class InspectionKind(models.TextChoices):
+    """The forms of inspection of 《消防监督检查规定》 (DOMAIN.md §2.2) and the rule's own re-check.
+
+    Whether a kind counts toward the A-grade yearly cap ("无事不扰") is a rule of ``rules.py``
+    (``CAPPED_KINDS``), not a property of this list.
+    """
+
+    RANDOM = "random", _("双随机抽查")
+    SPECIAL_CAMPAIGN = "special_campaign", _("专项检查")
+    JOINT = "joint", _("联合检查")
+    COMPLAINT = "complaint", _("举报投诉核查")
+    PRE_OPENING = "pre_opening", _("投入使用、营业前核查")
+    LARGE_EVENT = "large_event", _("大型群众性活动举办前检查")
+    RECHECK = "recheck", _("复查")
+    CASE = "case", _("案件调查中的检查")
+
+
+class InspectionStatus(models.TextChoices):
+    ASSIGNED = "assigned", _("待检查")
+    SCHEDULED = "scheduled", _("已排期")
+    RECORDED = "recorded", _("已检查，待确认")
+    RECTIFYING = "rectifying", _("整改中")
+    CLOSED = "closed", _("已办结")
+    REFERRED = "referred", _("已移交处理")
+    CANCELLED = "cancelled", _("已撤销")
+
+
+class InspectionResult(models.TextChoices):
+    NO_PROBLEM = "no_problem", _("未发现问题")
+    CORRECTED_ON_SPOT = "corrected_on_spot", _("当场改正")
+    ORDERED_TO_CORRECT = "ordered_to_correct", _("责令限期改正")
+    FURTHER_ACTION = "further_action", _("移交进一步处理")
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已公开，待抽取")
+    DRAWN = "drawn", _("已抽取")
+    SUPERSEDED = "superseded", _("已被新版本取代")
+
+
+class InspectionPlan(models.Model):
+    """A spot-check plan for a period and a scope (一公开: published before it runs).
+
+    The plan part of the app adds its scope, sampling rules, items, versions and commitment.
+    """
+
+    title = models.CharField(_("计划名称"), max_length=128)
+    period_start = models.DateField(_("开始日期"))
+    period_end = models.DateField(_("结束日期"))
+    status = models.CharField(
+        _("状态"), max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-period_start", "-pk"]
+        verbose_name = _("抽查计划")
+        verbose_name_plural = _("抽查计划")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="plan_period_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Inspection(models.Model):
+    """One inspection of one unit: drawn by a plan, or brought about by a complaint, a permit,
+    an event, a campaign, a joint action, a deadline (re-check) or a case."""
+
+    reference = models.CharField(_("检查编号"), max_length=32, unique=True)
+    kind = models.CharField(_("检查类型"), max_length=24, choices=InspectionKind.choices)
+    plan = models.ForeignKey(
+        InspectionPlan,
+        verbose_name=_("抽查计划"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections",
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("检查对象"),
+        on_delete=models.PROTECT,
+        related_name="inspections",
+    )
+    brigade = models.ForeignKey(
+        "accounts.OrgUnit",
+        verbose_name=_("承办大队"),
+        on_delete=models.PROTECT,
+        related_name="inspections",
+        limit_choices_to={"kind": "brigade"},
+    )
+    # The inspection this one re-checks (a re-check follows an order to correct).
+    follows = models.ForeignKey(
+        "self",
+        verbose_name=_("原检查"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rechecks",
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=InspectionStatus.choices,
+        default=InspectionStatus.ASSIGNED,
+        db_index=True,
+    )
+    planned_date = models.DateField(_("计划检查日期"), null=True, blank=True)
+    visited_at = models.DateTimeField(_("检查时间"), null=True, blank=True)
+    result = models.CharField(
+        _("检查结果"), max_length=24, choices=InspectionResult.choices, blank=True
+    )
+    rectify_by = models.DateField(_("整改期限"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("监督检查")
+        verbose_name_plural = _("监督检查")
+        indexes = [
+            models.Index(fields=["enterprise", "kind", "visited_at"], name="insp_cap_lookup"),
+        ]
+        constraints = [
+            # A re-check always names the inspection it follows; nothing else does.
+            models.CheckConstraint(
+                condition=Q(kind="recheck", follows__isnull=False)
+                | (~Q(kind="recheck") & Q(follows__isnull=True)),
+                name="inspection_recheck_follows",
+            ),
+            # A random spot check belongs to a plan.
+            models.CheckConstraint(
+                condition=~Q(kind="random") | Q(plan__isnull=False), name="inspection_random_plan"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class InspectionAssignment(models.Model):
+    """One of the (at least two) certified officers on an inspection, and their confirmation."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="assignments")
+    officer = models.ForeignKey(
+        USER,
+        verbose_name=_("检查人员"),
+        on_delete=models.PROTECT,
+        related_name="inspection_assignments",
+    )
+    is_lead = models.BooleanField(_("主办"), default=False)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["inspection", "-is_lead", "pk"]
+        verbose_name = _("检查人员分派")
+        verbose_name_plural = _("检查人员分派")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "officer"], name="assignment_one_per_officer"
+            ),
+            models.UniqueConstraint(
+                fields=["inspection"], condition=Q(is_lead=True), name="assignment_one_lead"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_id}:{self.officer_id}"

@@ -1,0 +1,21 @@
+"""The inspection's states and allowed moves (lishui_fire/core/workflow.py is the door)."""
+
+from lishui_fire.core.workflow import Workflow, register_workflow
+
+from .models import InspectionStatus as S
+
+INSPECTION_WORKFLOW = Workflow(
+    choices=S,
+    transitions={
+        S.ASSIGNED: {S.SCHEDULED, S.RECORDED, S.CANCELLED},
+        S.SCHEDULED: {S.RECORDED, S.CANCELLED},
+        # Both officers confirm the record; a rejected record goes back to be corrected.
+        S.RECORDED: {S.SCHEDULED, S.CLOSED, S.RECTIFYING, S.REFERRED},
+        # Rectified (re-check passed) or not (further action).
+        S.RECTIFYING: {S.CLOSED, S.REFERRED},
+    },
+    open_statuses={S.ASSIGNED, S.SCHEDULED, S.RECORDED, S.RECTIFYING},
+    final_statuses={S.CLOSED, S.REFERRED, S.CANCELLED},
+)
+
+register_workflow("inspections.Inspection", INSPECTION_WORKFLOW)
