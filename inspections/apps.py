@@ -24,10 +24,11 @@ class InspectionsConfig(AppConfig):
         ),
     )
 
+    demo = "inspections.demo.seed"
+
     def ready(self) -> None:
         from lishui_fire.core.audit import register
 
-        from . import models
-
-        for model in (models.InspectionPlan, models.Inspection, models.InspectionAssignment):
+        # Every table of the app is audited (personal numbers are masked by core.audit).
+        for model in self.get_models():
             register(model, exclude_fields=["updated_at"])

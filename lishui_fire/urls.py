@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("lishui_fire.core.api_urls")),
     path("", include("lishui_fire.enterprises.api_urls")),
     path("", include("permits.api.urls")),
+    path("", include("inspections.api.urls")),
 ]
 
 urlpatterns = [

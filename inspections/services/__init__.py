@@ -1,0 +1,1 @@
+"""Every state change of measure 3, one module per part (plans, drawing, visits, intake)."""

@@ -1,0 +1,3 @@
+"""Access matrix rows of the dashboard part (joined by access_matrix.py)."""
+
+ROWS: list = []

@@ -1,0 +1,3 @@
+"""Routes of the dashboard part (included by inspections/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of the intake part (included by inspections/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of the plans part (included by inspections/urls.py)."""
+
+urlpatterns: list = []

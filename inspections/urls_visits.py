@@ -1,0 +1,3 @@
+"""Routes of the visits part (included by inspections/urls.py)."""
+
+urlpatterns: list = []
