@@ -25,6 +25,11 @@ class InspectionsConfig(AppConfig):
     )
 
     demo = "inspections.demo.seed"
+    reference_seeds = ("inspections.migrations.0003_seed_intake_rules.seed",)
+    # A permit granted on the commitment path is verified on site: a pre-opening inspection.
+    event_handlers = {
+        "commitment_permit_granted": "inspections.services.intake.open_pre_opening_verification",
+    }
 
     def ready(self) -> None:
         from lishui_fire.core.audit import register

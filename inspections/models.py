@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lishui_fire.core.validators import validate_mainland_mobile
+
 USER = settings.AUTH_USER_MODEL
 
 
@@ -136,6 +138,11 @@ class Inspection(models.Model):
         _("检查结果"), max_length=24, choices=InspectionResult.choices, blank=True
     )
     rectify_by = models.DateField(_("整改期限"), null=True, blank=True)
+    # Outside plans (intake): why the inspection is made, with which department for a joint
+    # check, and the record it comes from (a permit's reference for a pre-opening verification).
+    reason = models.TextField(_("检查事由"), max_length=2000, blank=True)
+    joint_department = models.CharField(_("联合检查部门"), max_length=128, blank=True)
+    source_reference = models.CharField(_("来源编号"), max_length=40, blank=True, db_index=True)
     created_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -159,6 +166,13 @@ class Inspection(models.Model):
             # A random spot check belongs to a plan.
             models.CheckConstraint(
                 condition=~Q(kind="random") | Q(plan__isnull=False), name="inspection_random_plan"
+            ),
+            # One inspection per source record and kind: a permit granted twice over (a request
+            # sent again) opens one pre-opening verification.
+            models.UniqueConstraint(
+                fields=["kind", "source_reference"],
+                condition=~Q(source_reference=""),
+                name="inspection_one_per_source",
             ),
         ]
 
@@ -194,3 +208,79 @@ class InspectionAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.inspection_id}:{self.officer_id}"
+
+
+# --- intake ---
+# Inspections outside plans (complaints, pre-opening verifications, large events, campaigns,
+# joint checks, cases): what brought them about, and the complaint's own register.
+class ComplaintChannel(models.TextChoices):
+    HOTLINE = "hotline_12345", _("12345 热线")
+    ONLINE = "online", _("网上举报")
+    LETTER = "letter", _("来信")
+    IN_PERSON = "in_person", _("来访")
+
+
+class ComplaintCategory(models.TextChoices):
+    """What the complaint is about; the category sets the verification clock (rules.py)."""
+
+    EVACUATION_BLOCKED = "evacuation_blocked", _("疏散通道、安全出口堵塞或占用")
+    EXIT_LOCKED = "exit_locked", _("安全出口锁闭、封堵")
+    FACILITIES_OFF = "facilities_off", _("擅自停用消防设施")
+    OTHER = "other", _("其他消防安全违法行为")
+
+
+class ComplaintReply(models.TextChoices):
+    """How the complainant was told the result (or why they could not be)."""
+
+    SMS = "sms", _("短信告知")
+    PHONE = "phone", _("电话告知")
+    LETTER = "letter", _("书面告知")
+    IMPOSSIBLE = "impossible", _("无法告知（已记录原因）")
+
+
+class Complaint(models.Model):
+    """A report or complaint (举报投诉) and its verification (DOMAIN.md §2.5).
+
+    The complainant's name and phone are personal data: shown masked except to the handling
+    staff of the brigade, whose every view of the full phone is audited.
+    """
+
+    inspection = models.OneToOneField(
+        Inspection,
+        verbose_name=_("核查检查"),
+        on_delete=models.PROTECT,
+        related_name="complaint",
+    )
+    channel = models.CharField(_("来源渠道"), max_length=16, choices=ComplaintChannel.choices)
+    ticket_number = models.CharField(_("工单编号"), max_length=40, blank=True)
+    complainant_name = models.CharField(_("举报人姓名"), max_length=64, blank=True)
+    complainant_phone = models.CharField(
+        _("举报人电话"), max_length=11, blank=True, validators=[validate_mainland_mobile]
+    )
+    category = models.CharField(_("举报类别"), max_length=24, choices=ComplaintCategory.choices)
+    content = models.TextField(_("举报内容"), max_length=2000)
+    received_at = models.DateTimeField(_("接报时间"))
+    replied_at = models.DateTimeField(_("告知时间"), null=True, blank=True)
+    reply_method = models.CharField(
+        _("告知方式"), max_length=16, choices=ComplaintReply.choices, blank=True
+    )
+    reply_text = models.TextField(_("告知内容或无法告知的原因"), max_length=1000, blank=True)
+    replied_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("举报投诉")
+        verbose_name_plural = _("举报投诉")
+        constraints = [
+            # Told the result (or why not) means how and when together.
+            models.CheckConstraint(
+                condition=(Q(replied_at__isnull=True) & Q(reply_method=""))
+                | (Q(replied_at__isnull=False) & ~Q(reply_method="")),
+                name="complaint_reply_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_id}:{self.get_category_display()}"
