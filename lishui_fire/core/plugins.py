@@ -17,6 +17,7 @@ touches no kernel file::
         beat_schedule = "hydrants.schedules.BEAT_SCHEDULE"
         reference_seeds = ("hydrants.migrations.0002_seed_hydrant_kinds.seed",)
         api_enum_names = {"HydrantKindEnum": "hydrants.models.HydrantKind"}
+        event_handlers = {"hydrant_out_of_service": "hydrants.services.warn_the_stations"}
 
 Every attribute is optional. Code is named by dotted path and imported only when the kernel
 needs it, so ``apps.py`` imports no models (``Measure`` is safe to import there; roles are
@@ -52,6 +53,12 @@ written as their ``Role`` values).
     ``{schema name: dotted path of a choices class}`` for drf-spectacular's
     ``ENUM_NAME_OVERRIDES``, when two apps' choice sets share a field name (``venue_type``);
     merged into the settings when the kernel starts (``CoreConfig.ready``).
+``event_handlers``
+    ``{event name: dotted path of a function handler(**payload)}``: what the app does when
+    another app announces the event with :func:`announce` (a permit granted on the commitment
+    path opens the brigade's on-site verification). The announcing app names no listener and
+    imports none of its code; the handlers run in the announcer's transaction, in app order, with
+    plain values (ids, references), never another app's model instances.
 
 URLs are the one thing the kernel still lists: ``lishui_fire/urls.py`` includes each app's
 ``urls`` (and its API routes under ``/api/v1/``).
@@ -197,3 +204,19 @@ def reference_seeds() -> list[Callable[[Any, Any], None]]:
         for path in getattr(config, "reference_seeds", ()):
             seeds.append(import_string(path))
     return seeds
+
+
+def event_handlers(event: str) -> list[Callable[..., Any]]:
+    """Every installed app's handlers of ``event``, in app order."""
+    handlers = []
+    for config in _configs():
+        path = getattr(config, "event_handlers", {}).get(event)
+        if path:
+            handlers.append(import_string(path))
+    return handlers
+
+
+def announce(event: str, **payload: Any) -> list[Any]:
+    """Tell the apps that listen (``event_handlers``) that ``event`` happened; their answers,
+    in app order. With no listener installed nothing happens."""
+    return [handler(**payload) for handler in event_handlers(event)]

@@ -133,3 +133,30 @@ def test_an_api_enum_name_declared_twice_is_refused(monkeypatch):
         apps.get_app_config("accounts"), "api_enum_names", {name: choices}, raising=False
     )
     assert plugins.api_enum_names()[name] == choices
+
+
+def test_an_announced_event_reaches_every_listening_app_in_order(monkeypatch, fake_module):
+    heard = []
+    fake_module("fake_listeners", first=lambda **p: heard.append(("core", p)) or "a",
+                second=lambda **p: heard.append(("accounts", p)) or "b")  # fmt: skip
+    monkeypatch.setattr(
+        apps.get_app_config("core"),
+        "event_handlers",
+        {"hydrant_out_of_service": "fake_listeners.first"},
+        raising=False,
+    )
+    monkeypatch.setattr(
+        apps.get_app_config("accounts"),
+        "event_handlers",
+        {"hydrant_out_of_service": "fake_listeners.second", "other": "fake_listeners.first"},
+        raising=False,
+    )
+    answers = plugins.announce("hydrant_out_of_service", hydrant_id=7)
+    order = [c.label for c in apps.get_app_configs() if c.label in ("core", "accounts")]
+    assert [who for who, _ in heard] == order
+    assert all(payload == {"hydrant_id": 7} for _, payload in heard)
+    assert sorted(answers) == ["a", "b"]
+
+
+def test_an_event_nobody_listens_to_is_harmless():
+    assert plugins.announce("nobody_listens_to_this", anything=1) == []
