@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from lishui_fire.accounts import policies as kernel
 from lishui_fire.accounts.models import OrgUnit
 from lishui_fire.accounts.policies import authorize
-from lishui_fire.core import audit, documents
+from lishui_fire.core import audit, documents, plugins
 from lishui_fire.core.errors import Conflict, DomainError
 from lishui_fire.core.notifications import notify
 from lishui_fire.core.storage import save_or_refuse
@@ -371,6 +371,17 @@ def approve_application(
         updates={"decided_at": timezone.now(), "decision_reason": reason, "handled_by": actor},
     )
     issue_document(application=application, kind=DocumentKind.DECISION, actor=actor)
+    if application.is_commitment:
+        # The brigade verifies the venue on site (DOMAIN.md §1.2): whichever app keeps the
+        # inspections opens that verification; this app names none of them.
+        plugins.announce(
+            "commitment_permit_granted",
+            permit_reference=application.reference,
+            enterprise_id=application.enterprise_id,
+            brigade_id=application.brigade_id,
+            venue_name=application.venue_name,
+            actor=actor,
+        )
     _notify_applicant(
         application,
         _("您的申请 %(ref)s 已准予许可，可登录下载意见书。") % {"ref": application.reference},
