@@ -131,3 +131,55 @@ class CreditGradeAdmin(admin.ModelAdmin):
             models.Enterprise.objects.filter(credit_rating=obj.code).exists()
         )
         return not in_use and super().has_delete_permission(request, obj)
+
+
+class CreditScoringWeightInline(admin.TabularInline):
+    model = models.CreditScoringWeight
+    extra = 0
+
+
+class CreditGradeThresholdInline(admin.TabularInline):
+    model = models.CreditGradeThreshold
+    extra = 0
+
+
+@admin.register(models.CreditScoringRuleSet)
+class CreditScoringRuleSetAdmin(admin.ModelAdmin):
+    """The scoring rules of the recalculation (weights and thresholds are data with a basis).
+
+    A rule set that proposals were computed from is kept (they name it); a new rule is a new set
+    with its own effective date, so the old proposals still show what they were computed from.
+    """
+
+    list_display = ("name", "effective_from", "provisional", "base_score", "lookback_days")
+    inlines = [CreditScoringWeightInline, CreditGradeThresholdInline]
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.proposals.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(models.CreditGradeProposal)
+class CreditGradeProposalAdmin(admin.ModelAdmin):
+    """Decided on the proposals page (a supervisor, with a reason); read-only here."""
+
+    list_display = (
+        "enterprise",
+        "current_rating",
+        "proposed_rating",
+        "score",
+        "status",
+        "created_at",
+    )
+    list_filter = ("status",)
+    list_select_related = ("enterprise",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in models.CreditGradeProposal._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -30,6 +30,12 @@ class EnterpriseSerializer(ModelSerializer):
         help_text="今日公示中的失信名单：none 未列入，ordinary 失信行为名单，serious 严重失信主体名单"
     )
 
+    dishonesty_published_until = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text="今日公示中的失信名单记录的公示截止日期（未列入为 null）；与信用等级分开",
+    )
+
     class Meta:
         model = Enterprise
         fields = [
@@ -45,6 +51,7 @@ class EnterpriseSerializer(ModelSerializer):
             "contact_name",
             "contact_phone",
             "dishonesty_status",
+            "dishonesty_published_until",
             "updated_at",
         ]
         read_only_fields = fields
@@ -73,6 +80,12 @@ class EnterpriseFilter(django_filters.FilterSet):
     venue_type = django_filters.ChoiceFilter(choices=VenueType.choices)
     search = django_filters.CharFilter(
         method="filter_search", help_text="单位名称包含，或统一社会信用代码开头"
+    )
+
+    dishonesty_published_until = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text="今日公示中的失信名单记录的公示截止日期（未列入为 null）；与信用等级分开",
     )
 
     class Meta:

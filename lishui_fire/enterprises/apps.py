@@ -10,7 +10,10 @@ class EnterprisesConfig(AppConfig):
     # Plug-in attributes (lishui_fire/core/plugins.py).
     overview_panel = "lishui_fire.enterprises.overview.panel"
     demo = "lishui_fire.enterprises.demo.seed"
-    reference_seeds = ("lishui_fire.enterprises.migrations.0002_credit_grades_as_data.seed",)
+    reference_seeds = (
+        "lishui_fire.enterprises.migrations.0002_credit_grades_as_data.seed",
+        "lishui_fire.enterprises.migrations.0007_provisional_scoring_rules.seed",
+    )
     # The registry's broad venue types, beside the law's list of gathering venues (permits).
     api_enum_names = {"EnterpriseVenueTypeEnum": "lishui_fire.enterprises.models.VenueType"}
 
@@ -23,3 +26,8 @@ class EnterprisesConfig(AppConfig):
         register(models.CreditGrade)
         register(models.DishonestyListing)
         register(models.CreditEvent)
+        register(models.CreditRatingChange)
+        register(models.CreditScoringRuleSet)
+        register(models.CreditScoringWeight)
+        register(models.CreditGradeThreshold)
+        register(models.CreditGradeProposal)

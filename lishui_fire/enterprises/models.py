@@ -215,6 +215,21 @@ class Enterprise(models.Model):
         return CreditGrade.objects.filter(code=self.credit_rating).first()
 
 
+class RatingSource(models.TextChoices):
+    """Where a grade came from (DOMAIN.md §3.2: own rules, or the provincial credit platform)."""
+
+    REGISTRATION = "registration", _("登记时初始等级")
+    OWN_RULE = "own_rule", _("依本支队评定规则")
+    RECALCULATION = "recalculation", _("系统重新计算后经确认")
+    PROVINCIAL_IMPORT = "provincial_import", _("省公共信用平台导入")
+    MANUAL = "manual", _("人工调整")
+
+
+# The sources a person may name when changing a grade by hand (a recalculation is decided on
+# its proposal, and registration writes its own row).
+MANUAL_SOURCES = (RatingSource.OWN_RULE, RatingSource.PROVINCIAL_IMPORT, RatingSource.MANUAL)
+
+
 class CreditRatingChange(models.Model):
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.CASCADE, related_name="rating_changes"
@@ -226,6 +241,18 @@ class CreditRatingChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     changed_at = models.DateTimeField(_("变更时间"), default=timezone.now)
+    source = models.CharField(
+        _("来源"), max_length=24, choices=RatingSource.choices, default=RatingSource.MANUAL
+    )
+    effective_from = models.DateField(_("生效日期"), null=True, blank=True)
+    proposal = models.ForeignKey(
+        "CreditGradeProposal",
+        verbose_name=_("依据的计算建议"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rating_changes",
+    )
 
     class Meta:
         db_table = "core_creditratingchange"
@@ -423,3 +450,143 @@ class DishonestyListing(models.Model):
             self.status == ListingStatus.LISTED
             and self.listed_on <= day <= self.publication_ends_on
         )
+
+
+# --- Credit grades: history sources, scoring rules as data, proposals -----------------------------
+class CreditScoringRuleSet(models.Model):
+    """A set of scoring rules that turns a unit's credit record into a proposed grade.
+
+    Weights and thresholds are data with their basis and the date they apply from: no official
+    A/B/C/D fire scale was found (DOMAIN.md §3.1 [M]), so the seeded set is marked provisional
+    until the detachment's written rule replaces it. The set in force on a day is the latest
+    ``effective_from`` not after that day.
+    """
+
+    name = models.CharField(_("名称"), max_length=128)
+    basis = models.TextField(_("依据"))
+    effective_from = models.DateField(_("生效日期"))
+    provisional = models.BooleanField(
+        _("临时规则"), default=True, help_text=_("待支队书面评定规则印发后替换。")
+    )
+    base_score = models.IntegerField(_("基础分"), default=80)
+    lookback_days = models.PositiveIntegerField(
+        _("计分期（天）"), default=730, help_text=_("只计算此期间内发生的信用记录。")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_from", "-pk"]
+        verbose_name = _("信用评分规则")
+        verbose_name_plural = _("信用评分规则")
+        constraints = [
+            models.CheckConstraint(condition=Q(lookback_days__gte=1), name="scoring_lookback_pos"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.effective_from:%Y-%m-%d}）"
+
+
+class CreditScoringWeight(models.Model):
+    """What one kind of credit event is worth in a rule set, and the best grade it still allows."""
+
+    rule_set = models.ForeignKey(
+        CreditScoringRuleSet, on_delete=models.CASCADE, related_name="weights"
+    )
+    kind = models.CharField(_("信用记录类型"), max_length=24, choices=CreditEventKind.choices)
+    points = models.IntegerField(_("每条记录分值"), help_text=_("负数为扣分。"))
+    best_grade = models.CharField(
+        _("可评最高等级"),
+        max_length=8,
+        blank=True,
+        help_text=_("计分期内有此类记录时，最高只能评为该等级（留空为不限）。"),
+    )
+
+    class Meta:
+        ordering = ["rule_set", "kind"]
+        verbose_name = _("信用评分项")
+        verbose_name_plural = _("信用评分项")
+        constraints = [
+            models.UniqueConstraint(fields=["rule_set", "kind"], name="scoring_weight_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.points:+d}"
+
+
+class CreditGradeThreshold(models.Model):
+    """The lowest score that earns a grade in a rule set (below every threshold: the worst one)."""
+
+    rule_set = models.ForeignKey(
+        CreditScoringRuleSet, on_delete=models.CASCADE, related_name="thresholds"
+    )
+    grade_code = models.CharField(_("信用等级"), max_length=8, validators=[validate_credit_grade])
+    min_score = models.IntegerField(_("最低分"))
+
+    class Meta:
+        ordering = ["rule_set", "-min_score"]
+        verbose_name = _("信用等级分数线")
+        verbose_name_plural = _("信用等级分数线")
+        constraints = [
+            models.UniqueConstraint(fields=["rule_set", "grade_code"], name="threshold_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grade_code} ≥ {self.min_score}"
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("待确认")
+    CONFIRMED = "confirmed", _("已确认")
+    OVERRIDDEN = "overridden", _("已改定")
+    SUPERSEDED = "superseded", _("已被新的计算结果取代")
+
+
+class CreditGradeProposal(models.Model):
+    """A grade the scoring rules propose for a unit, until a supervisor confirms or overrides it.
+
+    ``facts`` keeps what the proposal was computed from (each kind counted, its points, the
+    events' ids) so the page shows the reasons, and a later change of the rules does not rewrite
+    an old proposal. At most one proposal of a unit is pending.
+    """
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="grade_proposals"
+    )
+    rule_set = models.ForeignKey(
+        CreditScoringRuleSet, on_delete=models.PROTECT, related_name="proposals"
+    )
+    computed_on = models.DateField(_("计算日期"))
+    current_rating = models.CharField(_("计算时等级"), max_length=8)
+    proposed_rating = models.CharField(_("建议等级"), max_length=8)
+    score = models.IntegerField(_("得分"))
+    facts = models.JSONField(_("计算依据"), default=list)
+    fingerprint = models.CharField(max_length=64)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    decided_rating = models.CharField(_("确定等级"), max_length=8, blank=True)
+    decision_reason = models.TextField(_("确认或改定理由"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("计算时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("信用等级建议")
+        verbose_name_plural = _("信用等级建议")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=Q(status="pending"),
+                name="one_pending_grade_proposal",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "confirmed", "overridden", "superseded"]),
+                name="grade_proposal_status",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}: {self.current_rating} → {self.proposed_rating}"

@@ -20,7 +20,13 @@ from lishui_fire.accounts import policies as kernel
 from lishui_fire.accounts.models import CASE_READER_ROLES
 
 from . import selectors
-from .models import DishonestyListing, Enterprise, EnterpriseImport
+from .models import (
+    CreditGrade,
+    CreditGradeProposal,
+    DishonestyListing,
+    Enterprise,
+    EnterpriseImport,
+)
 
 
 def can_view_enterprises(user: Any) -> bool:
@@ -46,6 +52,22 @@ def can_list_dishonesty(user: Any, enterprise: Enterprise | None = None) -> bool
     return can_change_credit_rating(user, enterprise)
 
 
+def can_view_credit_scale(user: Any) -> bool:
+    """The grade scale and the scoring rules: everyone who reads the registry."""
+    return can_view_enterprises(user)
+
+
+def can_maintain_credit_scale(user: Any) -> bool:
+    """The scale is the detachment's (one for every brigade): detachment supervisors and
+    administrators maintain it; a brigade supervisor reads it."""
+    return kernel.is_supervisor_or_admin(user) and kernel.sees_all_brigades(user)
+
+
+def can_review_grade_proposals(user: Any) -> bool:
+    """Recalculation proposals: the people who rate units (each for their scope)."""
+    return can_change_credit_rating(user)
+
+
 def can_import_enterprises(user: Any) -> bool:
     return kernel.has_role(user, "administrator")
 
@@ -63,6 +85,23 @@ def get_listing_for_user(*, user: Any, enterprise: Enterprise, pk: Any) -> Disho
     try:
         return enterprise.dishonesty_listings.get(pk=pk)
     except (DishonestyListing.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def get_proposal_for_user(*, user: Any, pk: Any) -> CreditGradeProposal:
+    """A grade proposal of a unit in the user's scope (another brigade's: 404 like a missing one)."""
+    try:
+        return CreditGradeProposal.objects.select_related("enterprise__brigade").get(
+            pk=pk, enterprise__in=selectors.enterprises_for_user(user=user).values("pk")
+        )
+    except (CreditGradeProposal.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def get_credit_grade(*, pk: Any) -> CreditGrade:
+    try:
+        return CreditGrade.objects.get(pk=pk)
+    except (CreditGrade.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
 
 

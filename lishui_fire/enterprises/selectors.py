@@ -6,14 +6,24 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from lishui_fire.accounts.models import CASE_READER_ROLES, OrgUnit
 from lishui_fire.accounts.scoping import scope_queryset
 from lishui_fire.core.selectors import brigades_for_user
 from lishui_fire.core.validators import normalise_code
 
-from .models import CreditGrade, DishonestyList, DishonestyListing, Enterprise
+from . import rules
+from .models import (
+    CreditEvent,
+    CreditGrade,
+    CreditGradeProposal,
+    CreditScoringRuleSet,
+    DishonestyList,
+    DishonestyListing,
+    Enterprise,
+    ProposalStatus,
+)
 
 
 def enterprises_for_user(*, user: Any) -> QuerySet[Enterprise]:
@@ -35,11 +45,15 @@ def credit_grades_by_code() -> dict[str, CreditGrade]:
 
 def with_dishonesty_status(queryset: QuerySet[Enterprise], *, day: dt.date) -> QuerySet[Enterprise]:
     """Annotate ``on_serious_list`` / ``on_ordinary_list``: an entry in force and published on
-    ``day`` (two EXISTS subqueries, so a list costs no query per row)."""
+    ``day``, and ``dishonesty_published_until`` (subqueries, so a list costs no query per row)."""
     published = DishonestyListing.objects.published_on(day).filter(enterprise=OuterRef("pk"))
     return queryset.annotate(
         on_serious_list=Exists(published.filter(list_kind=DishonestyList.SERIOUS)),
         on_ordinary_list=Exists(published.filter(list_kind=DishonestyList.ORDINARY)),
+        # The end of the publication shown today (the latest, if several): apart from the grade.
+        dishonesty_published_until=Subquery(
+            published.order_by("-publication_ends_on").values("publication_ends_on")[:1]
+        ),
     )
 
 
@@ -73,3 +87,43 @@ def brigade_overview(*, user: Any, grades: Sequence[CreditGrade]) -> QuerySet[Or
         high_risk=Count("enterprises", filter=Q(enterprises__risk_level="high")),
         **per_grade,
     )
+
+
+# --- Credit grades: scoring rules and proposals ----------------------------------------------------
+def scoring_rule_set_on(day: dt.date) -> CreditScoringRuleSet | None:
+    """The scoring rule set in force on ``day``: the latest ``effective_from`` not after it."""
+    return (
+        CreditScoringRuleSet.objects.filter(effective_from__lte=day)
+        .order_by("-effective_from", "-pk")
+        .first()
+    )
+
+
+def rule_set_data(rule_set: CreditScoringRuleSet) -> rules.RuleSet:
+    """The rule set as the pure rule's data (two queries: weights, thresholds)."""
+    return rules.RuleSet(
+        base_score=rule_set.base_score,
+        lookback_days=rule_set.lookback_days,
+        weights={
+            w.kind: rules.Weight(w.kind, w.points, w.best_grade) for w in rule_set.weights.all()
+        },
+        thresholds=[(t.grade_code, t.min_score) for t in rule_set.thresholds.all()],
+    )
+
+
+def pending_proposals_for_user(*, user: Any) -> QuerySet[CreditGradeProposal]:
+    """Pending proposals of the units the user may see (their brigade; detachment: all)."""
+    return (
+        CreditGradeProposal.objects.filter(
+            status=ProposalStatus.PENDING,
+            enterprise__in=enterprises_for_user(user=user).values("pk"),
+        )
+        .select_related("enterprise__brigade", "rule_set")
+        .order_by("enterprise__brigade__sort_order", "enterprise__name", "pk")
+    )
+
+
+def proposal_events(proposals: Sequence[CreditGradeProposal]) -> dict[int, CreditEvent]:
+    """The events a page of proposals was computed from, by id (one query for the page)."""
+    ids = {i for p in proposals for fact in p.facts for i in fact.get("event_ids", ())}
+    return {e.pk: e for e in CreditEvent.objects.filter(pk__in=ids)}

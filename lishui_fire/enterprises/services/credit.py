@@ -81,6 +81,15 @@ def list_enterprise_as_dishonest(
     listing.full_clean()
     with transaction.atomic(), set_actor(actor):
         listing.save()
+        # The listing is a fact of the unit's credit record too (the scoring rules count it).
+        record_credit_event(
+            enterprise=enterprise,
+            kind=CreditEventKind.DISHONESTY_LISTED,
+            occurred_on=listed_on,
+            source=f"enterprises.DishonestyListing:{listing.pk}",
+            note=f"{listing.get_list_kind_display()} {source_document}",
+            actor=actor,
+        )
     return listing
 
 

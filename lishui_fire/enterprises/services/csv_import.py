@@ -37,6 +37,7 @@ from ..models import (
     CreditRatingChange,
     Enterprise,
     EnterpriseImport,
+    RatingSource,
     RiskLevel,
     VenueType,
 )
@@ -485,6 +486,8 @@ def _apply_chunk(
                         reason=reason,
                         changed_by=job.uploaded_by,
                         changed_at=now,
+                        source=RatingSource.REGISTRATION,
+                        effective_from=now.date(),
                     )
                 )
                 created += 1
@@ -515,6 +518,8 @@ def _apply_chunk(
                         reason=reason,
                         changed_by=job.uploaded_by,
                         changed_at=now,
+                        source=RatingSource.MANUAL,
+                        effective_from=now.date(),
                     )
                 )
             updated += 1

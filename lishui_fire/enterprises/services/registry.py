@@ -7,10 +7,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lishui_fire.accounts.models import OrgUnit
@@ -21,9 +23,11 @@ from lishui_fire.core.validators import normalise_code
 from .. import policies
 from ..models import (
     DEFAULT_CREDIT_RATING,
+    MANUAL_SOURCES,
     CreditGrade,
     CreditRatingChange,
     Enterprise,
+    RatingSource,
     RiskLevel,
 )
 
@@ -31,9 +35,15 @@ from ..models import (
 
 
 def change_credit_rating(
-    *, enterprise: Enterprise, to_rating: str, reason: str, actor: Any
+    *,
+    enterprise: Enterprise,
+    to_rating: str,
+    reason: str,
+    actor: Any,
+    source: str = RatingSource.MANUAL,
+    effective_from: dt.date | None = None,
 ) -> CreditRatingChange:
-    """Move ``enterprise`` to ``to_rating`` and write who, when, from, to and why.
+    """Move ``enterprise`` to ``to_rating`` and write who, when, from, to, why and the source.
 
     The row is locked first so that two supervisors changing the same rating at once produce two
     consistent history rows (the second one's "from" is the first one's "to").
@@ -48,25 +58,51 @@ def change_credit_rating(
         }
     if not reason:
         errors["reason"] = _("请填写变更理由。")
+    if source not in MANUAL_SOURCES:
+        errors["source"] = _("请选择等级来源。")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-        from_rating = locked.credit_rating
-        if from_rating == to_rating:
+        if locked.credit_rating == to_rating:
             raise ValidationError({"to_rating": _("新等级与当前等级相同，无需变更。")})
-        locked.credit_rating = to_rating
-        # A plain save (not .update()) so django-auditlog records the field change too.
-        locked.save(update_fields=["credit_rating", "updated_at"])
-        change = CreditRatingChange.objects.create(
-            enterprise=locked,
-            from_rating=from_rating,
+        change = apply_credit_rating(
+            locked,
             to_rating=to_rating,
             reason=reason,
-            changed_by=actor,
+            actor=actor,
+            source=source,
+            effective_from=effective_from,
         )
     enterprise.credit_rating = to_rating
     return change
+
+
+def apply_credit_rating(
+    locked: Enterprise,
+    *,
+    to_rating: str,
+    reason: str,
+    actor: Any,
+    source: str,
+    effective_from: dt.date | None = None,
+    proposal: Any = None,
+) -> CreditRatingChange:
+    """The write both doors share (the caller holds the row lock and has checked the actor)."""
+    from_rating = locked.credit_rating
+    locked.credit_rating = to_rating
+    # A plain save (not .update()) so django-auditlog records the field change too.
+    locked.save(update_fields=["credit_rating", "updated_at"])
+    return CreditRatingChange.objects.create(
+        enterprise=locked,
+        from_rating=from_rating,
+        to_rating=to_rating,
+        reason=reason,
+        changed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        source=source,
+        effective_from=effective_from or timezone.localdate(),
+        proposal=proposal,
+    )
 
 
 def create_enterprise(
@@ -105,6 +141,8 @@ def create_enterprise(
             to_rating=credit_rating,
             reason=_("登记"),
             changed_by=actor,
+            source=RatingSource.REGISTRATION,
+            effective_from=timezone.localdate(),
         )
     return enterprise
 
