@@ -17,12 +17,54 @@ from typing import TextIO
 from lishui_fire.accounts.models import OrgUnit
 from lishui_fire.core.validators import USCC_CHARSET, is_valid_uscc, uscc_check_char
 
-from .models import CreditRatingChange, Enterprise, RiskLevel, VenueType
+from .models import CreditRatingChange, Enterprise, RatingSource, RiskLevel, VenueType
 
 
 def seed(stdout: TextIO) -> None:
     created = _seed_enterprises()
     stdout.write(f"{Enterprise.objects.count()} enterprises ({created} new)\n")
+    totals = _seed_credit_record()
+    stdout.write(f"credit-grade proposals: {totals['created']} new, {totals['unchanged']} kept\n")
+
+
+# A few facts of the credit record (each keyed by its source, so a second run adds nothing), then
+# a recalculation: the supervisors find proposals waiting with the facts behind them.
+CREDIT_FACTS = [
+    # brigade, n-th unit of the brigade, kind, days ago
+    ("LD", 0, "commendation", 40),
+    ("LD", 0, "rectified_on_time", 90),
+    ("LD", 1, "false_commitment", 60),
+    ("LD", 2, "penalty", 120),
+    ("LD", 2, "penalty", 30),
+    ("LD", 2, "rectified_late", 20),
+    ("LQ", 0, "commendation", 15),
+    ("YH", 0, "fire", 200),
+]
+
+
+def _seed_credit_record() -> dict[str, int]:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from .services import propose_grades, record_credit_event
+
+    today = timezone.localdate()
+    touched = []
+    for n, (brigade, index, kind, days) in enumerate(CREDIT_FACTS):
+        units = list(Enterprise.objects.filter(brigade__code=brigade).order_by("uscc")[: index + 1])
+        if len(units) <= index:
+            continue
+        unit = units[index]
+        record_credit_event(
+            enterprise=unit,
+            kind=kind,
+            occurred_on=today - dt.timedelta(days=days),
+            source=f"demo:{n}",
+            note="演示数据",
+        )
+        touched.append(unit)
+    return propose_grades(enterprises=touched)
 
 
 # How many enterprises each brigade gets (200 in all): Liandu is the city, the rest are smaller.
@@ -192,7 +234,11 @@ def _seed_enterprises() -> int:
             if enterprise is None:
                 enterprise = Enterprise.objects.create(uscc=uscc, credit_rating=rating, **fields)
                 CreditRatingChange.objects.create(
-                    enterprise=enterprise, from_rating="", to_rating=rating, reason="初始评定"
+                    enterprise=enterprise,
+                    from_rating="",
+                    to_rating=rating,
+                    reason="初始评定",
+                    source=RatingSource.REGISTRATION,
                 )
                 created += 1
             else:

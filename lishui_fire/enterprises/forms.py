@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from lishui_fire.core.validators import normalise_code
 
-from .models import CreditGrade, DishonestyList, RiskLevel, VenueType
+from .models import (
+    MANUAL_SOURCES,
+    CreditGrade,
+    DishonestyList,
+    RatingSource,
+    RiskLevel,
+    VenueType,
+)
 
 
 def _with_blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
@@ -62,14 +69,100 @@ class EnterpriseFilterForm(forms.Form):
         return " ".join(self.cleaned_data.get("q", "").split())
 
 
+def _manual_source_choices() -> list[tuple[str, Any]]:
+    return [(s, RatingSource(s).label) for s in MANUAL_SOURCES]
+
+
 class CreditRatingChangeForm(forms.Form):
     to_rating = forms.ChoiceField(label=_("新信用等级"), choices=credit_grade_choices)
+    source = forms.ChoiceField(
+        label=_("等级来源"),
+        choices=_manual_source_choices,
+        initial=RatingSource.MANUAL,
+        required=False,
+        help_text=_("留空为人工调整。"),
+    )
+    effective_from = forms.DateField(
+        label=_("生效日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("留空为今天。"),
+    )
     reason = forms.CharField(
         label=_("变更理由"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("例如：依据的处罚决定书文号、整改完成情况或守信表彰。"),
     )
+
+
+class CreditGradeForm(forms.ModelForm):
+    """A grade of the scale; the code only when it is created (units carry it)."""
+
+    class Meta:
+        model = CreditGrade
+        fields = [
+            "code",
+            "label",
+            "label_en",
+            "meaning",
+            "sort_order",
+            "sampling_multiplier",
+            "max_planned_inspections_per_year",
+            "basis",
+            "effective_from",
+        ]
+        widgets = {
+            "meaning": forms.Textarea(attrs={"rows": 2}),
+            "effective_from": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["code"]
+        self.fields["basis"].required = True
+        self.fields["basis"].help_text = _("评定规则或抽查办法的名称和文号。")
+
+
+class ProposalDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("处理"),
+        choices=[("confirm", _("确认建议等级")), ("override", _("改定为其他等级"))],
+        widget=forms.RadioSelect,
+        initial="confirm",
+    )
+    to_rating = forms.ChoiceField(
+        label=_("改定等级"),
+        required=False,
+        choices=(),
+        help_text=_("仅在改定时选择。"),
+    )
+    reason = forms.CharField(
+        label=_("理由"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("改定时必须填写。"),
+    )
+
+    def __init__(self, *args: Any, grade_choices: Any = None, **kwargs: Any) -> None:
+        # A page of proposals reads the scale once and hands it to every form.
+        super().__init__(*args, **kwargs)
+        if grade_choices is None:
+            grade_choices = credit_grade_choices()
+        self.fields["to_rating"].choices = [("", "—"), *grade_choices]
+
+
+class RecalculationForm(forms.Form):
+    brigade = forms.ChoiceField(label=_("范围"), required=False)
+
+    def __init__(self, *args: Any, brigades: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["brigade"].choices = [
+            ("", _("全部大队")),
+            *[(str(b.pk), b.display_name) for b in brigades],
+        ]
 
 
 class DishonestyListingForm(forms.Form):

@@ -19,11 +19,14 @@ READERS = "403 403 ok ok ok ok ok ok 403 login"
 ONE_UNIT = "403 403 ok 404 ok ok ok ok 403 login"
 RATERS = "403 403 403 403 ok ok ok 403 403 login"
 ADMINS = "403 403 403 403 403 403 ok 403 403 login"
+# The credit scale is the detachment's: its supervisors and administrators change it.
+SCALE_KEEPERS = "403 403 403 403 403 ok ok 403 403 login"
 
 
 def world(personas):
     from conftest import EnterpriseFactory
-    from lishui_fire.enterprises.models import EnterpriseImport
+    from lishui_fire.enterprises import services
+    from lishui_fire.enterprises.models import CreditGrade, EnterpriseImport
     from lishui_fire.enterprises.services import credit
 
     enterprise = EnterpriseFactory(name="矩阵测试单位（莲都）", contact_phone="13812345678")
@@ -35,7 +38,45 @@ def world(personas):
     )
     job.file.save("matrix-units.csv", ContentFile(b"uscc,name\n"), save=False)
     job.save()
-    return {"enterprise": enterprise, "listing": listing, "import_job": job}
+    # A unit whose record earns another grade, with its pending proposal.
+    proposal_unit = EnterpriseFactory(name="矩阵测试待定等级单位（莲都）", credit_rating="B")
+    credit.record_credit_event(
+        enterprise=proposal_unit,
+        kind="commendation",
+        occurred_on=dt.date.today() - dt.timedelta(days=5),
+        source="matrix:commendation",
+    )
+    services.propose_grades(enterprises=[proposal_unit])
+    proposal = proposal_unit.grade_proposals.get(status="pending")
+    return {
+        "enterprise": enterprise,
+        "listing": listing,
+        "import_job": job,
+        "proposal_unit": proposal_unit,
+        "proposal": proposal,
+        "grade": CreditGrade.objects.get(code="A"),
+    }
+
+
+def _grade_form(prefix):
+    def build(world):
+        fields = {
+            "code": "E",
+            "label": "矩阵等级",
+            "sort_order": "90",
+            "sampling_multiplier": "1.00",
+            "max_planned_inspections_per_year": "",
+            "basis": "丽消〔2027〕1号",
+            "effective_from": dt.date.today().isoformat(),
+        }
+        name = prefix(world)
+        return {f"{name}-{k}": v for k, v in fields.items()}
+
+    return build
+
+
+def _decision(world):
+    return {f"p{world['proposal'].pk}-decision": "confirm"}
 
 
 def _listing():
@@ -97,6 +138,21 @@ ROWS = [
         "403 403 ok 404 ok ok ok 403 403 login",
         pk="@enterprise",
     ),
+    # Credit grades: the scale (read by the registry's readers, kept by the detachment) and the
+    # recalculation proposals (the raters of the unit's brigade; the detachment: all).
+    Row("enterprises:credit_scale", "GET", READERS),
+    Row("enterprises:add_credit_grade", "POST", SCALE_KEEPERS, data=_grade_form(lambda w: "new")),
+    Row(
+        "enterprises:edit_credit_grade",
+        "POST",
+        SCALE_KEEPERS,
+        pk="@grade",
+        data=_grade_form(lambda w: f"g{w['grade'].pk}"),
+    ),
+    Row("enterprises:grade_proposals", "GET", RATERS, shows={"@proposal_unit.name": RATERS}),
+    Row("enterprises:recalculate_grades", "POST", RATERS),
+    Row("enterprises:decide_proposal", "POST", RATERS, pk="@proposal", data=_decision),
+    Row("enterprises:recalculate_one", "POST", RATERS, pk="@enterprise"),
     Row("enterprises:imports", "GET", ADMINS),
     Row("enterprises:imports", "POST", ADMINS, data=_csv),
     Row("enterprises:import_template", "GET", ADMINS),
