@@ -236,3 +236,11 @@ def test_the_credit_code_alone_does_not_make_a_contact(client_for, citizen, unit
 
 def test_staff_do_not_use_the_units_pages(client_for, supervisor):
     assert client_for(supervisor).get(reverse("inspections:my_inspections")).status_code == 403
+
+
+def test_the_admin_shows_the_complainant_masked(client_for, administrator, complaint):
+    url = reverse("admin:inspections_complaint_change", kwargs={"object_id": complaint.pk})
+    page = html(client_for(administrator).get(url))
+    assert "139****5678" in page
+    assert "13912345678" not in page
+    assert "赵小六" not in page
