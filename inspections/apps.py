@@ -29,6 +29,7 @@ class InspectionsConfig(AppConfig):
     # A permit granted on the commitment path is verified on site: a pre-opening inspection.
     event_handlers = {
         "commitment_permit_granted": "inspections.services.intake.open_pre_opening_verification",
+        "commitment_permit_verified": "inspections.services.intake.record_pre_opening_verification",
     }
 
     def ready(self) -> None:

@@ -26,6 +26,7 @@ from lishui_fire.accounts.policies import authorize
 from lishui_fire.core import audit, clocks, documents
 from lishui_fire.core.errors import Conflict, DomainError
 from lishui_fire.core.notifications import notify
+from lishui_fire.core.workflow import transition
 from lishui_fire.enterprises import selectors as enterprise_selectors
 from lishui_fire.enterprises.models import Enterprise
 
@@ -37,8 +38,10 @@ from ..models import (
     Inspection,
     InspectionAssignment,
     InspectionKind,
+    InspectionResult,
     InspectionStatus,
 )
+from ..workflow import INSPECTION_WORKFLOW
 
 log = logging.getLogger(__name__)
 
@@ -430,3 +433,42 @@ def open_pre_opening_verification(
         return Inspection.objects.get(
             kind=InspectionKind.PRE_OPENING, source_reference=permit_reference
         )
+
+
+@transaction.atomic
+def record_pre_opening_verification(
+    *,
+    permit_reference: str,
+    matches: bool,
+    visited_at: dt.datetime,
+    rectification_due: dt.date | None = None,
+    actor: Any = None,
+    **_extra: Any,
+) -> Inspection | None:
+    """The verification visit recorded on the permit (permits.record_verification) is the visit
+    of its pre-opening inspection: recorded, no problem or ordered to correct by the permit's
+    deadline. Announced by the permits app; a second announcement changes nothing."""
+    inspection = (
+        Inspection.objects.select_for_update()
+        .filter(kind=InspectionKind.PRE_OPENING, source_reference=permit_reference)
+        .first()
+    )
+    if inspection is None or inspection.status not in (
+        InspectionStatus.ASSIGNED,
+        InspectionStatus.SCHEDULED,
+    ):
+        return inspection
+    result = InspectionResult.NO_PROBLEM if matches else InspectionResult.ORDERED_TO_CORRECT
+    transition(
+        inspection,
+        workflow=INSPECTION_WORKFLOW,
+        to=InspectionStatus.RECORDED,
+        actor=actor,
+        note=_("告知承诺许可 %(ref)s 的核查已记录") % {"ref": permit_reference},
+        updates={
+            "visited_at": visited_at,
+            "result": result,
+            "rectify_by": None if matches else rectification_due,
+        },
+    )
+    return inspection

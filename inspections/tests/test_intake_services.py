@@ -349,3 +349,35 @@ def test_a_pre_opening_verification_is_never_blocked_by_the_cap(supervisor, a_un
     )
     assert inspection is not None
     assert inspection.kind == InspectionKind.PRE_OPENING
+
+
+def test_the_verification_recorded_on_the_permit_is_the_inspections_visit(
+    supervisor, inspector, officers, citizen
+):
+    from permits.services import applications
+    from permits.tests.factories import make_application
+
+    unit = make_unit("LD")
+    application = make_application(citizen, status="submitted", unit_uscc=unit.uscc)
+    type(application).objects.filter(pk=application.pk).update(enterprise=unit)
+    application.refresh_from_db()
+    applications.approve_application(application=application, actor=supervisor)
+    due = dt.date.today() + dt.timedelta(days=20)
+    applications.record_verification(
+        application=application,
+        actor=inspector,
+        matches=False,
+        findings="疏散指示标志数量少于承诺",
+        rectification_due=due,
+    )
+    inspection = Inspection.objects.get(kind=InspectionKind.PRE_OPENING)
+    assert inspection.status == "recorded"
+    assert inspection.result == "ordered_to_correct"
+    assert inspection.rectify_by == due
+    assert inspection.visited_at is not None
+    # Announced again: nothing changes.
+    intake.record_pre_opening_verification(
+        permit_reference=application.reference, matches=True, visited_at=inspection.visited_at
+    )
+    inspection.refresh_from_db()
+    assert inspection.result == "ordered_to_correct"

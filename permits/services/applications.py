@@ -462,7 +462,7 @@ def record_verification(
             _("核查发现场所与承诺不符，请于 %(due)s 前整改，详见责令限期改正通知书。")
             % {"due": rectification_due},
         )
-    return SiteVisit.objects.create(
+    visit = SiteVisit.objects.create(
         application=application,
         kind=kind,
         inspector=actor,
@@ -470,6 +470,18 @@ def record_verification(
         passed=matches,
         findings=findings,
     )
+    if kind == SiteVisitKind.VERIFICATION:
+        # The brigade's inspection of this verification (opened when the permit was granted)
+        # records the visit too; the permit stays the record of the decision.
+        plugins.announce(
+            "commitment_permit_verified",
+            permit_reference=application.reference,
+            matches=matches,
+            visited_at=visited_at,
+            rectification_due=rectification_due,
+            actor=actor,
+        )
+    return visit
 
 
 @transaction.atomic
