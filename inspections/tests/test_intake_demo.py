@@ -37,3 +37,9 @@ def test_liandu_sees_both_clocks_a_told_complainant_and_a_large_event(seeded, cl
     page = client_for(supervisor).get(reverse("inspections:intake_list")).content.decode()
     for complaint in complaints.values():
         assert complaint.inspection.reference in page
+
+
+def test_citizen1_finds_her_units_inspections_from_her_applications(seeded, client_for):
+    citizen = User.objects.get(username="citizen1")
+    page = client_for(citizen).get(reverse("permits:mine")).content.decode()
+    assert reverse("inspections:my_inspections") in page
