@@ -3,7 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from lishui_fire.core.masking import mask_name, mask_phone
 
-from .models import Complaint, Inspection, InspectionAssignment, InspectionPlan
+from .models import (
+    Complaint,
+    Inspection,
+    InspectionAssignment,
+    InspectionPlan,
+    OfficerCertificate,
+)
 
 
 class AssignmentInline(admin.TabularInline):
@@ -66,3 +72,17 @@ class ComplaintAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+# --- drawing: roster and recusal ---
+# Administrators keep the officers' certificates (the roster a draw picks from). The recusal
+# register is deliberately not in the admin: it is personal data read by the officer, their
+# supervisors and the discipline officers only (inspections/policies.py).
+
+
+@admin.register(OfficerCertificate)
+class OfficerCertificateAdmin(admin.ModelAdmin):
+    list_display = ("number", "officer", "valid_from", "valid_until", "active")
+    list_filter = ("active", "officer__org_unit")
+    search_fields = ("number", "officer__username", "officer__real_name")
+    raw_id_fields = ("officer",)

@@ -284,3 +284,129 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.inspection_id}:{self.get_category_display()}"
+
+
+# --- drawing: roster and recusal ---
+
+
+class OfficerCertificate(models.Model):
+    """An officer's law-enforcement certificate (执法证): only officers holding one that is active
+    and valid on the day are drawn (two certified officers per inspection, DOMAIN.md §2.5)."""
+
+    officer = models.ForeignKey(
+        USER,
+        verbose_name=_("执法人员"),
+        on_delete=models.PROTECT,
+        related_name="enforcement_certificates",
+    )
+    number = models.CharField(_("执法证号"), max_length=32, unique=True)
+    valid_from = models.DateField(_("有效期起"))
+    valid_until = models.DateField(_("有效期至"))
+    active = models.BooleanField(_("有效"), default=True)
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["officer", "-valid_until", "pk"]
+        verbose_name = _("执法证")
+        verbose_name_plural = _("执法证")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("valid_from")),
+                name="certificate_validity_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def valid_on(self, day) -> bool:  # type: ignore[no-untyped-def]
+        return self.active and self.valid_from <= day <= self.valid_until
+
+
+class ConflictKind(models.TextChoices):
+    """Grounds of recusal (回避) an officer declares (Administrative Penalty Law art. 43;
+    DOMAIN.md §2.4)."""
+
+    RELATIVE = "relative", _("近亲属在该单位任职或持有权益")
+    FORMER_EMPLOYER = "former_employer", _("曾在该单位任职")
+    BUSINESS_INTEREST = "business_interest", _("本人或近亲属与该单位有经济利益")
+    OTHER = "other", _("其他可能影响公正执法的关系")
+
+
+class ConflictStatus(models.TextChoices):
+    PENDING = "pending", _("待决定")
+    UPHELD = "upheld", _("决定回避")
+    DISMISSED = "dismissed", _("决定不予回避")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+# A declaration keeps the officer out of the unit's draws while it is pending (the safe side)
+# and once recusal is decided; a dismissed or withdrawn one does not.
+EXCLUDING_CONFLICT_STATUSES = (ConflictStatus.PENDING, ConflictStatus.UPHELD)
+
+
+class ConflictDeclaration(models.Model):
+    """An officer's declared conflict of interest with a registered unit (the recusal register).
+
+    Personal data: seen by the officer, the supervisors of their brigade (the detachment's: every
+    brigade) and the discipline officers; never public. The public draw data carries only the
+    pair (pseudonymous officer code, unit) of a pending or upheld declaration.
+    """
+
+    officer = models.ForeignKey(
+        USER,
+        verbose_name=_("申报人"),
+        on_delete=models.PROTECT,
+        related_name="conflict_declarations",
+    )
+    # The officer's brigade when they declared: whose supervisors decide and see it.
+    brigade = models.ForeignKey(
+        "accounts.OrgUnit",
+        verbose_name=_("所属单位"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("相关单位"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(_("回避事由"), max_length=24, choices=ConflictKind.choices)
+    note = models.TextField(_("情况说明"), max_length=500, blank=True)
+    declared_at = models.DateTimeField(_("申报时间"), default=timezone.now)
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=ConflictStatus.choices,
+        default=ConflictStatus.PENDING,
+        db_index=True,
+    )
+    decided_by = models.ForeignKey(
+        USER,
+        verbose_name=_("决定人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    decision_reason = models.TextField(_("决定理由"), max_length=500, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-declared_at", "-pk"]
+        verbose_name = _("利益冲突申报")
+        verbose_name_plural = _("利益冲突申报")
+        constraints = [
+            # One live declaration per officer and unit: a second one adds nothing to the draw.
+            models.UniqueConstraint(
+                fields=["officer", "enterprise"],
+                condition=Q(status__in=["pending", "upheld"]),
+                name="conflict_one_live_per_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer_id}→{self.enterprise_id}"

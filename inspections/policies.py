@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404
+
 from lishui_fire.accounts import policies as kernel
+from lishui_fire.accounts.models import Role
 
 
 # --- intake ---
@@ -39,3 +43,63 @@ def is_enterprise_user(user: Any) -> bool:
     """The enterprise's own pages: a signed-in applicant (which units they speak for is the
     selectors' business: ``rules.is_registered_contact``)."""
     return kernel.is_applicant(user)
+
+
+# --- drawing: roster and recusal ---
+#
+# The recusal register is personal data: a declaration is read by its officer, the supervisors
+# of the officer's brigade (the detachment's supervisors: every brigade) and the discipline
+# officers; never by applicants, legal officers, administrators or the public.
+#
+# ====================  ==========================  ==============================  ============
+# role                  declare / withdraw own      read the register               decide
+# ====================  ==========================  ==============================  ============
+# inspector             yes                         own declarations only           no
+# brigade supervisor    yes                         their brigade's                 their brigade's
+# detachment superv.    yes                         every brigade                   every brigade
+# discipline officer    no                          their unit's (detachment: all)  no
+# others                no (403)                    no (403)                        no (403)
+# ====================  ==========================  ==============================  ============
+# Nobody decides their own declaration.
+
+
+def can_declare_conflict(user: Any) -> bool:
+    from .selectors.roster import DECLARING_ROLES
+
+    return kernel.has_role(user, *DECLARING_ROLES)
+
+
+def can_read_register(user: Any) -> bool:
+    from .selectors.roster import REGISTER_ROLES
+
+    return kernel.has_role(user, *REGISTER_ROLES)
+
+
+def can_open_declaration(user: Any) -> bool:
+    """Roles that open a declaration page at all (which one: ``get_declaration_for_user``)."""
+    return can_declare_conflict(user) or can_read_register(user)
+
+
+def can_decide_conflict(user: Any, declaration: Any) -> bool:
+    return bool(
+        kernel.has_role(user, Role.BRIGADE_SUPERVISOR, Role.DETACHMENT_SUPERVISOR)
+        and kernel.in_brigade_scope(user, declaration.brigade_id)
+        and declaration.officer_id != user.pk
+    )
+
+
+def can_withdraw_conflict(user: Any, declaration: Any) -> bool:
+    return bool(kernel.is_signed_in(user) and declaration.officer_id == user.pk)
+
+
+def can_read_certificates(user: Any) -> bool:
+    return kernel.is_supervisor_or_admin(user)
+
+
+def get_declaration_for_user(*, user: Any, pk: Any) -> Any:
+    from .selectors.roster import declarations_for_user
+
+    try:
+        return declarations_for_user(user=user).get(pk=pk)
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc

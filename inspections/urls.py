@@ -9,7 +9,7 @@ from . import views
 
 app_name = "inspections"
 
-PARTS = ("plans", "visits", "intake", "dashboard")
+PARTS = ("plans", "visits", "intake", "dashboard", "roster")
 
 urlpatterns = [
     path("", views.index, name="index"),

@@ -19,3 +19,18 @@ INSPECTION_WORKFLOW = Workflow(
 )
 
 register_workflow("inspections.Inspection", INSPECTION_WORKFLOW)
+
+
+# --- drawing: roster and recusal ---
+
+from .models import ConflictStatus as C  # noqa: E402
+
+# A supervisor decides a declaration (recusal or not); the officer may withdraw it until then.
+CONFLICT_WORKFLOW = Workflow(
+    choices=C,
+    transitions={C.PENDING: {C.UPHELD, C.DISMISSED, C.WITHDRAWN}},
+    open_statuses={C.PENDING},
+    final_statuses={C.UPHELD, C.DISMISSED, C.WITHDRAWN},
+)
+
+register_workflow("inspections.ConflictDeclaration", CONFLICT_WORKFLOW)

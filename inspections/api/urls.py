@@ -3,7 +3,7 @@
 
 from importlib import import_module
 
-PARTS = ("plans", "visits", "intake", "dashboard")
+PARTS = ("plans", "visits", "intake", "dashboard", "roster")
 
 urlpatterns: list = []
 for _part in PARTS:

@@ -10,7 +10,7 @@ from importlib import import_module
 
 from tests.harness.matrix import Row
 
-PARTS = ("plans", "visits", "intake", "dashboard")
+PARTS = ("plans", "visits", "intake", "dashboard", "roster")
 EVERYONE = "ok ok ok ok ok ok ok ok ok ok"
 
 _modules = [import_module(f"{__package__}.access_matrix_{part}") for part in PARTS]
