@@ -37,8 +37,8 @@ def _add_errors(form, exc: ValidationError) -> None:  # type: ignore[no-untyped-
         form.add_error(None, exc.messages)
 
 
-@require_http_methods(["GET", "POST"])
 @policy_required(policies.can_declare_conflict)
+@require_http_methods(["GET", "POST"])
 def my_conflicts(request: HttpRequest) -> HttpResponse:
     form = ConflictDeclarationForm(request.POST or None)
     status = 200
@@ -87,14 +87,14 @@ def _detail(request, declaration, decision_form=None, status=200):  # type: igno
     )
 
 
-@require_GET
 @policy_required(policies.can_open_declaration)
+@require_GET
 def conflict_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, policies.get_declaration_for_user(user=request.user, pk=pk))
 
 
-@require_POST
 @policy_required(policies.can_open_declaration)
+@require_POST
 def conflict_decide(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = policies.get_declaration_for_user(user=request.user, pk=pk)
     if not policies.can_decide_conflict(request.user, declaration):
@@ -119,8 +119,8 @@ def conflict_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, declaration, decision_form=form, status=400)
 
 
-@require_POST
 @policy_required(policies.can_declare_conflict)
+@require_POST
 def conflict_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = policies.get_declaration_for_user(user=request.user, pk=pk)
     if not policies.can_withdraw_conflict(request.user, declaration):
@@ -134,8 +134,8 @@ def conflict_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("inspections:my_conflicts")
 
 
-@require_GET
 @policy_required(policies.can_read_register)
+@require_GET
 def conflict_register(request: HttpRequest) -> HttpResponse:
     queryset = selectors.register_for_user(user=request.user)
     status = request.GET.get("status", "")
@@ -151,8 +151,8 @@ def conflict_register(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
 @policy_required(policies.can_read_certificates)
+@require_GET
 def certificates(request: HttpRequest) -> HttpResponse:
     queryset = selectors.certificates_for_user(user=request.user).order_by(
         "officer__org_unit__sort_order", "officer_id", "-valid_until"
