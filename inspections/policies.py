@@ -64,13 +64,13 @@ def is_enterprise_user(user: Any) -> bool:
 
 
 def can_declare_conflict(user: Any) -> bool:
-    from .selectors.roster import DECLARING_ROLES
+    from .selectors_roster import DECLARING_ROLES
 
     return kernel.has_role(user, *DECLARING_ROLES)
 
 
 def can_read_register(user: Any) -> bool:
-    from .selectors.roster import REGISTER_ROLES
+    from .selectors_roster import REGISTER_ROLES
 
     return kernel.has_role(user, *REGISTER_ROLES)
 
@@ -97,7 +97,7 @@ def can_read_certificates(user: Any) -> bool:
 
 
 def get_declaration_for_user(*, user: Any, pk: Any) -> Any:
-    from .selectors.roster import declarations_for_user
+    from .selectors_roster import declarations_for_user
 
     try:
         return declarations_for_user(user=user).get(pk=pk)

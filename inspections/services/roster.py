@@ -3,7 +3,7 @@
 Officers declare a conflict of interest with a registered unit; a supervisor of their brigade
 decides it (recusal or not) with a reason; the officer may withdraw it until then. While a
 declaration is pending or upheld, the draw never sends the officer to that unit
-(``selectors.roster.draw_roster``). Every change is atomic, audited (the models are registered
+(``selectors_roster.draw_roster``). Every change is atomic, audited (the models are registered
 with core.audit) and moves the status through the workflow door (compare-and-set).
 """
 

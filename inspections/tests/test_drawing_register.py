@@ -17,7 +17,7 @@ from inspections.models import (
     InspectionAssignment,
     OfficerCertificate,
 )
-from inspections.selectors.roster import draw_roster, officer_code
+from inspections.selectors_roster import draw_roster, officer_code
 from inspections.services import roster
 from lishui_fire.enterprises.models import Enterprise
 from permits.tests.factories import valid_uscc

@@ -21,9 +21,9 @@ from lishui_fire.accounts.decorators import policy_required
 from lishui_fire.core.errors import DomainError
 
 from .. import policies
+from .. import selectors_roster as selectors
 from ..forms_roster import ConflictDecisionForm, ConflictDeclarationForm
 from ..models import ConflictStatus
-from ..selectors import roster as selectors
 from ..services import roster as services
 
 PER_PAGE = 50

@@ -15,7 +15,7 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from lishui_fire.accounts.models import Role
 
-from ..models import (
+from .models import (
     EXCLUDING_CONFLICT_STATUSES,
     ConflictDeclaration,
     Inspection,
