@@ -75,11 +75,15 @@ def complaint_clocks(inspections: list[Inspection]) -> dict[int, Any]:
     by_complaint = {str(i.complaint.pk): i.pk for i in inspections if getattr(i, "complaint", None)}
     if not by_complaint:
         return {}
-    rows = Clock.objects.filter(
-        content_type=ContentType.objects.get_for_model(Complaint),
-        object_id__in=list(by_complaint),
-        milestone=COMPLAINT_MILESTONE,
-    ).order_by("created_at", "pk")
+    rows = (
+        Clock.objects.filter(
+            content_type=ContentType.objects.get_for_model(Complaint),
+            object_id__in=list(by_complaint),
+            milestone=COMPLAINT_MILESTONE,
+        )
+        .select_related("rule")
+        .order_by("created_at", "pk")
+    )
     return {by_complaint[c.object_id]: c for c in rows}
 
 
