@@ -103,3 +103,11 @@ def get_declaration_for_user(*, user: Any, pk: Any) -> Any:
         return declarations_for_user(user=user).get(pk=pk)
     except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+# --- dashboard ---
+def can_view_dashboard(user: Any) -> bool:
+    """The supervisors' view of measure 3: brigade supervisors for their brigade, the detachment
+    and administrators for every brigade (the scope is the selectors'); inspectors see their own
+    lists, the legal and discipline officers their own work."""
+    return kernel.is_supervisor_or_admin(user)

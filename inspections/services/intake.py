@@ -17,7 +17,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +29,7 @@ from lishui_fire.core.workflow import transition
 from lishui_fire.enterprises import selectors as enterprise_selectors
 from lishui_fire.enterprises.models import Enterprise
 
-from .. import policies, rules
+from .. import policies, rules, selectors
 from ..models import (
     Complaint,
     ComplaintCategory,
@@ -113,17 +112,9 @@ def _assign(inspection: Inspection, officers: Sequence[Any]) -> None:
 # --- The cap -----------------------------------------------------------------------------------------
 def capped_inspections_this_year(*, enterprise: Enterprise, year: int) -> int:
     """How many inspections of the unit this calendar year count toward its grade's cap (visited
-    in the year, or opened in it and not yet visited; cancelled ones do not count)."""
-    tz = timezone.get_default_timezone()
-    start = dt.datetime(year, 1, 1, tzinfo=tz)
-    end = dt.datetime(year + 1, 1, 1, tzinfo=tz)
-    return (
-        Inspection.objects.filter(enterprise=enterprise, kind__in=rules.CAPPED_KINDS)
-        .exclude(status=InspectionStatus.CANCELLED)
-        .annotate(moment=Coalesce("visited_at", "created_at"))
-        .filter(moment__gte=start, moment__lt=end)
-        .count()
-    )
+    in the year, or opened in it and not yet visited; cancelled ones do not count): the rows of
+    ``selectors.capped_inspections``, the query the supervisors' dashboard shows too."""
+    return selectors.capped_inspections(year=year).filter(enterprise=enterprise).count()
 
 
 def check_cap(*, enterprise: Enterprise, kind: str, on: dt.date) -> None:
