@@ -25,11 +25,23 @@ class InspectionsConfig(AppConfig):
     )
 
     demo = "inspections.demo.seed"
-    reference_seeds = ("inspections.migrations.0003_seed_intake_rules.seed",)
+    # Data migrations whose rows transactional tests need again (time limits, vocabularies).
+    reference_seeds = (
+        "inspections.migrations.0003_seed_intake_rules.seed",
+        "inspections.migrations.0006_visits_seed.seed",
+    )
     # A permit granted on the commitment path is verified on site: a pre-opening inspection.
     event_handlers = {
         "commitment_permit_granted": "inspections.services.intake.open_pre_opening_verification",
         "commitment_permit_verified": "inspections.services.intake.record_pre_opening_verification",
+    }
+
+    # Choice sets sharing a field name with another app's ("kind").
+    api_enum_names = {
+        "InspectionKindEnum": "inspections.models.InspectionKind",
+        "InspectionStatusEnum": "inspections.models.InspectionStatus",
+        "InspectionResultEnum": "inspections.models.InspectionResult",
+        "InspectionDocumentKindEnum": "inspections.models.InspectionDocumentKind",
     }
 
     def ready(self) -> None:

@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lishui_fire.core.documents import IssuedDocument
+from lishui_fire.core.models import ClockColumns
 from lishui_fire.core.validators import validate_mainland_mobile
 
 USER = settings.AUTH_USER_MODEL
@@ -143,11 +145,26 @@ class Inspection(models.Model):
     reason = models.TextField(_("检查事由"), max_length=2000, blank=True)
     joint_department = models.CharField(_("联合检查部门"), max_length=128, blank=True)
     source_reference = models.CharField(_("来源编号"), max_length=40, blank=True, db_index=True)
+    # --- visits: what the officers wrote on the record, and the rectification that follows.
+    visit_note = models.TextField(_("检查情况"), blank=True, max_length=4000)
+    recorded_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The unit asked for the re-check (online or in person): the re-check clock runs from then.
+    recheck_requested_at = models.DateTimeField(_("申请复查时间"), null=True, blank=True)
+    # On a re-check: the day the unit finished the correction, as the officers found it.
+    rectified_on = models.DateField(_("整改完成日期"), null=True, blank=True)
+    # The statutory date of the running clock that comes next (kept by core.clocks).
+    next_due = models.DateField(_("下一时限"), null=True, blank=True, db_index=True)
+    due_provisional = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+
+    CLOCK_COLUMNS = ClockColumns(next="next_due", provisional="due_provisional")
+    reminder_label = "inspection"
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -410,3 +427,132 @@ class ConflictDeclaration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.officer_id}→{self.enterprise_id}"
+
+
+# --- visits ---
+class ChecklistOutcome(models.TextChoices):
+    PASS = "pass", _("符合")
+    FAIL = "fail", _("不符合")
+    NOT_APPLICABLE = "na", _("不适用")
+
+
+class ChecklistItem(models.Model):
+    """One item the officers check in a visit, by venue type (empty: every type).
+
+    Seeded from the duties 《消防监督检查规定》 art. 10–11 lists (DOMAIN.md §2.5); administrators
+    adjust them. ``key_units_only``: the extra duties of key fire-safety units (art. 11).
+    """
+
+    code = models.CharField(_("代码"), max_length=32)
+    venue_type = models.CharField(_("场所类型"), max_length=32, blank=True)
+    key_units_only = models.BooleanField(_("仅消防安全重点单位"), default=False)
+    text = models.CharField(_("检查内容"), max_length=255)
+    basis = models.CharField(_("依据"), max_length=255)
+    confidence = models.CharField(_("可信度"), max_length=4, default="M")
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("检查项目")
+        verbose_name_plural = _("检查项目")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "venue_type"], name="checklist_item_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ViolationCode(models.Model):
+    """The catalogue of violations a finding names (the enforcement part grows it)."""
+
+    code = models.CharField(_("违法行为代码"), max_length=32, unique=True)
+    title = models.CharField(_("违法行为"), max_length=255)
+    legal_basis = models.CharField(_("法律依据"), max_length=255)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("违法行为代码")
+        verbose_name_plural = _("违法行为代码")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class ChecklistEntry(models.Model):
+    """The officers' answer to one checklist item in one visit (the text is copied: an item
+    edited later does not change what was checked)."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="checklist")
+    item = models.ForeignKey(
+        ChecklistItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    text = models.CharField(_("检查内容"), max_length=255)
+    outcome = models.CharField(_("检查结论"), max_length=4, choices=ChecklistOutcome.choices)
+
+    class Meta:
+        ordering = ["inspection", "pk"]
+        verbose_name = _("检查项目记录")
+        verbose_name_plural = _("检查项目记录")
+
+    def __str__(self) -> str:
+        return f"{self.inspection_id}:{self.text}"
+
+
+def finding_photo_upload_to(instance: InspectionFinding, filename: str) -> str:
+    now = timezone.localtime()
+    return f"inspections/findings/{now:%Y/%m}/{filename}"
+
+
+class InspectionFinding(models.Model):
+    """One problem found in a visit: the violation, where, a photo, and whether it was
+    corrected on the spot."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
+    violation = models.ForeignKey(
+        ViolationCode, verbose_name=_("违法行为"), on_delete=models.PROTECT, related_name="+"
+    )
+    description = models.CharField(_("问题描述"), max_length=500)
+    location = models.CharField(_("部位"), max_length=128)
+    photo = models.FileField(
+        _("照片"), upload_to=finding_photo_upload_to, max_length=255, blank=True
+    )
+    corrected_on_spot = models.BooleanField(_("已当场改正"), default=False)
+    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("记录时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["inspection", "pk"]
+        verbose_name = _("检查发现的问题")
+        verbose_name_plural = _("检查发现的问题")
+
+    def __str__(self) -> str:
+        return f"{self.inspection_id}:{self.violation_id}"
+
+
+class InspectionDocumentKind(models.TextChoices):
+    RECORD = "record", _("消防监督检查记录")
+    IMMEDIATE_NOTICE = "immediate", _("责令立即改正通知书")
+    DEADLINE_NOTICE = "deadline", _("责令限期改正通知书")
+
+
+class InspectionDocument(IssuedDocument):
+    """An official document of an inspection, issued once (core.documents)."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("文书"), max_length=16, choices=InspectionDocumentKind.choices)
+
+    renderer = "inspections.documents.render_inspection_document_pdf"
+    render_related = ("inspection__brigade", "inspection__enterprise")
+    upload_folder = "documents"
+
+    class Meta:
+        ordering = ["issued_at", "pk"]
+        verbose_name = _("检查文书")
+        verbose_name_plural = _("检查文书")
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "kind"], name="inspection_document_once"),
+            models.UniqueConstraint(fields=["number"], name="inspection_document_number"),
+        ]
