@@ -147,3 +147,9 @@ faults: install
 a11y: install
 	A11Y_ALL_ROLES=1 $(VENV)/bin/pytest -p no:cacheprovider -q -s tests/browser/test_a11y_axe.py \
 		tests/browser/test_keyboard_booking.py tests/harness/test_a11y_pages.py $(PYTEST_ARGS)
+
+# The 双随机 draw at scale (bench/draw.py): 100,000 units, 300 officers; fetch vs draw vs verify.
+# SQLite file var/bench-draw.sqlite3 unless DATABASE_URL names a database of your own.
+.PHONY: bench-draw
+bench-draw: install
+	$(PY) bench/draw.py

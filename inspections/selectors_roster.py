@@ -18,7 +18,6 @@ from lishui_fire.accounts.models import Role
 from .models import (
     EXCLUDING_CONFLICT_STATUSES,
     ConflictDeclaration,
-    Inspection,
     InspectionAssignment,
     InspectionStatus,
     OfficerCertificate,
@@ -140,21 +139,24 @@ def draw_roster(
         .values_list("officer_id", "enterprise_id")
         .distinct()
     ]
-    latest = (
-        Inspection.objects.filter(
-            enterprise_id=OuterRef("inspection__enterprise_id"), status__in=VISITED_STATUSES
+    # One pass over the assignments of the brigades' past visits, newest visit of each unit first
+    # (a correlated "latest visit" subquery costs seconds on PostgreSQL at 100,000 units).
+    rows = (
+        InspectionAssignment.objects.filter(
+            inspection__brigade_id__in=brigade_ids, inspection__status__in=VISITED_STATUSES
         )
-        .order_by(F("visited_at").desc(nulls_last=True), "-pk")
-        .values("pk")[:1]
+        .order_by(
+            "inspection__enterprise_id",
+            F("inspection__visited_at").desc(nulls_last=True),
+            "-inspection_id",
+        )
+        .values_list("inspection__enterprise_id", "inspection_id", "officer_id")
     )
-    rows = InspectionAssignment.objects.filter(
-        inspection__brigade_id__in=brigade_ids,
-        inspection__status__in=VISITED_STATUSES,
-        inspection_id=Subquery(latest),
-    ).values_list("inspection__enterprise_id", "officer_id")
+    latest: dict[int, int] = {}
     pairs: dict[int, list[int]] = defaultdict(list)
-    for enterprise, officer in rows:
-        pairs[enterprise].append(officer)
+    for enterprise, visit, officer in rows.iterator(chunk_size=5_000):
+        if latest.setdefault(enterprise, visit) == visit:
+            pairs[enterprise].append(officer)
     previous_pairs = [
         {"candidate": enterprise, "inspectors": sorted(pair)}
         for enterprise, pair in sorted(pairs.items())
