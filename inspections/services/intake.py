@@ -13,14 +13,13 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lishui_fire.accounts.models import OrgUnit, Role
+from lishui_fire.accounts.models import OrgUnit
 from lishui_fire.accounts.policies import authorize
 from lishui_fire.core import audit, clocks, documents
 from lishui_fire.core.errors import Conflict, DomainError
@@ -31,15 +30,18 @@ from lishui_fire.enterprises.models import Enterprise
 
 from .. import policies, rules, selectors
 from ..models import (
+    EXCLUDING_CONFLICT_STATUSES,
     Complaint,
     ComplaintCategory,
     ComplaintReply,
+    ConflictDeclaration,
     Inspection,
     InspectionAssignment,
     InspectionKind,
     InspectionResult,
     InspectionStatus,
 )
+from ..selectors_roster import VISITED_STATUSES, certified_officers
 from ..workflow import INSPECTION_WORKFLOW
 
 log = logging.getLogger(__name__)
@@ -57,46 +59,79 @@ OFFICERS_PER_INSPECTION = 2
 RECEIVED_HORIZON = dt.timedelta(days=366)
 
 
-# --- Officers ---------------------------------------------------------------------------------------
-def _active_inspectors(brigade_id: int) -> Any:
-    User = get_user_model()
-    return User.objects.filter(role=Role.INSPECTOR, org_unit_id=brigade_id, is_active=True)
+# --- Officers (the roster: certified, not recused, not the unit's previous pair) ------------------
+OPEN_STATUSES = (
+    InspectionStatus.ASSIGNED,
+    InspectionStatus.SCHEDULED,
+    InspectionStatus.RECORDED,
+    InspectionStatus.RECTIFYING,
+)
 
 
-def draw_officers(*, brigade_id: int, count: int = OFFICERS_PER_INSPECTION) -> list[Any]:
-    """Two active inspectors of the brigade, the least loaded first (open assignments), the
-    tie broken by the account's age. The drawing part's roster (certification, recusal) takes
-    this place once it has landed."""
-    open_statuses = [
-        InspectionStatus.ASSIGNED,
-        InspectionStatus.SCHEDULED,
-        InspectionStatus.RECORDED,
-        InspectionStatus.RECTIFYING,
-    ]
-    return list(
-        _active_inspectors(brigade_id)
-        .annotate(
-            load=Count(
-                "inspection_assignments",
-                filter=Q(inspection_assignments__inspection__status__in=open_statuses),
-            )
+def _eligible_officers(*, brigade_id: int, enterprise_id: int | None) -> Any:
+    """The brigade's enforcement officers with a certificate valid today (the roster), less
+    those who declared a conflict with this unit (pending or upheld: 回避), least loaded first
+    (open assignments), then by account age."""
+    officers = certified_officers(brigade_ids=[brigade_id], on_date=timezone.localdate())
+    if enterprise_id is not None:
+        recused = ConflictDeclaration.objects.filter(
+            enterprise_id=enterprise_id, status__in=EXCLUDING_CONFLICT_STATUSES
+        ).values("officer_id")
+        officers = officers.exclude(pk__in=recused)
+    return officers.annotate(
+        load=Count(
+            "inspection_assignments",
+            filter=Q(inspection_assignments__inspection__status__in=OPEN_STATUSES),
         )
-        .order_by("load", "pk")[:count]
+    ).order_by("load", "pk")
+
+
+def _previous_pair(enterprise_id: int | None) -> set[int]:
+    """The two officers of the unit's latest inspection that took place (not to be sent again
+    as the same pair)."""
+    if enterprise_id is None:
+        return set()
+    last = (
+        Inspection.objects.filter(enterprise_id=enterprise_id, status__in=VISITED_STATUSES)
+        .order_by(F("visited_at").desc(nulls_last=True), "-pk")
+        .first()
     )
+    if last is None:
+        return set()
+    pair = set(last.assignments.values_list("officer_id", flat=True))
+    return pair if len(pair) == OFFICERS_PER_INSPECTION else set()
 
 
-def _chosen_officers(brigade_id: int, officers: Sequence[Any] | None) -> list[Any]:
+def draw_officers(
+    *, brigade_id: int, enterprise_id: int | None = None, count: int = OFFICERS_PER_INSPECTION
+) -> list[Any]:
+    """Two eligible officers of the brigade (``_eligible_officers``), the least loaded, never the
+    pair that inspected the unit last time when a third officer can break it."""
+    eligible = list(_eligible_officers(brigade_id=brigade_id, enterprise_id=enterprise_id))
+    chosen = eligible[:count]
+    previous = _previous_pair(enterprise_id)
+    if previous and {o.pk for o in chosen} == previous and len(eligible) > count:
+        chosen = [chosen[0], eligible[count]]
+    return chosen
+
+
+def _chosen_officers(
+    brigade_id: int, officers: Sequence[Any] | None, enterprise_id: int | None = None
+) -> list[Any]:
     if not officers:
-        drawn = draw_officers(brigade_id=brigade_id)
+        drawn = draw_officers(brigade_id=brigade_id, enterprise_id=enterprise_id)
         if len(drawn) < OFFICERS_PER_INSPECTION:
-            raise DomainError(_("本大队在岗的执法检查人员不足两名，不能指派检查。"))
+            raise DomainError(_("本大队持有效执法证、且无需回避的执法人员不足两名，不能指派检查。"))
         return drawn
     pks = [getattr(o, "pk", o) for o in officers]
     if len(set(pks)) != OFFICERS_PER_INSPECTION:
         raise ValidationError({"officers": _("请选择两名不同的检查人员。")})
-    found = {u.pk: u for u in _active_inspectors(brigade_id).filter(pk__in=pks)}
+    eligible = _eligible_officers(brigade_id=brigade_id, enterprise_id=enterprise_id)
+    found = {u.pk: u for u in eligible.filter(pk__in=pks)}
     if len(found) != OFFICERS_PER_INSPECTION:
-        raise ValidationError({"officers": _("检查人员应为本大队在岗的执法检查人员。")})
+        raise ValidationError(
+            {"officers": _("检查人员应为本大队持有效执法证、且无需回避的执法人员。")}
+        )
     return [found[pk] for pk in pks]
 
 
@@ -163,7 +198,7 @@ def _create(
     planned_date: dt.date | None = None,
 ) -> Inspection:
     brigade = enterprise.brigade
-    chosen = _chosen_officers(brigade.pk, officers)
+    chosen = _chosen_officers(brigade.pk, officers, enterprise.pk)
     inspection = Inspection(
         kind=kind,
         enterprise=enterprise,

@@ -136,12 +136,14 @@ ROWS = [
 def world(personas):
     from inspections.services import intake
     from inspections.tests.intake_factories import (
+        certify,
         make_registered_contact,
         make_unit,
         second_officer,
     )
 
     inspector, supervisor = personas["inspector"], personas["supervisor"]
+    certify(inspector)
     partner = second_officer("LD", username="matrix-intake-partner")
     unit = make_unit("LD", name="丽水市莲都区矩阵百货有限公司")
     make_registered_contact(personas["owner"], unit)

@@ -41,8 +41,24 @@ def make_unit(brigade: str = "LD", **fields: Any) -> Enterprise:
     return Enterprise.objects.create(**defaults)
 
 
+def certify(*officers: User) -> None:
+    """Give each officer an enforcement certificate valid today (the roster draws only those)."""
+    from inspections.models import OfficerCertificate
+
+    today = timezone.localdate()
+    for officer in officers:
+        OfficerCertificate.objects.get_or_create(
+            number=f"ZJ-TEST-{officer.pk:06d}",
+            defaults={
+                "officer": officer,
+                "valid_from": today - dt.timedelta(days=365),
+                "valid_until": today + dt.timedelta(days=365),
+            },
+        )
+
+
 def second_officer(brigade: str = "LD", username: str | None = None) -> User:
-    """Another active inspector of the brigade: an inspection needs two."""
+    """Another certified inspector of the brigade: an inspection needs two."""
     _counter["n"] += 1
     n = _counter["n"]
     user = User(
@@ -53,6 +69,7 @@ def second_officer(brigade: str = "LD", username: str | None = None) -> User:
     )
     user.set_password("x-unused-password-2026")
     user.save()
+    certify(user)
     return user
 
 

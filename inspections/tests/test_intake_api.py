@@ -12,6 +12,7 @@ from django.utils import timezone
 from inspections.models import Complaint, Inspection
 from inspections.services import intake
 from inspections.tests.intake_factories import (
+    certify,
     make_registered_contact,
     make_unit,
     mark_visited,
@@ -26,6 +27,7 @@ MINE = "/api/v1/my-inspections/"
 
 @pytest.fixture
 def unit(inspector):
+    certify(inspector)
     second_officer("LD")
     return make_unit("LD")
 
@@ -139,6 +141,7 @@ def test_a_reply_with_a_bad_method_is_a_400(api_for, inspector, unit):
 
 
 def test_the_cap_is_a_409_for_a_campaign_but_never_for_a_case(api_for, supervisor, inspector):
+    certify(inspector)
     second_officer("LD")
     a_unit = make_unit("LD", credit_rating="A")
     body = {"kind": "special_campaign", "enterprise": a_unit.uscc, "reason": "高层建筑专项"}

@@ -15,6 +15,7 @@ from django.utils import timezone
 from inspections.models import Complaint, Inspection
 from inspections.services import intake
 from inspections.tests.intake_factories import (
+    certify,
     make_registered_contact,
     make_unit,
     mark_visited,
@@ -27,6 +28,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def partner(inspector):
+    certify(inspector)
     return second_officer("LD")
 
 

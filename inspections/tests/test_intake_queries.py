@@ -9,13 +9,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from inspections.services import intake
-from inspections.tests.intake_factories import make_registered_contact, make_unit, second_officer
+from inspections.tests.intake_factories import (
+    certify,
+    make_registered_contact,
+    make_unit,
+    second_officer,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def unit(inspector):
+    certify(inspector)
     second_officer("LD")
     return make_unit("LD")
 

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from inspections import rules
 from inspections.models import Complaint, Inspection, InspectionKind
 from inspections.services import intake
-from inspections.tests.intake_factories import make_unit, mark_visited, second_officer
+from inspections.tests.intake_factories import certify, make_unit, mark_visited, second_officer
 from lishui_fire.core.errors import Conflict, DomainError, Forbidden
 from lishui_fire.core.models import Notification
 
@@ -29,6 +29,7 @@ def at(*args) -> dt.datetime:
 
 @pytest.fixture
 def officers(inspector):
+    certify(inspector)
     return [inspector, second_officer("LD")]
 
 
@@ -381,3 +382,47 @@ def test_the_verification_recorded_on_the_permit_is_the_inspections_visit(
     )
     inspection.refresh_from_db()
     assert inspection.result == "ordered_to_correct"
+
+
+# --- The roster: certified, recused, not the previous pair ---------------------------------------
+def test_an_officer_without_a_valid_certificate_is_not_drawn(supervisor, officers):
+    uncertified = second_officer("LD")
+    uncertified.enforcement_certificates.all().delete()
+    unit = make_unit("LD")
+    check = open_(supervisor, unit, "case")
+    assert uncertified.pk not in {a.officer_id for a in check.assignments.all()}
+    with pytest.raises(ValidationError):
+        open_(supervisor, unit, "case", officers=[officers[0], uncertified])
+
+
+def test_an_officer_who_declared_a_conflict_with_the_unit_is_not_sent(supervisor, officers):
+    from inspections.services import roster
+
+    third = second_officer("LD")
+    unit = make_unit("LD")
+    roster.declare_conflict(
+        officer=officers[0], enterprise_uscc=unit.uscc, kind="relative", note="配偶在该单位任职"
+    )
+    c = complaint(supervisor, unit)
+    assigned = {a.officer_id for a in c.inspection.assignments.all()}
+    assert assigned == {officers[1].pk, third.pk}
+    with pytest.raises(ValidationError):
+        open_(supervisor, unit, "case", officers=[officers[0], third])
+
+
+def test_the_pair_that_inspected_the_unit_last_is_not_sent_again(supervisor, officers):
+    unit = make_unit("LD")
+    first = open_(supervisor, unit, "case")
+    mark_visited(first)
+    third = second_officer("LD")
+    from django.db import transaction
+
+    from inspections.workflow import INSPECTION_WORKFLOW
+    from lishui_fire.core.workflow import transition
+
+    with transaction.atomic():
+        transition(first, workflow=INSPECTION_WORKFLOW, to="closed", actor=supervisor)
+    pair = {a.officer_id for a in first.assignments.all()}
+    again = open_(supervisor, unit, "case")
+    assert {a.officer_id for a in again.assignments.all()} != pair
+    assert third.pk in {a.officer_id for a in again.assignments.all()}
