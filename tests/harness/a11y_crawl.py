@@ -205,16 +205,15 @@ _TEMPLATE_COMMENT = re.compile(r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}|{#.*?#
 
 
 def _source_files(root: Path) -> tuple[list[Path], list[Path]]:
-    """(templates, python modules) of the portal's own code: no tests, no demo data or data
-    migrations (data, not program text), no official letters (documents/: Chinese by law)."""
+    """(templates, python modules) of the portal's own code: no tests, no demo data (demo.py,
+    demo_<part>.py) or data migrations (data, not program text), no official letters (documents/: Chinese by law)."""
     templates, modules = [], []
     for top in (root / "templates", *(root / d for d in APP_DIRS)):
         for path in top.rglob("*"):
             parts = path.relative_to(root).parts
-            if {"tests", "migrations", "documents"} & set(parts[:-1]) or path.name in (
-                "demo.py",
-                "seed_demo.py",
-            ):
+            # demo_<part>.py: an app split into parts keeps each part's demo data apart.
+            is_demo = path.name in ("demo.py", "seed_demo.py") or path.name.startswith("demo_")
+            if {"tests", "migrations", "documents"} & set(parts[:-1]) or is_demo:
                 continue
             if path.suffix == ".html":
                 templates.append(path)
