@@ -12,7 +12,7 @@ import importlib.util
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -36,7 +36,9 @@ from ..models import (
     ComplaintChannel,
     ComplaintReply,
     Inspection,
+    InspectionFinding,
 )
+from ..selectors_visits import CONFIRMED_STATUSES
 from ..services import intake as services
 from ..services.intake import OPENED_BY_HAND
 
@@ -102,6 +104,53 @@ class UnplannedInspectionSerializer(ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+
+class MyInspectionSerializer(UnplannedInspectionSerializer):
+    """The unit's view: the visit's result, findings and documents once both officers have
+    confirmed the record; before that, who comes and when. Never the complainant."""
+
+    confirmed = serializers.SerializerMethodField()
+    findings = serializers.SerializerMethodField()
+    documents = serializers.SerializerMethodField()
+
+    class Meta(UnplannedInspectionSerializer.Meta):
+        fields = [f for f in UnplannedInspectionSerializer.Meta.fields if f not in ("reason",)] + [
+            "recheck_requested_at",
+            "confirmed",
+            "findings",
+            "documents",
+        ]
+        read_only_fields = fields
+
+    def get_confirmed(self, obj: Inspection) -> bool:
+        return obj.status in CONFIRMED_STATUSES
+
+    def to_representation(self, obj: Inspection) -> dict[str, Any]:
+        data = super().to_representation(obj)
+        if obj.status not in CONFIRMED_STATUSES:
+            for name in ("visited_at", "result", "rectify_by"):
+                data[name] = None if name != "result" else ""
+        return data
+
+    def get_findings(self, obj: Inspection) -> list[dict[str, Any]]:
+        if obj.status not in CONFIRMED_STATUSES:
+            return []
+        return [
+            {
+                "violation": f.violation.code,
+                "violation_title": f.violation.title,
+                "location": f.location,
+                "description": f.description,
+                "corrected_on_spot": f.corrected_on_spot,
+            }
+            for f in obj.findings.all()
+        ]
+
+    def get_documents(self, obj: Inspection) -> list[dict[str, Any]]:
+        if obj.status not in CONFIRMED_STATUSES:
+            return []
+        return [{"id": d.pk, "kind": d.kind, "number": d.number} for d in obj.documents.all()]
 
 
 class OpenInspectionSerializer(Serializer):
@@ -348,7 +397,7 @@ def _request_recheck() -> Any:
 class MyInspectionViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    serializer_class = UnplannedInspectionSerializer
+    serializer_class = MyInspectionSerializer
     permission_classes = [IsAuthenticated]
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
@@ -357,11 +406,14 @@ class MyInspectionViewSet(
             raise PermissionDenied(_("只有单位的登记联系人可以查看。"))
 
     def get_queryset(self) -> QuerySet[Inspection]:
-        return selectors.enterprise_inspections_for_user(user=self.request.user)
+        return selectors.enterprise_inspections_for_user(user=self.request.user).prefetch_related(
+            Prefetch("findings", queryset=InspectionFinding.objects.select_related("violation")),
+            "documents",
+        )
 
     @extend_schema(
         request=None,
-        responses={200: UnplannedInspectionSerializer, **ACTION_RESPONSES},
+        responses={200: MyInspectionSerializer, **ACTION_RESPONSES},
         tags=["inspections"],
         summary="整改完毕，网上申请复查",
     )

@@ -299,7 +299,9 @@ def register_complaint(
         enterprise=enterprise,
         actor=actor,
         officers=officers,
-        reason=content,
+        # Not the content: what a complainant wrote can tell the unit who wrote it; the
+        # content stays in the complaint register, read by staff only.
+        reason=_("举报投诉核查：%(category)s") % {"category": ComplaintCategory(category).label},
         source_reference=ticket_number,
     )
     complaint = Complaint(

@@ -196,3 +196,37 @@ def test_list_queries_do_not_grow_with_rows(api_for, supervisor, unit):
     with CaptureQueriesContext(connection) as many:
         assert client.get(COMPLAINTS).json()["count"] == 8
     assert len(many) == len(few)
+
+
+def test_the_unit_reads_the_result_only_once_confirmed_and_asks_for_the_recheck(
+    api_for, citizen, supervisor, inspector, unit
+):
+    from inspections.tests.visits_helpers import add_finding, confirm_both, record
+
+    partner = second_officer("LD")
+    make_registered_contact(citizen, unit)
+    check = intake.open_inspection(
+        actor=supervisor, kind="case", enterprise=unit, reason="案件", officers=[inspector, partner]
+    )
+    add_finding(check, inspector)
+    record(
+        check,
+        inspector,
+        "ordered_to_correct",
+        rectify_by=timezone.localdate() + dt.timedelta(days=9),
+    )
+    early = api_for(citizen).get(f"{MINE}{check.pk}/").json()
+    assert early["confirmed"] is False
+    assert early["findings"] == []
+    assert early["rectify_by"] is None
+    assert early["result"] == ""
+    confirm_both(check, inspector, partner)
+    body = api_for(citizen).get(f"{MINE}{check.pk}/").json()
+    assert body["confirmed"] is True
+    assert body["findings"][0]["location"] == "二层东侧"
+    assert body["documents"]
+    assert "reason" not in body
+    asked = api_for(citizen).post(f"{MINE}{check.pk}/recheck/")
+    assert asked.status_code == 200, asked.content
+    assert asked.json()["recheck_requested_at"] is not None
+    assert api_for(citizen).post(f"{MINE}{check.pk}/recheck/").status_code == 409

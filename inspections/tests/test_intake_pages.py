@@ -246,3 +246,35 @@ def test_the_admin_shows_the_complainant_masked(client_for, administrator, compl
     assert "139****5678" in page
     assert "13912345678" not in page
     assert "赵小六" not in page
+
+
+def test_the_unit_sees_findings_and_documents_once_confirmed_and_asks_for_the_recheck(
+    client_for, citizen, supervisor, inspector, partner, unit
+):
+    from inspections.tests.visits_helpers import add_finding, confirm_both, record
+
+    make_registered_contact(citizen, unit)
+    check = intake.open_inspection(
+        actor=supervisor, kind="case", enterprise=unit, reason="案件调查",
+        officers=[inspector, partner],
+    )  # fmt: skip
+    url = reverse("inspections:my_inspection", kwargs={"pk": check.pk})
+    add_finding(check, inspector, description="二层东侧安全出口被货物堵塞")
+    record(
+        check,
+        inspector,
+        "ordered_to_correct",
+        rectify_by=timezone.localdate() + dt.timedelta(days=10),
+    )
+    before = html(client_for(citizen).get(url))
+    assert "二层东侧安全出口被货物堵塞" not in before  # not on the record until both confirm
+    confirm_both(check, inspector, partner)
+    page = html(client_for(citizen).get(url))
+    assert "二层东侧安全出口被货物堵塞" in page
+    assert reverse("inspections:visit_document", kwargs={"pk": check.documents.first().pk}) in page
+    assert "申请复查" in page
+    response = client_for(citizen).post(reverse("inspections:my_recheck", kwargs={"pk": check.pk}))
+    assert response.status_code == 302
+    check.refresh_from_db()
+    assert check.recheck_requested_at is not None
+    assert "申请复查时间" in html(client_for(citizen).get(url))

@@ -426,3 +426,9 @@ def test_the_pair_that_inspected_the_unit_last_is_not_sent_again(supervisor, off
     again = open_(supervisor, unit, "case")
     assert {a.officer_id for a in again.assignments.all()} != pair
     assert third.pk in {a.officer_id for a in again.assignments.all()}
+
+
+def test_the_complaints_content_stays_in_the_register_not_on_the_inspection(supervisor, unit):
+    c = complaint(supervisor, unit, content="我是三楼的住户，夜间安全出口被锁")
+    assert "三楼的住户" not in c.inspection.reason
+    assert "安全出口锁闭" in c.inspection.reason

@@ -31,7 +31,8 @@ from lishui_fire.enterprises import selectors as enterprise_selectors
 
 from .. import policies, selectors
 from ..forms.intake import ComplaintForm, OpenInspectionForm, ReplyForm
-from ..models import Complaint, Inspection, InspectionKind
+from ..models import Complaint, Inspection, InspectionKind, InspectionStatus
+from ..selectors_visits import CONFIRMED_STATUSES
 from ..services import intake as services
 
 PAGE_SIZE = 25
@@ -257,6 +258,7 @@ def my_inspections(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "rows": list(page.object_list),
             "has_unit": bool(request.user.enterprise_uscc),
+            "confirmed_statuses": list(CONFIRMED_STATUSES),
         },
     )
 
@@ -264,14 +266,24 @@ def my_inspections(request: HttpRequest) -> HttpResponse:
 @policy_required(policies.is_enterprise_user)
 @require_GET
 def my_inspection(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit's inspection: the visit, its findings and documents once both officers have
+    confirmed the record (before that, only who comes and when); the re-check online."""
     inspection = selectors.get_enterprise_inspection_for_user(user=request.user, pk=pk)
+    confirmed = inspection.status in CONFIRMED_STATUSES
     return render(
         request,
         "inspections/intake/my_detail.html",
         {
             "inspection": inspection,
+            "confirmed": confirmed,
             "officers": [a.officer.real_name for a in inspection.assignments.all()],
-            "recheck_open": _request_recheck() is not None and inspection.status == "rectifying",
+            "findings": list(inspection.findings.select_related("violation")) if confirmed else [],
+            "documents": list(inspection.documents.order_by("issued_at", "pk"))
+            if confirmed
+            else [],
+            "recheck_open": _request_recheck() is not None
+            and inspection.status == InspectionStatus.RECTIFYING
+            and inspection.recheck_requested_at is None,
         },
     )
 
