@@ -29,6 +29,7 @@ class InspectionsConfig(AppConfig):
     reference_seeds = (
         "inspections.migrations.0003_seed_intake_rules.seed",
         "inspections.migrations.0006_visits_seed.seed",
+        "inspections.migrations.0007_seed_recusal_rule.seed",
     )
     # A permit granted on the commitment path is verified on site: a pre-opening inspection.
     event_handlers = {

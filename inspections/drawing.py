@@ -574,6 +574,11 @@ def report(doc: Mapping[str, Any]) -> tuple[bool, list[str]]:
             f"抽中单位 / Units drawn: {len(result['selected'])}，未能分派 / unassigned: "
             f"{len(result.get('unassigned') or [])}"
         )
+    if result.get("voided_at"):
+        lines.append(
+            f"注意：此次抽取已作废 / Note: this draw was voided ({result.get('voided_at')}): "
+            f"{result.get('void_reason') or ''}"
+        )
     for diff in outcome["differences"]:
         lines.append(f"  不一致 / difference: {diff}")
     if outcome["matches"]:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lishui_fire.accounts.policies import authorize
+from lishui_fire.core import clocks
 from lishui_fire.core.errors import Conflict
 from lishui_fire.core.workflow import transition
 from lishui_fire.enterprises.selectors import enterprise_with_uscc
@@ -33,6 +34,9 @@ from ..models import (
 from ..workflow import CONFLICT_WORKFLOW
 
 NOTE_MAX = 500
+# The supervisor's decision has a time limit (DeadlineRule row, migration 0007; DOMAIN.md §2.4).
+DECISION_MILESTONE = "recusal_decision"
+DECISION_RULE = "inspection.recusal_decision"
 
 
 def _text(value: str, field: str, *, required: bool) -> str:
@@ -62,13 +66,21 @@ def declare_conflict(
         with transaction.atomic():
             if live.exists():
                 raise Conflict(_("您对该单位已有待决定或已决定回避的申报。"))
-            return ConflictDeclaration.objects.create(
+            declaration = ConflictDeclaration.objects.create(
                 officer=officer,
                 brigade_id=officer.org_unit_id,
                 enterprise=enterprise,
                 kind=kind,
                 note=note,
             )
+            clocks.start_clock(
+                subject=declaration,
+                milestone=DECISION_MILESTONE,
+                code=DECISION_RULE,
+                started_at=declaration.declared_at,
+                actor=officer,
+            )
+            return declaration
     except IntegrityError as exc:  # the same declaration sent twice at once
         raise Conflict(_("您对该单位已有待决定或已决定回避的申报。")) from exc
 
@@ -92,6 +104,7 @@ def decide_conflict(
                 "decision_reason": reason,
             },
         )
+        _stop_decision_clock(declaration, actor=actor, reason=reason)
     return declaration
 
 
@@ -102,7 +115,23 @@ def withdraw_conflict(*, declaration: ConflictDeclaration, actor: Any) -> Confli
         transition(
             declaration, workflow=CONFLICT_WORKFLOW, to=ConflictStatus.WITHDRAWN, actor=actor
         )
+        _stop_decision_clock(declaration, actor=actor, reason=_("申报已撤回"), cancelled=True)
     return declaration
+
+
+def _stop_decision_clock(
+    declaration: ConflictDeclaration, *, actor: Any, reason: str, cancelled: bool = False
+) -> None:
+    clock = clocks.live_clock(declaration, DECISION_MILESTONE)
+    if clock is not None:
+        clocks.stop_clock(clock=clock, actor=actor, reason=reason, cancelled=cancelled)
+
+
+def decision_clock(declaration: ConflictDeclaration) -> Any:
+    """The decision's clock (live or stopped), for the declaration's page."""
+    return (
+        clocks.clocks_of(declaration).filter(milestone=DECISION_MILESTONE).order_by("-pk").first()
+    )
 
 
 def record_certificate(

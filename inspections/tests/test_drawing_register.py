@@ -385,3 +385,41 @@ def test_a_draw_over_the_roster_honours_the_register(make_user, supervisor, org_
     assert len(result["selected"]) == 6
     for row in result["selected"]:
         assert sorted(row["inspectors"]) == sorted([officers[1].pk, officers[2].pk])
+
+
+# --- the decision's clock ------------------------------------------------------------------------
+
+
+def test_a_declaration_starts_the_decision_clock_of_its_rule(declaration):
+    from lishui_fire.core import clocks
+
+    clock = clocks.live_clock(declaration, roster.DECISION_MILESTONE)
+    assert clock.rule.code == "inspection.recusal_decision"
+    assert clock.rule.count == 3
+    assert clock.rule.unit == "calendar_day"
+    assert clock.rule.legal_basis.startswith("《中华人民共和国行政处罚法》第四十三条")
+    assert clock.brigade_id == declaration.brigade_id
+    local = timezone.localdate(declaration.declared_at)
+    assert clock.due_date == local + dt.timedelta(days=3)
+
+
+def test_the_decision_stops_the_clock_met_and_a_withdrawal_cancels_it(
+    inspector, supervisor, declaration, org_units
+):
+    from lishui_fire.core import clocks
+
+    roster.decide_conflict(declaration=declaration, actor=supervisor, uphold=True, reason="回避")
+    assert clocks.live_clock(declaration, roster.DECISION_MILESTONE) is None
+    assert roster.decision_clock(declaration).outcome == "met"
+    other = roster.declare_conflict(
+        officer=inspector, enterprise_uscc=enterprise(org_units, 9).uscc, kind="relative"
+    )
+    roster.withdraw_conflict(declaration=other, actor=inspector)
+    assert roster.decision_clock(other).outcome == "cancelled"
+
+
+def test_the_declaration_page_shows_the_decision_deadline(client_for, supervisor, declaration):
+    url = reverse("inspections:conflict_detail", args=[declaration.pk])
+    body = client_for(supervisor).get(url).content.decode()
+    due = roster.decision_clock(declaration).due_date.isoformat()
+    assert f'<time datetime="{due}">' in body

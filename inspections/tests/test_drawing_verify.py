@@ -290,3 +290,14 @@ def test_main_in_process_reports_usage_and_verdict(published, tmp_path, capsys):
     assert "Re-run result matches: 是 / yes" in capsys.readouterr().out
     assert drawing.main(["check", str(path)]) == 2
     assert "usage" in capsys.readouterr().err
+
+
+def test_a_voided_draw_still_verifies_and_says_it_was_voided(published, tmp_path):
+    data, _, result = published
+    doc = api_document(
+        data, {**result, "voided_at": "2026-12-01T10:00:00+08:00", "void_reason": "名录有误"}
+    )
+    done = run(SCRIPT, write(tmp_path, doc))
+    assert done.returncode == 0, done.stderr
+    assert "此次抽取已作废" in done.stdout
+    assert "名录有误" in done.stdout

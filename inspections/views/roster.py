@@ -82,6 +82,8 @@ def _detail(request, declaration, decision_form=None, status=200):  # type: igno
             "can_decide": can_decide,
             "can_withdraw": pending and policies.can_withdraw_conflict(request.user, declaration),
             "decision_form": decision_form or (ConflictDecisionForm() if can_decide else None),
+            "clock": services.decision_clock(declaration),
+            "now": timezone.now(),
         },
         status=status,
     )
