@@ -24,6 +24,7 @@ class InspectionsConfig(AppConfig):
         ),
     )
 
+    overview_panel = "inspections.overview.panel"
     demo = "inspections.demo.seed"
     # Data migrations whose rows transactional tests need again (time limits, vocabularies).
     reference_seeds = (

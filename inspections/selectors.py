@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import (
     Case,
     Count,
+    DateField,
     Exists,
     F,
     IntegerField,
@@ -437,7 +438,7 @@ def inspector_load(*, scope: DashboardScope) -> list[dict[str, Any]]:
 def hazards(*, scope: DashboardScope, today: dt.date, brigades: list[Any]) -> list[dict[str, Any]]:
     """Per brigade of ``brigades`` this year: problems found in visits (and corrected on the
     spot), orders to correct, rectified by the deadline (a passed re-check, done by the deadline
-    day as ``rules.rectified_on_time`` counts it: the day the officers found, else the day the
+    day as ``rules_visits.rectified_on_time`` counts it: the day the officers found, else the day the
     unit asked for the re-check), settled late or not rectified, and still open past the
     deadline. Two queries."""
     from django.db.models.functions import TruncDate
@@ -463,7 +464,9 @@ def hazards(*, scope: DashboardScope, today: dt.date, brigades: list[Any]) -> li
             kind=InspectionKind.RECHECK,
             result__in=[InspectionResult.NO_PROBLEM, InspectionResult.CORRECTED_ON_SPOT],
         )
-        .annotate(done_on=Coalesce("rectified_on", TruncDate(OuterRef("recheck_requested_at"))))
+        .annotate(
+            done_on=Coalesce("rectified_on", OuterRef("requested_on"), output_field=DateField())
+        )
         .filter(done_on__lte=OuterRef("rectify_by"))
     )
     ordered = {
@@ -476,6 +479,7 @@ def hazards(*, scope: DashboardScope, today: dt.date, brigades: list[Any]) -> li
             ),
             "brigade_id",
         )
+        .annotate(requested_on=TruncDate("recheck_requested_at"))
         .annotate(on_time=Exists(passed))
         .order_by()
         .values("brigade_id")
