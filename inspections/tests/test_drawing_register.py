@@ -390,17 +390,32 @@ def test_a_draw_over_the_roster_honours_the_register(make_user, supervisor, org_
 # --- the decision's clock ------------------------------------------------------------------------
 
 
-def test_a_declaration_starts_the_decision_clock_of_its_rule(declaration):
+@pytest.mark.parametrize(
+    ("declared", "due"),
+    [
+        # Monday → Thursday: three days.
+        (dt.datetime(2026, 12, 7, 10, 0), dt.date(2026, 12, 10)),
+        # Wednesday → Saturday: a period ending on a rest day ends on the next working day.
+        (dt.datetime(2026, 12, 2, 10, 0), dt.date(2026, 12, 7)),
+    ],
+)
+def test_a_declaration_starts_the_decision_clock_of_its_rule(inspector, unit, declared, due):
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
     from lishui_fire.core import clocks
 
+    with time_machine.travel(declared.replace(tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        declaration = roster.declare_conflict(
+            officer=inspector, enterprise_uscc=unit.uscc, kind="relative"
+        )
     clock = clocks.live_clock(declaration, roster.DECISION_MILESTONE)
     assert clock.rule.code == "inspection.recusal_decision"
-    assert clock.rule.count == 3
-    assert clock.rule.unit == "calendar_day"
+    assert (clock.rule.count, clock.rule.unit) == (3, "calendar_day")
     assert clock.rule.legal_basis.startswith("《中华人民共和国行政处罚法》第四十三条")
     assert clock.brigade_id == declaration.brigade_id
-    local = timezone.localdate(declaration.declared_at)
-    assert clock.due_date == local + dt.timedelta(days=3)
+    assert clock.due_date == due
 
 
 def test_the_decision_stops_the_clock_met_and_a_withdrawal_cancels_it(
@@ -423,3 +438,26 @@ def test_the_declaration_page_shows_the_decision_deadline(client_for, supervisor
     body = client_for(supervisor).get(url).content.decode()
     due = roster.decision_clock(declaration).due_date.isoformat()
     assert f'<time datetime="{due}">' in body
+
+
+@pytest.mark.parametrize(
+    ("name", "reader"),
+    [
+        ("inspections:my_conflicts", "inspector"),
+        ("inspections:conflict_register", "supervisor"),
+        ("inspections:conflict_detail", "supervisor"),
+        ("inspections:certificates", "chief"),
+    ],
+)
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_each_roster_page_has_one_h1_a_title_and_its_links(
+    client_for, personas, declaration, name, reader, language
+):
+    page = client_for(personas[reader])
+    page.cookies["django_language"] = language
+    args = [declaration.pk] if name.endswith("detail") else []
+    body = page.get(reverse(name, args=args), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert body.count("<h1") == 1
+    assert "<title>" in body
+    assert 'class="iv-nav"' in body
+    assert "inspections/roster.css" in body

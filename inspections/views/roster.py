@@ -29,6 +29,17 @@ from ..services import roster as services
 PER_PAGE = 50
 
 
+def _nav(request: HttpRequest, current: str = "") -> dict:  # type: ignore[type-arg]
+    """The roster pages' links, those the user may open."""
+    user = request.user
+    return {
+        "current": current,
+        "declare": policies.can_declare_conflict(user),
+        "register": policies.can_read_register(user),
+        "certificates": policies.can_read_certificates(user),
+    }
+
+
 def _add_errors(form, exc: ValidationError) -> None:  # type: ignore[no-untyped-def]
     if hasattr(exc, "error_dict"):
         for name, errors in exc.error_dict.items():
@@ -66,7 +77,12 @@ def my_conflicts(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "inspections/roster/my_conflicts.html",
-        {"form": form, "declarations": declarations, "certificates": certificates},
+        {
+            "form": form,
+            "declarations": declarations,
+            "certificates": certificates,
+            "roster_nav": _nav(request, "mine"),
+        },
         status=status,
     )
 
@@ -83,6 +99,7 @@ def _detail(request, declaration, decision_form=None, status=200):  # type: igno
             "can_withdraw": pending and policies.can_withdraw_conflict(request.user, declaration),
             "decision_form": decision_form or (ConflictDecisionForm() if can_decide else None),
             "clock": services.decision_clock(declaration),
+            "roster_nav": _nav(request),
             "now": timezone.now(),
         },
         status=status,
@@ -149,7 +166,12 @@ def conflict_register(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "inspections/roster/register.html",
-        {"page_obj": page, "statuses": ConflictStatus.choices, "status": status},
+        {
+            "page_obj": page,
+            "statuses": ConflictStatus.choices,
+            "status": status,
+            "roster_nav": _nav(request, "register"),
+        },
     )
 
 
@@ -163,5 +185,9 @@ def certificates(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "inspections/roster/certificates.html",
-        {"page_obj": page, "today": timezone.localdate()},
+        {
+            "page_obj": page,
+            "today": timezone.localdate(),
+            "roster_nav": _nav(request, "certificates"),
+        },
     )
