@@ -44,6 +44,7 @@ class InspectionsConfig(AppConfig):
         "InspectionStatusEnum": "inspections.models.InspectionStatus",
         "InspectionResultEnum": "inspections.models.InspectionResult",
         "InspectionDocumentKindEnum": "inspections.models.InspectionDocumentKind",
+        "InspectionPlanStatusEnum": "inspections.models.PlanStatus",
     }
 
     def ready(self) -> None:
@@ -51,4 +52,6 @@ class InspectionsConfig(AppConfig):
 
         # Every table of the app is audited (personal numbers are masked by core.audit).
         for model in self.get_models():
-            register(model, exclude_fields=["updated_at"])
+            # A model names the fields the log must not copy (a secret, a bulky snapshot).
+            excluded = ["updated_at", *getattr(model, "AUDIT_EXCLUDE", ())]
+            register(model, exclude_fields=excluded)

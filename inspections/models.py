@@ -76,6 +76,49 @@ class InspectionPlan(models.Model):
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # --- plans: scope, versions, publication and the commitment of the draw ---
+    description = models.TextField(_("说明"), blank=True)
+    # The unit of the supervisor who wrote it (a brigade, or the detachment for a plan that
+    # spans brigades); the brigades it samples are ``brigades``.
+    org_unit = models.ForeignKey(
+        "accounts.OrgUnit",
+        verbose_name=_("制定单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    brigades = models.ManyToManyField(
+        "accounts.OrgUnit",
+        verbose_name=_("抽查大队"),
+        related_name="inspection_plans",
+        limit_choices_to={"kind": "brigade"},
+    )
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    previous = models.OneToOneField(
+        "self",
+        verbose_name=_("上一版本"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_version",
+    )
+    change_reason = models.TextField(_("修订理由"), blank=True)
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    superseded_at = models.DateTimeField(_("被取代时间"), null=True, blank=True)
+    # Frozen at publication: what the draw runs on (drawing.py's input) and its commitment.
+    published_data = models.JSONField(_("公开数据"), null=True, blank=True, editable=False)
+    # The secret seed: never shown (nor audited) before the draw reveals it.
+    seed = models.CharField(max_length=128, blank=True, editable=False)
+    seed_commitment = models.CharField(_("随机种子承诺值"), max_length=128, blank=True)
+    candidates_fingerprint = models.CharField(_("检查对象名录指纹"), max_length=128, blank=True)
+    inspectors_fingerprint = models.CharField(_("检查人员名录指纹"), max_length=128, blank=True)
+    algorithm = models.CharField(_("抽取算法版本"), max_length=64, blank=True)
+
+    # Fields the audit log must not copy (apps.py): the seed is secret until the draw.
+    AUDIT_EXCLUDE = ("seed", "published_data")
 
     class Meta:
         ordering = ["-period_start", "-pk"]
@@ -84,6 +127,11 @@ class InspectionPlan(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")), name="plan_period_order"
+            ),
+            # A published plan carries its commitment; a draft none.
+            models.CheckConstraint(
+                condition=Q(status="draft") | ~Q(seed_commitment=""),
+                name="plan_published_commitment",
             ),
         ]
 
@@ -556,3 +604,136 @@ class InspectionDocument(IssuedDocument):
             models.UniqueConstraint(fields=["inspection", "kind"], name="inspection_document_once"),
             models.UniqueConstraint(fields=["number"], name="inspection_document_number"),
         ]
+
+
+# --- plans ---
+class VenueClass(models.TextChoices):
+    """The classes a spot-check plan samples apart (DOMAIN.md §2.3); which class a unit is in is
+    ``rules.venue_class``."""
+
+    CROWDED_KEY = "crowded_key", _("人员密集场所的重点单位")
+    OTHER_KEY = "other_key", _("其他重点单位")
+    GENERAL = "general", _("一般单位")
+    PENALISED = "penalised", _("上年度受处罚单位")
+
+
+class PlanClass(models.Model):
+    """One venue class in a plan's scope, with the base sampling ratio the supervisor set."""
+
+    plan = models.ForeignKey(InspectionPlan, on_delete=models.CASCADE, related_name="classes")
+    venue_class = models.CharField(_("单位类别"), max_length=16, choices=VenueClass.choices)
+    base_ratio = models.DecimalField(_("抽查比例"), max_digits=5, decimal_places=4)
+
+    class Meta:
+        ordering = ["plan", "pk"]
+        verbose_name = _("抽查类别")
+        verbose_name_plural = _("抽查类别")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "venue_class"], name="plan_class_once"),
+            models.CheckConstraint(
+                condition=Q(base_ratio__gte=0, base_ratio__lte=1), name="plan_class_ratio_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}:{self.venue_class}"
+
+
+class PlanRatio(models.Model):
+    """The sampling ratio of one (class, credit grade): base ratio × the grade's multiplier at
+    the time, kept so that the published plan stays as it was when grades change later."""
+
+    plan = models.ForeignKey(InspectionPlan, on_delete=models.CASCADE, related_name="ratios")
+    venue_class = models.CharField(_("单位类别"), max_length=16, choices=VenueClass.choices)
+    grade = models.CharField(_("信用等级"), max_length=8)
+    multiplier = models.DecimalField(_("信用系数"), max_digits=4, decimal_places=2)
+    ratio = models.DecimalField(_("抽查比例"), max_digits=5, decimal_places=4)
+
+    class Meta:
+        ordering = ["plan", "pk"]
+        verbose_name = _("分级抽查比例")
+        verbose_name_plural = _("分级抽查比例")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "venue_class", "grade"], name="plan_ratio_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(ratio__gte=0, ratio__lte=1), name="plan_ratio_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}:{self.venue_class}:{self.grade}"
+
+
+class PlanItem(models.Model):
+    """One matter to check in the single visit (all matters for one unit in one visit)."""
+
+    plan = models.ForeignKey(InspectionPlan, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(_("序号"), default=0)
+    code = models.CharField(_("代码"), max_length=32, blank=True)
+    text = models.CharField(_("检查事项"), max_length=255)
+
+    class Meta:
+        ordering = ["plan", "position", "pk"]
+        verbose_name = _("检查事项")
+        verbose_name_plural = _("检查事项")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class PlanDraw(models.Model):
+    """The draw of a published plan: its revealed seed and result. A plan is drawn once; a void
+    draw stays on record (and on the public page) beside the replacement version's draw."""
+
+    plan = models.OneToOneField(InspectionPlan, on_delete=models.PROTECT, related_name="draw")
+    seed = models.CharField(_("随机种子"), max_length=128)
+    algorithm = models.CharField(_("抽取算法版本"), max_length=64)
+    result = models.JSONField(_("抽取结果"))
+    drawn_at = models.DateTimeField(_("抽取时间"), default=timezone.now)
+    drawn_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    void_reason = models.TextField(_("作废理由"), blank=True)
+
+    class Meta:
+        ordering = ["-drawn_at", "-pk"]
+        verbose_name = _("抽取记录")
+        verbose_name_plural = _("抽取记录")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(voided_at__isnull=True) | ~Q(void_reason=""),
+                name="plan_draw_void_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}@{self.drawn_at:%Y-%m-%d}"
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None
+
+
+class PublishedResult(models.Model):
+    """The result of one plan inspection, published on the plan's public page (一公开)."""
+
+    plan = models.ForeignKey(
+        InspectionPlan, on_delete=models.PROTECT, related_name="published_results"
+    )
+    inspection = models.OneToOneField(
+        Inspection, on_delete=models.PROTECT, related_name="published_result"
+    )
+    published_at = models.DateTimeField(_("公开时间"), default=timezone.now)
+    published_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["plan", "pk"]
+        verbose_name = _("公开的检查结果")
+        verbose_name_plural = _("公开的检查结果")
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}:{self.inspection_id}"

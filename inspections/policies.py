@@ -6,13 +6,17 @@ a role that may not act at all is 403.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import QuerySet
 from django.http import Http404
 
 from lishui_fire.accounts import policies as kernel
 from lishui_fire.accounts.models import Role
+
+from .models import InspectionPlan
 
 
 # --- intake ---
@@ -111,3 +115,48 @@ def can_view_dashboard(user: Any) -> bool:
     and administrators for every brigade (the scope is the selectors'); inspectors see their own
     lists, the legal and discipline officers their own work."""
     return kernel.is_supervisor_or_admin(user)
+
+
+# --- plans ---
+# Plans are written, published, drawn and voided by supervisors: a brigade supervisor for their
+# own brigade, a detachment supervisor for any brigades. Administrators keep the data (the admin)
+# but do not run spot checks; inspectors carry them out and never choose whom they inspect.
+PLAN_WRITERS = (Role.BRIGADE_SUPERVISOR, Role.DETACHMENT_SUPERVISOR)
+
+
+def can_write_plans(user: Any) -> bool:
+    return kernel.has_role(user, *PLAN_WRITERS)
+
+
+def plan_brigades_allowed(user: Any, brigade_ids: Iterable[int]) -> bool:
+    """May ``user`` write a plan sampling these brigades? (Every one in their scope.)"""
+    ids = list(brigade_ids)
+    return (
+        can_write_plans(user)
+        and bool(ids)
+        and all(kernel.in_brigade_scope(user, brigade_id) for brigade_id in ids)
+    )
+
+
+def can_act_on_plan(user: Any, plan: InspectionPlan) -> bool:
+    """Publish, draw, void, revise or publish the results of ``plan``."""
+    return plan_brigades_allowed(user, [b.pk for b in plan.brigades.all()])
+
+
+def plans_for_user(user: Any) -> QuerySet[InspectionPlan]:
+    """The plans a supervisor sees on the staff pages: those sampling a brigade of theirs
+    (every plan for the detachment)."""
+    queryset = InspectionPlan.objects.all()
+    if not can_write_plans(user):
+        return queryset.none()
+    if user.sees_all_brigades:
+        return queryset
+    return queryset.filter(brigades=user.org_unit_id).distinct()
+
+
+def get_plan_for_user(user: Any, pk: Any) -> InspectionPlan:
+    """Fetch and authorise in one call: a plan outside the caller's scope is a 404."""
+    try:
+        return plans_for_user(user).get(pk=pk)
+    except (InspectionPlan.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc

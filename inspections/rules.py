@@ -5,11 +5,25 @@ Each part of the app keeps its rules in its own section.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
+from decimal import ROUND_HALF_UP, Decimal
 
-from .models import InspectionKind
+from lishui_fire.enterprises.models import GATHERING_VENUE_TYPES, VenueType
+
+from .models import InspectionKind, VenueClass
 
 # --- plans ---
+# 人员密集场所 (Fire Protection Law art. 73 ¶2): the public gathering venues, hospital wards and
+# old people's homes, schools and kindergartens. The registry's umbrella "public entertainment
+# venue" is a gathering venue still to be sorted. Labour-intensive workshops and dormitories are
+# crowded places too, but the registry cannot tell a labour-intensive factory from another, so
+# factories are not counted here; a high-rise public building is crowded only through its use.
+CROWDED_VENUE_TYPES: frozenset[str] = GATHERING_VENUE_TYPES | {
+    VenueType.ENTERTAINMENT,
+    VenueType.HOSPITAL,
+    VenueType.SCHOOL,
+}
+
 # The kinds of inspection the yearly cap of a grade limits ("无事不扰": planned and random
 # checks). Complaint verification, pre-opening verification, the large-event check, re-checks
 # and case inspections happen because something happened: they never count and are never
@@ -17,6 +31,31 @@ from .models import InspectionKind
 CAPPED_KINDS: frozenset[str] = frozenset(
     {InspectionKind.RANDOM, InspectionKind.SPECIAL_CAMPAIGN, InspectionKind.JOINT}
 )
+
+RATIO_PLACES = Decimal("0.0001")
+
+
+def is_crowded_venue(venue_type: str) -> bool:
+    return venue_type in CROWDED_VENUE_TYPES
+
+
+def venue_class(*, key_unit: bool, venue_type: str, penalised_last_year: bool) -> str:
+    """The one class a unit is sampled in. A unit penalised last year is a priority target
+    whatever else it is (the Jining 2024 plan, DOMAIN.md §2.3); then key units, crowded places
+    first; every other unit is a general unit."""
+    if penalised_last_year:
+        return VenueClass.PENALISED
+    if key_unit:
+        return VenueClass.CROWDED_KEY if is_crowded_venue(venue_type) else VenueClass.OTHER_KEY
+    return VenueClass.GENERAL
+
+
+def graded_ratio(base_ratio: Decimal, multiplier: Decimal) -> Decimal:
+    """The sampling ratio of a grade: the class's ratio × the grade's multiplier, at most 1
+    (a unit cannot be drawn more than once), to four places."""
+    if base_ratio < 0 or multiplier < 0:
+        raise ValueError("ratios and multipliers are never negative")
+    return min(Decimal(1), base_ratio * multiplier).quantize(RATIO_PLACES, ROUND_HALF_UP)
 
 
 def counts_toward_cap(kind: str) -> bool:
@@ -32,6 +71,12 @@ def blocked_by_cap(*, kind: str, cap: int | None, capped_this_year: int) -> bool
     """May an inspection of ``kind`` not be started on this unit this year? Only capped kinds
     are ever blocked, and only once the grade's cap is reached."""
     return counts_toward_cap(kind) and cap_reached(cap=cap, capped_this_year=capped_this_year)
+
+
+def capped_count(kinds_this_year: Iterable[str]) -> int:
+    """How many of a unit's inspections this year (their kinds, cancelled ones left out by the
+    caller) count toward the cap."""
+    return sum(1 for kind in kinds_this_year if counts_toward_cap(kind))
 
 
 # --- intake ---

@@ -3,6 +3,7 @@
 from lishui_fire.core.workflow import Workflow, register_workflow
 
 from .models import InspectionStatus as S
+from .models import PlanStatus as P
 
 INSPECTION_WORKFLOW = Workflow(
     choices=S,
@@ -34,3 +35,20 @@ CONFLICT_WORKFLOW = Workflow(
 )
 
 register_workflow("inspections.ConflictDeclaration", CONFLICT_WORKFLOW)
+
+
+# --- plans ---
+# A draft is written and published; a published plan is drawn once, or replaced by its next
+# version before the draw; a drawn plan is replaced only when its draw is voided (a reason).
+PLAN_WORKFLOW = Workflow(
+    choices=P,
+    transitions={
+        P.DRAFT: {P.PUBLISHED},
+        P.PUBLISHED: {P.DRAWN, P.SUPERSEDED},
+        P.DRAWN: {P.SUPERSEDED},
+    },
+    open_statuses={P.DRAFT, P.PUBLISHED},
+    final_statuses={P.SUPERSEDED},
+)
+
+register_workflow("inspections.InspectionPlan", PLAN_WORKFLOW)

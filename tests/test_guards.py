@@ -51,6 +51,11 @@ PUBLIC_URL_NAMES = {
     "api-token",
     # Anyone holding a paper letter checks that it is genuine (number + verification code).
     "core:verify_document",
+    # 一公开: spot-check plans, their draws, the verification and the published data.
+    "inspections:plans",
+    "inspections:plan",
+    "inspections:plan_verify",
+    "inspections:plan_data",
 }
 # Public API endpoints (双随机一公开 results, visit sessions), by path prefix.
 PUBLIC_PATH_PREFIXES = ("/api/v1/public/", "/api/v1/visit-sessions/", "/api/v1/documents/verify/")
