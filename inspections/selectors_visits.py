@@ -75,8 +75,9 @@ def get_inspection_for_user(*, user: Any, pk: Any) -> Inspection:
 def inspections_for_enterprise_contact(*, user: Any) -> QuerySet[Inspection]:
     """The confirmed inspections of the units whose registered contact ``user`` is (the intake
     part's ``enterprise_inspections_for_user``), newest first; nothing for anyone else."""
+    units = enterprise_inspections_for_user(user=user).values("pk")
     return _visit_people(
-        enterprise_inspections_for_user(user=user).filter(status__in=CONFIRMED_STATUSES)
+        Inspection.objects.filter(pk__in=units, status__in=CONFIRMED_STATUSES)
     ).order_by("-visited_at", "-pk")
 
 

@@ -146,6 +146,8 @@ def create_inspection(
     plan: InspectionPlan | None = None,
     follows: Inspection | None = None,
     planned_date: dt.date | None = None,
+    source_reference: str = "",
+    reason: str = "",
 ) -> Inspection:
     """An inspection of ``enterprise`` by ``officers`` (the first leads), in the unit's brigade.
 
@@ -160,6 +162,8 @@ def create_inspection(
     if kind not in InspectionKind.values:
         raise ValidationError({"kind": _("未知的检查类型。")})
     team = _check_officers(officers, brigade)
+    # "无事不扰": a capped kind is refused at a unit whose grade's yearly cap is reached.
+    intake.check_cap(enterprise=enterprise, kind=kind, on=timezone.localdate())
     inspection = Inspection.objects.create(
         reference=next_reference(brigade),
         kind=kind,
@@ -168,6 +172,8 @@ def create_inspection(
         brigade=brigade,
         follows=follows,
         planned_date=planned_date,
+        source_reference=source_reference,
+        reason=(reason or "").strip(),
         status=S.SCHEDULED if planned_date else S.ASSIGNED,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
@@ -397,7 +403,9 @@ def return_record(*, inspection: Inspection, actor: Any, reason: str) -> Inspect
     if not reason:
         raise ValidationError({"reason": _("请写明退回修改的理由。")})
     current = _locked(inspection)
-    INSPECTION_WORKFLOW.check(current.status, S.SCHEDULED)
+    if current.status != S.RECORDED:
+        # Assigned → scheduled is allowed in the table, but that is planning, not a return.
+        raise IllegalTransition(_("只有已提交、待确认的检查记录才能退回修改。"))
     InspectionAssignment.objects.filter(inspection=inspection).update(confirmed_at=None)
     transition(
         inspection,

@@ -119,3 +119,18 @@ def fresh(inspection):
         .prefetch_related("assignments")
         .get(pk=inspection.pk)
     )
+
+
+def make_contact(enterprise, **extra):
+    """The unit's registered contact: its credit code on an applicant account whose phone is the
+    registry's contact phone."""
+    n = next(_counter)
+    return User.objects.create(
+        username=extra.pop("username", f"unit-contact-{n}"),
+        real_name=extra.pop("real_name", "单位联系人"),
+        role=Role.APPLICANT,
+        phone=enterprise.contact_phone,
+        enterprise_name=enterprise.name,
+        enterprise_uscc=enterprise.uscc,
+        **extra,
+    )
