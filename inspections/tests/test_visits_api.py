@@ -52,7 +52,8 @@ def test_the_list_shows_an_inspector_only_their_own_with_the_promised_fields(
     other = make_inspection([make_officer("LD"), make_officer("LD")])
     body = api_for(inspector).get(BASE).json()
     ids = {row["id"] for row in body["results"]}
-    assert ordered.pk in ids and other.pk not in ids
+    assert ordered.pk in ids
+    assert other.pk not in ids
     row = next(r for r in body["results"] if r["id"] == ordered.pk)
     for field in ("visits", "findings", "result", "rectification_due", "clocks", "officers"):
         assert field in row
@@ -99,7 +100,8 @@ def test_the_visit_through_the_api(api_for, inspector, partner, mine):
     assert done["status"] == "closed"
     assert {d["kind"] for d in done["documents"]} == {"record", "immediate"}
     pdf = client.get(f"{BASE}{mine.pk}/record.pdf")
-    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
     assert client.get(f"{BASE}{mine.pk}/deadline.pdf").status_code == 404
 
 
@@ -138,7 +140,8 @@ def test_illegal_moves_are_409(api_for, inspector, partner, mine, legal_officer,
                                     format="json").status_code == 403  # fmt: skip
     past = (timezone.localdate() - dt.timedelta(days=2)).isoformat()
     bad = client.post(f"{BASE}{mine.pk}/schedule/", {"planned_date": past})
-    assert bad.status_code == 400 and "planned_date" in bad.json()
+    assert bad.status_code == 400
+    assert "planned_date" in bad.json()
 
 
 def test_the_units_contact_asks_for_the_recheck_once(api_for, inspector, partner, citizen):
@@ -146,7 +149,8 @@ def test_the_units_contact_asks_for_the_recheck_once(api_for, inspector, partner
     contact = make_contact(ordered.enterprise)
     assert api_for(citizen).post(f"{BASE}{ordered.pk}/request-recheck/").status_code == 404
     first = api_for(contact).post(f"{BASE}{ordered.pk}/request-recheck/")
-    assert first.status_code == 200 and first.json()["recheck_requested_at"]
+    assert first.status_code == 200
+    assert first.json()["recheck_requested_at"]
     assert api_for(contact).post(f"{BASE}{ordered.pk}/request-recheck/").status_code == 409
     assert api_for(contact).get(f"{BASE}{ordered.pk}/record.pdf").status_code == 200
     assert api_for(contact).get(BASE).status_code == 403

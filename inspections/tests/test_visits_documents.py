@@ -60,10 +60,12 @@ def test_the_three_documents_carry_their_number_the_unit_and_the_findings(ordere
     assert "消防监督检查记录" in record_text
     assert documents["record"].number in record_text
     assert ordered.enterprise.name in record_text
-    assert "安全出口被货物堵塞" in record_text and "XF60-1-3" in record_text
+    assert "安全出口被货物堵塞" in record_text
+    assert "XF60-1-3" in record_text
     assert documents["record"].verification_code_display in record_text
     immediate = pdf_text(render_inspection_document_pdf(documents["immediate"]))
-    assert "责令立即改正通知书" in immediate and "灭火器压力不足" in immediate
+    assert "责令立即改正通知书" in immediate
+    assert "灭火器压力不足" in immediate
     assert "安全出口被货物堵塞" not in immediate
     deadline = pdf_text(render_inspection_document_pdf(documents["deadline"]))
     assert "责令限期改正通知书" in deadline
