@@ -117,7 +117,8 @@ def test_the_phone_form_has_one_h1_and_a_label_for_every_field(client_for, inspe
     assert 'name="viewport"' in html
     ids = set(re.findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', html))
     labelled = set(re.findall(r'<label[^>]*\bfor="([^"]+)"', html))
-    assert ids and ids <= labelled, sorted(ids - labelled)
+    assert ids
+    assert ids <= labelled, sorted(ids - labelled)
     assert 'accept="image/jpeg,image/png"' in html
 
 
@@ -195,5 +196,5 @@ def test_an_illegal_move_on_the_page_shows_the_reason(client_for, inspector, par
     response = client_for(inspector).post(
         reverse("inspections:visit_return", args=[mine.pk]), {"reason": "晚了"}, follow=True
     )
-    assert "不能变更为" in response.content.decode()
+    assert "只有已提交、待确认的检查记录才能退回修改" in response.content.decode()
     assert Inspection.objects.get(pk=mine.pk).status == S.CLOSED
