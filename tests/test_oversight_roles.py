@@ -18,8 +18,10 @@ APPS = ("/permits/", "/enterprises/")
 EVERYONE = {"permits:index", "permits:precheck_slots"}
 OPEN_TO = {
     "discipline_officer": EVERYONE,
-    # Reads the applications of their unit and the registry; decides nothing.
-    "legal_officer": EVERYONE | {"permits:queue", "permits:overdue", "enterprises:list"},
+    # Reads the applications of their unit and the registry (and its credit scale, which the
+    # penalties it checks refer to); decides nothing.
+    "legal_officer": EVERYONE
+    | {"permits:queue", "permits:overdue", "enterprises:list", "enterprises:credit_scale"},
 }
 
 
