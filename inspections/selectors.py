@@ -233,12 +233,6 @@ def capped_inspections(*, year: int) -> QuerySet[Inspection]:
     )
 
 
-def _has_field(model: Any, name: str) -> bool:
-    # The plans part adds the plan's brigades and the published results; until it has landed
-    # the dashboard counts what exists (a plan samples the brigades it drew in; nothing published).
-    return any(f.name == name for f in model._meta.get_fields())
-
-
 def plan_coverage(*, scope: DashboardScope) -> list[InspectionPlan]:
     """The year's published and drawn plans that sample the scope, each with its inspections in
     the scope counted: drawn (not cancelled), visited, ordered to correct, rectified (closed after
@@ -253,14 +247,10 @@ def plan_coverage_queryset(*, scope: DashboardScope) -> QuerySet[InspectionPlan]
     )
     if scope.brigade_ids is not None:
         inspections &= Q(inspections__brigade_id__in=scope.brigade_ids)
-        if _has_field(InspectionPlan, "brigades"):  # the plans part: the brigades it samples
-            samples = InspectionPlan.brigades.through.objects.filter(
-                inspectionplan_id=OuterRef("pk"), orgunit_id__in=scope.brigade_ids
-            )
-        else:
-            samples = Inspection.objects.filter(
-                plan=OuterRef("pk"), brigade_id__in=scope.brigade_ids
-            )
+        # The brigades the plan samples (a plan of the detachment may sample several).
+        samples = InspectionPlan.brigades.through.objects.filter(
+            inspectionplan_id=OuterRef("pk"), orgunit_id__in=scope.brigade_ids
+        )
     else:
         samples = None
     ordered = inspections & Q(inspections__result=InspectionResult.ORDERED_TO_CORRECT)
@@ -283,9 +273,7 @@ def plan_coverage_queryset(*, scope: DashboardScope) -> QuerySet[InspectionPlan]
         published_n=Count(
             "inspections",
             filter=inspections & Q(inspections__published_result__isnull=False),
-        )
-        if _has_field(Inspection, "published_result")
-        else Value(0),
+        ),
     ).order_by("period_start", "pk")[:DASHBOARD_PLANS]
 
 

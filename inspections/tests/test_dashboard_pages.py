@@ -259,11 +259,7 @@ CAPPED_QUERIES = 11
 
 # --- Coverage and hazards ---------------------------------------------------------------------------
 def _publish(i, by):
-    from inspections import models
-
-    if not hasattr(models, "PublishedResult"):
-        pytest.skip("the plans part (published results) has not landed yet")
-    PublishedResult = models.PublishedResult
+    from inspections.models import PublishedResult
 
     PublishedResult.objects.create(plan=i.plan, inspection=i, published_by=by)
 
@@ -334,10 +330,6 @@ def test_coverage_counts_drawn_visited_rectified_and_published(org_units, superv
 
 
 def test_a_plan_sampling_another_brigade_only_is_not_shown(org_units, supervisor, chief):
-    from inspections.models import InspectionPlan
-
-    if not hasattr(InspectionPlan, "brigades"):
-        pytest.skip("the plans part (the plan's brigades) has not landed yet")
     p = plan(created_by=chief, brigades=("LQ",), title="龙泉看板计划")
     inspection(make_unit("LQ"), plan=p)
     ld = selectors.DashboardScope(brigade_ids=(org_units["LD"].pk,), year=YEAR)
