@@ -141,3 +141,31 @@ def test_the_scope_keeps_other_brigades_out(org_units, drawn_plan):
         r["enterprise_id"]
         for r in selectors.capped_units(scope=ld, grades=selectors.capped_grades())
     ] == [mine.pk]
+
+
+def test_the_draw_leaves_out_exactly_the_units_the_page_shows_at_their_cap(org_units, drawn_plan):
+    from inspections.models import VenueClass
+    from inspections.selectors_plans import plan_candidates
+
+    at_cap, free, b_unit = (
+        make_unit("LD", credit_rating="A"),
+        make_unit("LD", credit_rating="A"),
+        make_unit("LD", credit_rating="B"),
+    )
+    inspection(at_cap, plan=drawn_plan, status="closed", visited_at=timezone.now())
+    inspection(b_unit, plan=drawn_plan, status="closed", visited_at=timezone.now())
+    grades = selectors.capped_grades()
+    shown_at_cap = {
+        r["enterprise_id"]
+        for r in selectors.capped_units(scope=scope(), grades=grades)
+        if r["counted"] >= r["cap"]
+    }
+    candidates = {
+        c["id"]
+        for c in plan_candidates(
+            brigade_ids=[org_units["LD"].pk], classes=VenueClass.values, year=YEAR
+        )
+    }
+    assert shown_at_cap == {at_cap.pk}
+    assert at_cap.pk not in candidates
+    assert {free.pk, b_unit.pk} <= candidates
