@@ -50,8 +50,13 @@ class InspectionsConfig(AppConfig):
     def ready(self) -> None:
         from lishui_fire.core.audit import register
 
-        # Every table of the app is audited (personal numbers are masked by core.audit).
+        # Every table of the app is audited (personal numbers are masked by core.audit; a model
+        # names other personal fields to mask in ``AUDIT_MASK``, e.g. a complainant's name).
         for model in self.get_models():
             # A model names the fields the log must not copy (a secret, a bulky snapshot).
             excluded = ["updated_at", *getattr(model, "AUDIT_EXCLUDE", ())]
-            register(model, exclude_fields=excluded)
+            register(
+                model,
+                exclude_fields=excluded,
+                mask_fields=list(getattr(model, "AUDIT_MASK", ())),
+            )

@@ -334,6 +334,9 @@ class Complaint(models.Model):
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    # The audit log keeps the name masked like the phone (read by administrators, PIPL).
+    AUDIT_MASK = ("complainant_name",)
+
     class Meta:
         ordering = ["-received_at", "-pk"]
         verbose_name = _("举报投诉")

@@ -303,6 +303,7 @@ def test_the_audit_log_of_a_complaint_masks_the_phone(supervisor, unit):
     created = LogEntry.objects.get(action=LogEntry.Action.CREATE, object_pk=str(c.pk),
                                    content_type__model="complaint")  # fmt: skip
     assert "13912345678" not in str(created.changes)
+    assert "赵六" not in str(created.changes)
 
 
 # --- Pre-opening verification of a commitment permit ---------------------------------------------
