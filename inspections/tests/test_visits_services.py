@@ -435,3 +435,21 @@ def test_a_failed_recheck_refers_the_original_and_records_late(inspection, inspe
     assert fresh(done).status == S.REFERRED
     assert CreditEvent.objects.get(enterprise=done.enterprise).kind == "rectified_late"
     assert clocks.live_clock(done, "deadline_notice") is None
+
+
+def test_a_plan_inspection_checks_the_plans_own_items_too(inspector, partner, supervisor):
+    from inspections.models import PlanItem
+
+    today = timezone.localdate()
+    plan = InspectionPlan.objects.create(
+        title="2026 年电动自行车专项抽查",
+        period_start=today - dt.timedelta(days=3),
+        period_end=today + dt.timedelta(days=60),
+        created_by=supervisor,
+    )
+    PlanItem.objects.create(plan=plan, position=1, code="EB1", text="电动自行车集中充电场所设置")
+    inspection = make_inspection([inspector, partner], kind="random", plan=plan)
+    lines = visits.checklist_for(inspection)
+    assert ("plan-0", "电动自行车集中充电场所设置", None) in lines
+    record(inspection, inspector, "no_problem")
+    assert fresh(inspection).checklist.filter(text="电动自行车集中充电场所设置").exists()
