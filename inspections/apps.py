@@ -14,7 +14,7 @@ class InspectionsConfig(AppConfig):
             3,
             _("双随机查 + 守信激励"),
             _("公开抽查计划与结果；A 级守信单位一年内至多检查一次。"),
-            "inspections:index",
+            "inspections:plans",
         ),
         Measure(
             4,
