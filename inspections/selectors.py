@@ -91,6 +91,19 @@ def complaints_for_user(*, user: Any) -> QuerySet[Complaint]:
     )
 
 
+def complaint_as_registered(*, pk: int) -> Complaint:
+    """A complaint just registered, read back for the staff member who registered it (whatever
+    their scope: they typed it in)."""
+    return Complaint.objects.select_related("inspection__enterprise", "inspection__brigade").get(
+        pk=pk
+    )
+
+
+def inspection_as_opened(*, pk: int) -> Inspection:
+    """An inspection just opened, read back for the staff member who opened it."""
+    return _with_people(Inspection.objects.filter(pk=pk)).get()
+
+
 def complaint_clocks(inspections: list[Inspection]) -> dict[int, Any]:
     """Inspection pk → the verification clock of its complaint (the latest), in one query."""
     from django.contrib.contenttypes.models import ContentType

@@ -297,7 +297,8 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         except DjangoValidationError as exc:
             raise _validation(exc) from exc
         return Response(
-            self.get_serializer(self.get_queryset().get(pk=complaint.pk)).data,
+            # Read back unscoped: the officers drawn may not include the inspector who registered it.
+            self.get_serializer(selectors.complaint_as_registered(pk=complaint.pk)).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -377,7 +378,8 @@ class UnplannedInspectionViewSet(
         except DjangoValidationError as exc:
             raise _validation(exc) from exc
         return Response(
-            self.get_serializer(self.get_queryset().get(pk=inspection.pk)).data,
+            # Read back unscoped: the officers drawn may not include the inspector who opened it.
+            self.get_serializer(selectors.inspection_as_opened(pk=inspection.pk)).data,
             status=status.HTTP_201_CREATED,
         )
 

@@ -230,3 +230,35 @@ def test_the_unit_reads_the_result_only_once_confirmed_and_asks_for_the_recheck(
     assert asked.status_code == 200, asked.content
     assert asked.json()["recheck_requested_at"] is not None
     assert api_for(citizen).post(f"{MINE}{check.pk}/recheck/").status_code == 409
+
+
+def test_an_inspector_who_is_not_drawn_still_gets_the_registered_complaint(api_for, inspector):
+    """The two officers are drawn from the certified roster: the inspector on the hotline who
+    registers a complaint may not be one of them. The answer is the complaint just registered
+    (201), never a failed read-back through their own scope; afterwards it is not theirs to see."""
+    second_officer("LD")
+    second_officer("LD")
+    unit = make_unit("LD")  # ``inspector`` has no certificate: never drawn
+    response = api_for(inspector).post(COMPLAINTS, payload(unit), format="json")
+    assert response.status_code == 201, response.content
+    created = Complaint.objects.get(pk=response.json()["id"])
+    assert not created.inspection.assignments.filter(officer=inspector).exists()
+    assert api_for(inspector).get(f"{COMPLAINTS}{created.pk}/").status_code == 404
+
+
+def test_the_page_sends_an_inspector_who_is_not_drawn_to_the_list(client, inspector):
+    second_officer("LD")
+    second_officer("LD")
+    unit = make_unit("LD")
+    client.force_login(inspector)
+    response = client.post(
+        "/inspections/intake/complaints/new/",
+        {
+            **{k: v for k, v in payload(unit).items() if k != "enterprise"},
+            "uscc": unit.uscc,
+            "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response["Location"] == "/inspections/intake/"
+    assert Complaint.objects.filter(inspection__enterprise=unit).count() == 1

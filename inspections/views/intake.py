@@ -122,7 +122,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
                     _("举报投诉已登记，核查检查 %(ref)s 已指派两名检查人员。")
                     % {"ref": complaint.inspection.reference},
                 )
-                return redirect("inspections:intake_detail", pk=complaint.inspection_id)
+                return _after_opening(request, complaint.inspection_id)
     return render(request, "inspections/intake/complaint_form.html", {"form": form})
 
 
@@ -152,8 +152,16 @@ def intake_open(request: HttpRequest) -> HttpResponse:
                     request,
                     _("检查 %(ref)s 已创建，已指派两名检查人员。") % {"ref": inspection.reference},
                 )
-                return redirect("inspections:intake_detail", pk=inspection.pk)
+                return _after_opening(request, inspection.pk)
     return render(request, "inspections/intake/open_form.html", {"form": form})
+
+
+def _after_opening(request: HttpRequest, pk: int) -> HttpResponse:
+    """The new inspection's page, or the list when the two officers drawn do not include the
+    inspector who registered it (an inspector sees only the inspections assigned to them)."""
+    if selectors.outside_plan_inspections_for_user(user=request.user).filter(pk=pk).exists():
+        return redirect("inspections:intake_detail", pk=pk)
+    return redirect("inspections:intake_list")
 
 
 # --- One inspection --------------------------------------------------------------------------------
