@@ -350,7 +350,8 @@ def overdue_clocks(*, scope: DashboardScope, now: dt.datetime) -> OverdueClocks:
     def subject(clock: Any) -> Inspection | None:
         pk = int(clock.object_id)
         if clock.content_type_id == types[Complaint].pk:
-            return inspections.get(by_complaint.get(pk))
+            inspection_pk = by_complaint.get(pk)
+            return None if inspection_pk is None else inspections.get(inspection_pk)
         return inspections.get(pk)
 
     return OverdueClocks(

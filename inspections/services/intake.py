@@ -439,7 +439,11 @@ def open_pre_opening_verification(
     ).first()
     if existing is not None:
         return existing
-    enterprise = Enterprise.objects.filter(pk=enterprise_id).select_related("brigade").first()
+    enterprise = (
+        None
+        if enterprise_id is None
+        else Enterprise.objects.filter(pk=enterprise_id).select_related("brigade").first()
+    )
     if enterprise is None:
         log.info("permit %s: no registered unit, no pre-opening inspection", permit_reference)
         return None

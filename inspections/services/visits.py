@@ -454,7 +454,7 @@ def _finish(inspection: Inspection, actor: Any) -> None:
             R.CORRECTED_ON_SPOT: S.CLOSED,
             R.ORDERED_TO_CORRECT: S.RECTIFYING,
             R.FURTHER_ACTION: S.REFERRED,
-        }[result]
+        }[R(result)]
     transition(inspection, workflow=INSPECTION_WORKFLOW, to=target, actor=actor)
     issue_inspection_document(inspection=inspection, kind=DocKind.RECORD, actor=actor)
     if inspection.findings.filter(corrected_on_spot=True).exists():
@@ -490,7 +490,7 @@ def _finish(inspection: Inspection, actor: Any) -> None:
             subject=recheck,
             milestone=RECHECK[0],
             code=RECHECK[1],
-            started_at=clocks.local_midnight(inspection.rectify_by),
+            started_at=clocks.local_midnight(_deadline(inspection)),
             actor=actor,
             responsible=lead,
             is_next=True,
@@ -504,6 +504,8 @@ def _settle_original(recheck: Inspection, actor: Any) -> None:
     live = clocks.live_clock(recheck, RECHECK[0])
     if live is not None:
         clocks.stop_clock(clock=live, actor=actor, reason=recheck.reference)
+    if recheck.follows is None:  # a re-check always follows (constraint inspection_recheck_follows)
+        raise DomainError(_("复查必须对应原检查。"))
     original = _locked(recheck.follows)
     passed = rules.recheck_passed(recheck.result)
     requested_on = (
@@ -513,7 +515,7 @@ def _settle_original(recheck: Inspection, actor: Any) -> None:
         rectified_on=recheck.rectified_on, recheck_requested_on=requested_on
     )
     on_time = rules.rectified_on_time(
-        rectify_by=original.rectify_by, done_on=done_on, passed=passed
+        rectify_by=_deadline(original), done_on=done_on, passed=passed
     )
     transition(
         original,
@@ -538,6 +540,14 @@ def _settle_original(recheck: Inspection, actor: Any) -> None:
     )
 
 
+def _deadline(inspection: Inspection) -> dt.date:
+    """The rectification deadline of an inspection under an order to correct (set with the
+    result ``ordered_to_correct``; the record cannot be confirmed without it)."""
+    if inspection.rectify_by is None:
+        raise DomainError(_("责令限期改正的检查必须有整改期限。"))
+    return inspection.rectify_by
+
+
 # --- Notices and the re-check --------------------------------------------------------------------
 def issue_inspection_document(
     *, inspection: Inspection, kind: str, actor: Any
@@ -552,7 +562,7 @@ def issue_inspection_document(
     number = documents.next_document_number(
         f"inspections:doc:{kind}:{brigade.code}",
         year,
-        f"丽{short}消{DOCUMENT_PREFIX[kind]}〔{{year}}〕第{{seq:04d}}号",
+        f"丽{short}消{DOCUMENT_PREFIX[DocKind(kind)]}〔{{year}}〕第{{seq:04d}}号",
     )
     return documents.issue_document(
         InspectionDocument,
@@ -616,7 +626,7 @@ def request_recheck(inspection: Inspection, actor: Any) -> Inspection:
     if recheck is not None:
         live = clocks.live_clock(recheck, RECHECK[0])
         today = timezone.localdate(now)
-        if live is not None and today < current.rectify_by:
+        if live is not None and today < _deadline(current):
             clocks.set_clock(
                 subject=recheck,
                 milestone=RECHECK[0],
