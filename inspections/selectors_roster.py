@@ -85,7 +85,7 @@ def certificates_for_user(*, user: Any) -> QuerySet[OfficerCertificate]:
     return queryset.filter(officer_id=user.pk)
 
 
-def certified_officers(*, brigade_ids: Iterable[int], on_date: dt.date):  # type: ignore[no-untyped-def]
+def certified_officers(*, brigade_ids: Iterable[int], on_date: dt.date):
     """Active enforcement officers of these brigades with a certificate valid on ``on_date``."""
     from django.contrib.auth import get_user_model
 

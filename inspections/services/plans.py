@@ -170,6 +170,8 @@ def create_plan(
         actor=actor, title=title, period_start=period_start, period_end=period_end,
         brigades=brigades, classes=classes, items=items,
     )  # fmt: skip
+    if period_start is None or period_end is None:  # refused by _clean_draft with field errors
+        raise ValidationError({"period_start": _("请填写计划的起止日期。")})
     plan = InspectionPlan.objects.create(
         title=title.strip(),
         description=(description or "").strip(),
@@ -357,8 +359,10 @@ def draw_plan(*, actor: Any, plan: InspectionPlan) -> PlanDraw:
         expected=PlanStatus.PUBLISHED,
     )  # fmt: skip
     plan.refresh_from_db()
-    algorithm = drawing
-    result = algorithm.draw(plan.published_data, plan.seed)
+    if plan.published_data is None or not plan.seed:  # published plans always have both
+        raise StaleState(_("该计划尚未公开，不能抽取。"))
+    published = plan.published_data
+    result = drawing.draw(published, plan.seed)
     draw = PlanDraw.objects.create(
         plan=plan,
         seed=plan.seed,
@@ -368,7 +372,7 @@ def draw_plan(*, actor: Any, plan: InspectionPlan) -> PlanDraw:
         drawn_by=actor,
     )
     brigades = {b.code: b.pk for b in OrgUnit.objects.filter(kind=OrgUnit.Kind.BRIGADE)}
-    by_id = {c["id"]: c for c in plan.published_data["candidates"]}
+    by_id = {c["id"]: c for c in published["candidates"]}
     inspections = []
     officers = []
     for candidate_id, pair in selections(result):

@@ -23,8 +23,20 @@ KERNEL = [
 def rules_modules() -> list[str]:
     found = []
     for source in CONFIG["source_paths"]:
-        found += [p.relative_to(ROOT).as_posix() for p in (ROOT / source).rglob("rules.py")]
-    return sorted(found)
+        for pattern in ("rules.py", "rules_*.py"):
+            found += [p.relative_to(ROOT).as_posix() for p in (ROOT / source).rglob(pattern)]
+    return sorted(p for p in found if "/migrations/" not in p and "/tests/" not in p)
+
+
+def rules_tests(path: str) -> list[Path]:
+    """The tests of ``<app>/rules.py``: ``<app>/tests/test_rules.py`` and, in an app built in
+    parts, ``<app>/tests/test_<part>_rules.py``; of ``<app>/rules_<part>.py``, the latter."""
+    module = Path(path)
+    tests = ROOT / module.parent / "tests"
+    if module.stem == "rules":
+        return sorted([*tests.glob("test_rules.py"), *tests.glob("test_*_rules.py")])
+    part = module.stem.removeprefix("rules_")
+    return sorted(tests.glob(f"test_{part}_rules.py"))
 
 
 def mutated(path: str) -> bool:
@@ -46,8 +58,10 @@ def test_it_finds_every_app_in_the_source_paths():
 def test_it_runs_the_tests_of_every_rules_module():
     selection = CONFIG["pytest_add_cli_args_test_selection"]
     for path in rules_modules():
-        tests = Path(path).parent / "tests" / "test_rules.py"
-        assert (ROOT / tests).exists(), f"{path} has no {tests}"
-        assert tests.as_posix() in selection, f"add {tests} to the mutation test selection"
+        tests = rules_tests(path)
+        assert tests, f"{path} has no tests/test_rules.py (or tests/test_<part>_rules.py)"
+        for test in tests:
+            name = test.relative_to(ROOT).as_posix()
+            assert name in selection, f"add {name} to the mutation test selection"
     for path in selection:
         assert (ROOT / path).exists(), f"{path} is in the mutation selection but does not exist"

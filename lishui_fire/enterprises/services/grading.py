@@ -206,7 +206,9 @@ def propose_grades(
     totals = {"created": 0, "unchanged": 0, "superseded": 0, "units": 0}
     if enterprises is not None:
         pairs = list({e.pk: (e.pk, e.credit_rating) for e in enterprises}.values())
-        chunks = [pairs[i : i + BATCH_SIZE] for i in range(0, len(pairs), BATCH_SIZE)]
+        chunks: Iterable[list[tuple[int, str]]] = [
+            pairs[i : i + BATCH_SIZE] for i in range(0, len(pairs), BATCH_SIZE)
+        ]
     else:
         queryset = Enterprise.objects.order_by("pk")
         if brigade_id is not None:
