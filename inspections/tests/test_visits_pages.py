@@ -198,3 +198,25 @@ def test_an_illegal_move_on_the_page_shows_the_reason(client_for, inspector, par
     )
     assert "只有已提交、待确认的检查记录才能退回修改" in response.content.decode()
     assert Inspection.objects.get(pk=mine.pk).status == S.CLOSED
+
+
+def test_the_list_leads_each_officer_to_the_roster_pages_they_may_open(
+    client_for, inspector, supervisor, legal_officer
+):
+    """The recusal register is reached from the officer's own workbench: an inspector declares a
+    conflict there, a supervisor also opens the register and the roster of certificates."""
+    url = reverse("inspections:visit_list")
+    declare = reverse("inspections:my_conflicts")
+    register = reverse("inspections:conflict_register")
+    certificates = reverse("inspections:certificates")
+    own = client_for(inspector).get(url).content.decode()
+    assert f'href="{declare}"' in own
+    assert f'href="{register}"' not in own
+    boss = client_for(supervisor).get(url).content.decode()
+    assert f'href="{register}"' in boss
+    assert f'href="{certificates}"' in boss
+    legal = client_for(legal_officer).get(url).content.decode()
+    assert f'href="{register}"' not in legal
+    for link in (declare, register, certificates):
+        if f'href="{link}"' in boss:
+            assert client_for(supervisor).get(link).status_code == 200
