@@ -394,3 +394,45 @@ def test_verification_reports_a_mismatch_when_the_seed_is_changed(supervisor, wo
     report = services.verify_plan_draw(InspectionPlan.objects.get(pk=plan.pk))
     assert not report["matches"]
     assert not next(c for c in report["checks"] if c["code"] == "seed_commitment")["ok"]
+
+
+# --- Results and their publication clock (DOMAIN.md §2.3) ----------------------------------------
+def test_a_visit_starts_the_publication_clock_late_results_show_and_publishing_stops_it(
+    supervisor, world, client
+):
+    """A plan inspection's confirmed visit starts the 20-working-day publication clock; once it
+    has run out the public plan page names the unit as late; publishing the results stops the
+    clock (met or late, never left running) and the unit leaves the late list."""
+    import time_machine
+    from django.urls import reverse
+
+    from inspections.tests.visits_helpers import confirm_both, record
+    from lishui_fire.core import clocks
+
+    plan = make_plan(supervisor, state="drawn")
+    inspection = Inspection.objects.filter(plan=plan).order_by("pk").first()
+    first, second = [a.officer for a in inspection.assignments.order_by("-is_lead", "pk")]
+    record(inspection, first, "no_problem")
+    inspection = confirm_both(inspection, first, second)
+    clock = services.publication_clocks([inspection]).get()
+    assert clock.stopped_at is None
+    assert clock.rule.count == 20
+    page = reverse("inspections:plan", args=[plan.pk])
+    assert inspection.enterprise.name not in _late_section(client.get(page).content.decode())
+    with time_machine.travel(clock.due_at + dt.timedelta(days=1), tick=False):
+        late = _late_section(client.get(page).content.decode())
+        assert inspection.enterprise.name in late
+        published = services.publish_plan_results(actor=supervisor, plan=plan)
+        assert [p.inspection_id for p in published] == [inspection.pk]
+        clock.refresh_from_db()
+        assert clock.stopped_at is not None
+        assert clocks.live_clock(inspection, clock.milestone) is None
+        assert inspection.enterprise.name not in _late_section(client.get(page).content.decode())
+    # publishing again publishes nothing new
+    assert services.publish_plan_results(actor=supervisor, plan=plan) == []
+
+
+def _late_section(html: str) -> str:
+    """The part of the public plan page that lists late results (empty when none is late)."""
+    start = html.find("以下单位的检查结果已超过公开期限尚未公开")
+    return "" if start < 0 else html[start : html.find("</div>", start)]
