@@ -45,6 +45,7 @@ class InspectionsConfig(AppConfig):
         "InspectionResultEnum": "inspections.models.InspectionResult",
         "InspectionDocumentKindEnum": "inspections.models.InspectionDocumentKind",
         "InspectionPlanStatusEnum": "inspections.models.PlanStatus",
+        "VenueClassEnum": "inspections.models.VenueClass",
     }
 
     def ready(self) -> None:

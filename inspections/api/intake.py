@@ -14,7 +14,12 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -104,6 +109,8 @@ class UnplannedInspectionSerializer(ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+        # Read-only model fields lose ``allow_blank`` in DRF: the result is "" until recorded.
+        extra_kwargs = {"result": {"allow_blank": True}}
 
 
 class MyInspectionSerializer(UnplannedInspectionSerializer):
@@ -197,6 +204,8 @@ class ComplaintSerializer(ModelSerializer):
             "reply_text",
         ]
         read_only_fields = fields
+        # "" until the complainant has been told (read-only fields lose ``allow_blank``).
+        extra_kwargs = {"reply_method": {"allow_blank": True}}
 
     def _sees(self, obj: Complaint) -> bool:
         user = self.context["request"].user
@@ -215,10 +224,12 @@ class ComplaintSerializer(ModelSerializer):
             return clocks.get(obj.inspection_id)
         return services.complaint_clock(obj)
 
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_verify_by(self, obj: Complaint) -> str | None:
         clock = self._clock(obj)
         return clock.due_at.isoformat() if clock and clock.due_at else None
 
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_verified_at(self, obj: Complaint) -> str | None:
         clock = self._clock(obj)
         return clock.stopped_at.isoformat() if clock and clock.stopped_at else None

@@ -15,7 +15,12 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
@@ -39,19 +44,43 @@ class CanWritePlans(PolicyPermission):
 
 # --- Serializers ----------------------------------------------------------------------------
 class ClassRatioSerializer(Serializer):
-    # "class" is a keyword: the field is named in the payload by ``source``-less renaming below.
-    venue_class = serializers.ChoiceField(choices=VenueClass.choices)
-    ratio = serializers.DecimalField(
-        max_digits=5, decimal_places=4, min_value=Decimal("0.0001"), max_value=Decimal(1)
-    )
+    """One class of enterprises and its base ratio: ``{"class": ..., "ratio": ...}``.
+
+    "class" is a Python keyword, so the field is added in ``get_fields`` (it reads and
+    validates as ``venue_class``); the older ``venue_class`` key is still accepted on input.
+    """
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {
+            "class": serializers.ChoiceField(choices=VenueClass.choices, source="venue_class"),
+            "ratio": serializers.DecimalField(
+                max_digits=5,
+                decimal_places=4,
+                min_value=Decimal("0.0001"),
+                max_value=Decimal(1),
+                source="base_ratio",
+            ),
+        }
 
     def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, dict) and "class" in data and "venue_class" not in data:
-            data = {**data, "venue_class": data["class"]}
-        return super().to_internal_value(data)
+        if isinstance(data, dict) and "venue_class" in data and "class" not in data:
+            data = {**data, "class": data["venue_class"]}
+        row = super().to_internal_value(data)
+        return {"venue_class": row["venue_class"], "ratio": row["base_ratio"]}
 
     def to_representation(self, instance: Any) -> Any:
         return {"class": instance.venue_class, "ratio": str(instance.base_ratio)}
+
+
+class GradeRatioSerializer(Serializer):
+    """A class and grade's ratio (the plan's ratio table), as ``PlanSerializer.ratios``."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {
+            "class": serializers.ChoiceField(choices=VenueClass.choices, source="venue_class"),
+            "grade": serializers.CharField(),
+            "ratio": serializers.DecimalField(max_digits=5, decimal_places=4),
+        }
 
 
 class ItemSerializer(Serializer):
@@ -114,6 +143,7 @@ class PlanSerializer(ModelSerializer):
     def get_brigades(self, plan: InspectionPlan) -> list[str]:
         return [b.code for b in plan.brigades.all()]
 
+    @extend_schema_field(GradeRatioSerializer(many=True))
     def get_ratios(self, plan: InspectionPlan) -> list[dict[str, str]]:
         return [
             {"class": r.venue_class, "grade": r.grade, "ratio": str(r.ratio)}
@@ -150,7 +180,7 @@ class PublicPlanSerializer(PlanSerializer):
     (``data``) and, after the draw, the draw (``draw``) — what scripts/verify_draw.py reads."""
 
     data = serializers.JSONField(source="published_data", read_only=True)
-    superseded_at = serializers.DateTimeField(read_only=True)
+    superseded_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta(PlanSerializer.Meta):
         fields = [*PlanSerializer.Meta.fields, "superseded_at", "data"]

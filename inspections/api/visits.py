@@ -134,7 +134,7 @@ class InspectionSerializer(serializers.ModelSerializer):
     documents = InspectionDocumentSerializer(many=True, read_only=True)
     visits = serializers.SerializerMethodField()
     clocks = serializers.SerializerMethodField()
-    rectification_due = serializers.DateField(source="rectify_by", read_only=True)
+    rectification_due = serializers.DateField(source="rectify_by", read_only=True, allow_null=True)
     overdue = serializers.SerializerMethodField()
 
     class Meta:
@@ -166,6 +166,8 @@ class InspectionSerializer(serializers.ModelSerializer):
             "clocks",
         ]
         read_only_fields = fields
+        # Read-only model fields lose ``allow_blank`` in DRF: the result is "" until recorded.
+        extra_kwargs = {"result": {"allow_blank": True}}
 
     @extend_schema_field(InspectionVisitSerializer(many=True))
     def get_visits(self, obj: Inspection) -> list[dict[str, Any]]:
