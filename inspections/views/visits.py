@@ -26,6 +26,7 @@ from lishui_fire.accounts.decorators import policy_required
 from lishui_fire.accounts.policies import authorize
 from lishui_fire.core.documents import render_issued_document
 from lishui_fire.core.errors import DomainError
+from lishui_fire.core.views import act
 from lishui_fire.core.workflow import history_for
 
 from .. import policies_visits as policies
@@ -42,18 +43,7 @@ OPEN = [S.ASSIGNED, S.SCHEDULED, S.RECORDED, S.RECTIFYING]
 staff_page = policy_required(policies.can_read_inspections)
 
 
-def _act(request: HttpRequest, action: Any, success: str) -> bool:
-    try:
-        action()
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, str(message))
-        return False
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return False
-    messages.success(request, success)
-    return True
+_act = act
 
 
 def _back(inspection: Any) -> HttpResponse:

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from lishui_fire.accounts.decorators import staff_required
 
 from . import plugins
+from .errors import DomainError
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -77,3 +82,20 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "errors/csrf.html", status=403)
+
+
+def act(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
+    """Run a service call for a page's POST; a refusal (a ValidationError or a DomainError,
+    already translated) becomes an error message, success a success message. True when it
+    went through. Every app's pages use this one door."""
+    try:
+        action()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, str(message))
+        return False
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, success)
+    return True

@@ -5,17 +5,15 @@ decorators of ``lishui_fire.accounts.decorators`` over ``permits.policies``."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from lishui_fire.core.errors import DomainError
+from lishui_fire.core.views import act  # noqa: F401  (re-exported for the permits pages)
 from lishui_fire.core.workflow import history_for
 
 from .. import rules
@@ -33,21 +31,6 @@ def add_errors(form: BaseForm, exc: ValidationError, default_field: str | None =
             form.add_error(name if name in form.fields else default_field, errors)
     else:
         form.add_error(default_field, exc.messages)
-
-
-def act(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
-    """Run a service call; a refusal becomes an error message. True when it went through."""
-    try:
-        action()
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, str(message))
-        return False
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return False
-    messages.success(request, success)
-    return True
 
 
 def labelled_history(obj: Any, workflow: Any) -> list[Any]:
