@@ -313,6 +313,16 @@ def record_visit(
     """Submit the record of the visit: checklist, result, deadline; waits for both confirmations."""
     authorize(policies.can_record_visit(actor, inspection))
     current = _locked(inspection)
+    if current.kind == InspectionKind.PRE_OPENING and current.source_reference:
+        # One record, one place: the verification of a commitment permit is recorded on the
+        # permit (its verification decides the permit), which records this visit in turn
+        # (intake.record_pre_opening_verification, through core.plugins.announce).
+        raise DomainError(
+            _(
+                "该核查随告知承诺许可 %(ref)s 办理：请在许可的办理页面登记核查结果，登记后自动同步到本检查。"
+            )
+            % {"ref": current.source_reference}
+        )
     INSPECTION_WORKFLOW.check(current.status, S.RECORDED)
     visited_at = visited_at or timezone.now()
     if timezone.is_naive(visited_at):

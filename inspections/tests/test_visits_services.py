@@ -453,3 +453,23 @@ def test_a_plan_inspection_checks_the_plans_own_items_too(inspector, partner, su
     assert ("plan-0", "电动自行车集中充电场所设置", None) in lines
     record(inspection, inspector, "no_problem")
     assert fresh(inspection).checklist.filter(text="电动自行车集中充电场所设置").exists()
+
+
+def test_a_commitment_permits_verification_is_recorded_on_the_permit_only(inspector, partner):
+    """The pre-opening verification of a commitment permit has one record: the permit's (it
+    decides the permit and is copied onto the inspection). Logging it again on the inspection
+    would leave the two disagreeing, so it is refused with the way to the permit, and nothing
+    changes."""
+    inspection = make_inspection(
+        [inspector, partner], kind="pre_opening", source_reference="LDXK2026000123"
+    )
+    with pytest.raises(DomainError, match="LDXK2026000123"):
+        record(inspection, inspector, "no_problem")
+    inspection.refresh_from_db()
+    assert inspection.status == "assigned"
+    assert inspection.visited_at is None
+    # a pre-opening check the brigade opened itself (no permit behind it) is logged as usual
+    own = make_inspection([inspector, partner], kind="pre_opening")
+    record(own, inspector, "no_problem")
+    own.refresh_from_db()
+    assert own.status == "recorded"
