@@ -44,21 +44,8 @@ def make_plan(actor: Any, *, state: str = "draft", **extra: Any):  # type: ignor
 
 
 def certify(officer: Any) -> Any:
-    """Give ``officer`` a valid enforcement certificate (only certified officers are drawn),
-    once the roster's table exists."""
-    from django.apps import apps
+    """Give ``officer`` a valid enforcement certificate (only certified officers are drawn)."""
+    from inspections.tests.intake_factories import certify as give_certificate
 
-    try:
-        certificate = apps.get_model("inspections", "OfficerCertificate")
-    except LookupError:
-        return officer
-    today = dt.date.today()
-    certificate.objects.get_or_create(
-        officer=officer,
-        defaults={
-            "number": f"ZF{officer.pk:08d}",
-            "valid_from": today - dt.timedelta(days=365),
-            "valid_until": today + dt.timedelta(days=365),
-        },
-    )
+    give_certificate(officer)
     return officer

@@ -43,9 +43,6 @@ OPEN = [S.ASSIGNED, S.SCHEDULED, S.RECORDED, S.RECTIFYING]
 staff_page = policy_required(policies.can_read_inspections)
 
 
-_act = act
-
-
 def _back(inspection: Any) -> HttpResponse:
     return redirect("inspections:visit_detail", inspection.pk)
 
@@ -144,7 +141,7 @@ def visit_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("请填写正确的计划检查日期（YYYY-MM-DD）。"))
         return _back(inspection)
-    _act(
+    act(
         request,
         lambda: services.schedule_inspection(
             inspection=inspection,
@@ -249,7 +246,7 @@ def finding_remove(request: HttpRequest, pk: int, finding_pk: int) -> HttpRespon
     finding = inspection.findings.filter(pk=finding_pk).first()
     if finding is None:
         raise Http404
-    _act(
+    act(
         request,
         lambda: services.remove_finding(finding=finding, actor=request.user),
         _("已删除该问题。"),
@@ -263,7 +260,7 @@ def finding_remove(request: HttpRequest, pk: int, finding_pk: int) -> HttpRespon
 def visit_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = selectors.get_inspection_for_user(user=request.user, pk=pk)
     authorize(policies.can_confirm_record(request.user, inspection))
-    _act(
+    act(
         request,
         lambda: services.confirm_record(inspection=inspection, actor=request.user),
         _("已确认检查记录。"),
@@ -280,7 +277,7 @@ def visit_return(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("请写明退回修改的理由。"))
         return _back(inspection)
-    _act(
+    act(
         request,
         lambda: services.return_record(
             inspection=inspection, actor=request.user, reason=form.cleaned_data["reason"]
@@ -295,7 +292,7 @@ def visit_return(request: HttpRequest, pk: int) -> HttpResponse:
 def notice_serve(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = selectors.get_inspection_for_user(user=request.user, pk=pk)
     authorize(policies.can_serve_notice(request.user, inspection))
-    _act(
+    act(
         request,
         lambda: services.serve_deadline_notice(inspection=inspection, actor=request.user),
         _("已出具并送达责令限期改正通知书。"),
@@ -309,7 +306,7 @@ def recheck_request(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff record a re-check request the unit made in person (online: the enterprise page)."""
     inspection = selectors.get_inspection_for_user(user=request.user, pk=pk)
     authorize(policies.can_schedule_inspection(request.user, inspection))
-    _act(
+    act(
         request,
         lambda: services.request_recheck(inspection, request.user),
         _("已登记复查申请，复查时限自今天起算。"),
