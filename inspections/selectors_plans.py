@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
@@ -122,3 +122,38 @@ def public_plans() -> QuerySet[InspectionPlan]:
         .prefetch_related("brigades")
         .order_by("-published_at", "-pk")
     )
+
+
+# --- Results and their publication clock -----------------------------------------------------------
+# The kernel rule a confirmed plan visit's publication clock runs on (DOMAIN.md §2.3).
+RESULT_PUBLICATION_RULE = "inspection_result_publication"
+
+
+def publication_clocks(inspections: Iterable[Inspection]) -> Any:
+    """The result-publication clocks of these inspections (any milestone name the visits part
+    gives them: the rule's code is what they share)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from lishui_fire.core.models import Clock
+
+    return Clock.objects.filter(
+        content_type=ContentType.objects.get_for_model(Inspection),
+        object_id__in=[str(i.pk) for i in inspections],
+        rule__code=RESULT_PUBLICATION_RULE,
+    )
+
+
+def late_results(plan: InspectionPlan, *, now: dt.datetime) -> list[dict[str, Any]]:
+    """The plan's inspections whose result is not published and whose publication time limit
+    has run out, by due date then name."""
+    inspections = {i.pk: i for i in plan.inspections.select_related("enterprise")}
+    late = [
+        {"name": inspections[int(clock.object_id)].enterprise.name, "due": clock.due_date}
+        for clock in publication_clocks(inspections.values()).filter(
+            stopped_at__isnull=True, due_at__lt=now
+        )
+    ]
+    from django.utils import timezone
+
+    fallback = timezone.localdate(now)
+    return sorted(late, key=lambda row: (row["due"] or fallback, row["name"]))

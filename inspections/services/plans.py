@@ -19,11 +19,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -34,7 +33,6 @@ from lishui_fire.accounts.policies import authorize
 from lishui_fire.core import clocks
 from lishui_fire.core.documents import next_sequence_value
 from lishui_fire.core.errors import Conflict, StaleState
-from lishui_fire.core.models import Clock
 from lishui_fire.core.workflow import transition
 from lishui_fire.enterprises.selectors import credit_grades_by_code
 
@@ -58,7 +56,7 @@ from ..workflow import INSPECTION_WORKFLOW, PLAN_WORKFLOW
 
 # The kernel clock the visits part starts when a plan inspection's visit is confirmed
 # (DeadlineRule data: 20 working days by default, DOMAIN.md §2.3).
-RESULT_PUBLICATION_RULE = "inspection_result_publication"
+RESULT_PUBLICATION_RULE = selectors.RESULT_PUBLICATION_RULE
 # Inspections whose result may be published: the visit is on record.
 VISITED_STATUSES = frozenset(
     {
@@ -485,16 +483,6 @@ def publish_plan_results(*, actor: Any, plan: InspectionPlan) -> list[PublishedR
         PublishedResult(plan=plan, inspection=i, published_at=now, published_by=actor)
         for i in ready
     )
-    for clock in publication_clocks(ready).filter(stopped_at__isnull=True):
+    for clock in selectors.publication_clocks(ready).filter(stopped_at__isnull=True):
         clocks.stop_clock(clock=clock, actor=actor, at=now, reason=_("检查结果已公开"))
     return published
-
-
-def publication_clocks(inspections: Iterable[Inspection]) -> Any:
-    """The result-publication clocks of these inspections (any milestone name the visits part
-    gives them: the rule's code is what they share)."""
-    return Clock.objects.filter(
-        content_type=ContentType.objects.get_for_model(Inspection),
-        object_id__in=[str(i.pk) for i in inspections],
-        rule__code=RESULT_PUBLICATION_RULE,
-    )

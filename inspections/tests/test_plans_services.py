@@ -406,6 +406,7 @@ def test_a_visit_starts_the_publication_clock_late_results_show_and_publishing_s
     import time_machine
     from django.urls import reverse
 
+    from inspections import selectors_plans
     from inspections.tests.visits_helpers import confirm_both, record
     from lishui_fire.core import clocks
 
@@ -414,7 +415,7 @@ def test_a_visit_starts_the_publication_clock_late_results_show_and_publishing_s
     first, second = [a.officer for a in inspection.assignments.order_by("-is_lead", "pk")]
     record(inspection, first, "no_problem")
     inspection = confirm_both(inspection, first, second)
-    clock = services.publication_clocks([inspection]).get()
+    clock = selectors_plans.publication_clocks([inspection]).get()
     assert clock.stopped_at is None
     assert clock.rule.count == 20
     page = reverse("inspections:plan", args=[plan.pk])

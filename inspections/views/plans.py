@@ -244,20 +244,6 @@ def _class_label(code: str) -> str:
         return code
 
 
-def _late_results(plan: InspectionPlan) -> list[dict[str, Any]]:
-    """The plan's inspections whose result is not published and whose publication time limit
-    has run out (the kernel clocks of rule ``inspection_result_publication``)."""
-    now = timezone.now()
-    inspections = {i.pk: i for i in plan.inspections.select_related("enterprise")}
-    late = []
-    for clock in services.publication_clocks(inspections.values()).filter(
-        stopped_at__isnull=True, due_at__lt=now
-    ):
-        inspection = inspections[int(clock.object_id)]
-        late.append({"name": inspection.enterprise.name, "due": clock.due_date})
-    return sorted(late, key=lambda row: (row["due"] or timezone.localdate(now), row["name"]))
-
-
 def _plan_context(plan: InspectionPlan) -> dict[str, Any]:
     following = getattr(plan, "next_version", None)
     return {
@@ -268,7 +254,7 @@ def _plan_context(plan: InspectionPlan) -> dict[str, Any]:
         "draw": _draw_rows(plan),
         "candidate_count": len(plan.published_data["candidates"]) if plan.published_data else 0,
         "results": list(plan.published_results.all()),
-        "late": _late_results(plan) if hasattr(plan, "draw") else [],
+        "late": selectors.late_results(plan, now=timezone.now()) if hasattr(plan, "draw") else [],
     }
 
 
