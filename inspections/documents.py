@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import timezone, translation
 
+from lishui_fire.accounts.contacts import reconsideration_body
 from lishui_fire.core.documents import render_pdf, verification_context
 
 from .models import InspectionDocument, InspectionDocumentKind
@@ -23,8 +24,6 @@ TEMPLATES = {
     InspectionDocumentKind.IMMEDIATE_NOTICE: "inspections/visits/documents/immediate.html",
     InspectionDocumentKind.DEADLINE_NOTICE: "inspections/visits/documents/deadline.html",
 }
-# The body that hears an administrative reconsideration of a brigade's decision (as permits).
-RECONSIDERATION_BODY = "丽水市人民政府"
 
 
 def _issuer(brigade: Any) -> str:
@@ -65,7 +64,7 @@ def inspection_document_context(document: InspectionDocument) -> dict[str, Any]:
         "checklist": list(inspection.checklist.order_by("pk")),
         "officers": officers,
         "record_number": numbers.get(InspectionDocumentKind.RECORD, ""),
-        "reconsideration_body": RECONSIDERATION_BODY,
+        "reconsideration_body": reconsideration_body(inspection.brigade),
         **verification_context(document),
     }
 

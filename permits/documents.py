@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import timezone, translation
 
+from lishui_fire.accounts.contacts import reconsideration_body
 from lishui_fire.core.documents import render_pdf, verification_context
 from lishui_fire.core.masking import mask_phone
 
@@ -36,9 +37,6 @@ TEMPLATES = {
     DocumentKind.REVOCATION: "permits/documents/revocation.html",
 }
 
-# The body that hears an administrative reconsideration of a brigade's decision, as the
-# detachment's legal office instructed (Administrative Reconsideration Law 2023, art. 20/24).
-RECONSIDERATION_BODY = "丽水市人民政府"
 DOCUMENT_LANGUAGE = "zh-hans"
 
 
@@ -85,7 +83,7 @@ def permit_document_context(document: PermitDocument) -> dict[str, Any]:
         "mismatch_findings": mismatch.findings if mismatch else "",
         "decision_number": numbers.get(DocumentKind.DECISION, ""),
         "rectification_number": numbers.get(DocumentKind.RECTIFICATION, ""),
-        "reconsideration_body": RECONSIDERATION_BODY,
+        "reconsideration_body": reconsideration_body(application.brigade),
         **verification_context(document),
     }
 

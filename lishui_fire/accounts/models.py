@@ -8,7 +8,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from lishui_fire.core.validators import validate_mainland_mobile, validate_uscc
+from lishui_fire.core.validators import (
+    validate_mainland_mobile,
+    validate_phone_number,
+    validate_uscc,
+)
 
 
 class OrgUnit(models.Model):
@@ -32,6 +36,27 @@ class OrgUnit(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
     sort_order = models.PositiveSmallIntegerField(default=0)
+    # Where people are told to call or go: data an administrator keeps, never text in a template
+    # (issue 9). Blank means "not entered yet": pages fall back to the parent unit's, then to the
+    # 12345 government service hotline (accounts.contacts).
+    hotline = models.CharField(
+        _("咨询电话"),
+        max_length=32,
+        blank=True,
+        validators=[validate_phone_number],
+        help_text=_("固定电话或手机号码，如 0578-2121119；页面上显示为可拨打的链接。"),
+    )
+    window_address = models.CharField(_("办事窗口地址"), max_length=200, blank=True)
+    opening_hours = models.CharField(
+        _("窗口办公时间"),
+        max_length=200,
+        blank=True,
+        help_text=_("如：工作日 8:30–12:00，14:30–17:30（法定节假日除外）"),
+    )
+    # The body named in letters as hearing an administrative reconsideration of this unit's
+    # decisions (行政复议法 2023 art. 24): a county's people's government for its brigade, the
+    # city's for the detachment, as seeded by migration 0005; the legal office corrects it here.
+    reconsideration_body = models.CharField(_("行政复议机关"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["sort_order", "code"]

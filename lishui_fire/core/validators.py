@@ -92,3 +92,25 @@ def validate_id_number(value: str) -> None:
 def validate_mainland_mobile(value: str) -> None:
     if not is_valid_mainland_mobile(str(value).strip()):
         raise ValidationError(_("手机号码无效：应为 11 位，以 1 开头。"), code="invalid_mobile")
+
+
+# A number people are told to call: a mainland mobile, a fixed line with its area code
+# (0578-2121119, 0578 2121119), or a short service number (119, 12345, 96119).
+_PHONE_SHAPE = re.compile(r"(1[3-9][0-9]{9}|0[0-9]{2,3}[- ]?[0-9]{7,8}|[0-9]{3,5})")
+
+
+def is_valid_phone_number(value: str) -> bool:
+    return isinstance(value, str) and bool(_PHONE_SHAPE.fullmatch(value.strip()))
+
+
+def tel_uri(value: str) -> str:
+    """The ``tel:`` address of a number as shown (0578-2121119 → tel:05782121119)."""
+    return "tel:" + "".join(ch for ch in value if ch.isdigit())
+
+
+def validate_phone_number(value: str) -> None:
+    if not is_valid_phone_number(value):
+        raise ValidationError(
+            _("电话号码无效：应为手机号码、带区号的固定电话（如 0578-2121119）或服务号码。"),
+            code="invalid_phone_number",
+        )

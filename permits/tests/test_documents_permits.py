@@ -73,7 +73,7 @@ def test_approving_on_the_commitment_path_issues_the_decision_letter(citizen, in
     assert "第五十八条" in text
     # The notice of rights: reconsideration within 60 days, litigation within 6 months.
     assert "六十日内" in text
-    assert "丽水市人民政府" in text
+    assert "丽水市莲都区人民政府" in text  # the brigade's own reconsideration body (data)
     assert "行政复议" in text
     assert "六个月内" in text
     assert "行政诉讼" in text
@@ -175,7 +175,7 @@ def test_rejection_letter_gives_the_reasons_and_the_rights(citizen, inspector, o
     assert "二层安全出口被铁栅栏封闭" in text
     assert "安全出口被封闭，不符合消防安全要求。" in text
     assert "六十日内" in text
-    assert "丽水市人民政府" in text
+    assert "丽水市莲都区人民政府" in text  # the brigade's own reconsideration body (data)
     assert "六个月内" in text
     assert MASKED in text
     assert PHONE not in text

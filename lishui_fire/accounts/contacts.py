@@ -1,0 +1,85 @@
+"""Whom to call and where to go: a unit's hotline, window and hours, as data (issue 9).
+
+Every page that tells people to "call or visit the brigade" shows the brigade's own contact through
+``{% unit_contact unit %}`` (accounts/templatetags/contacts.py), so a number is never typed into a
+template. A unit with nothing entered yet falls back to its parent (the detachment), then to the
+12345 government service hotline, which answers for every department in Zhejiang.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from django.utils.translation import gettext_lazy as _
+
+from lishui_fire.core.validators import tel_uri
+
+from .models import OrgUnit
+
+FALLBACK_HOTLINE = "12345"
+EMERGENCY_NUMBER = "119"
+# A map search for the window's address (Amap's URI API opens the app on a phone and the web map
+# on a desktop; no key, no script on our pages).
+MAP_SEARCH_URL = "https://uri.amap.com/search?keyword={keyword}&city=331100&callnative=1"
+
+
+@dataclass(frozen=True)
+class Contact:
+    unit_name: str
+    hotline: str
+    hotline_label: str
+    window_address: str
+    opening_hours: str
+
+    @property
+    def tel(self) -> str:
+        return tel_uri(self.hotline)
+
+    @property
+    def map_url(self) -> str:
+        return map_url(self.window_address) if self.window_address else ""
+
+
+def map_url(address: str) -> str:
+    return MAP_SEARCH_URL.format(keyword=quote(address))
+
+
+def contact_for(unit: OrgUnit | None) -> Contact:
+    """The contact of ``unit``, completed from its parent where a field is blank."""
+    chain: list[OrgUnit] = []
+    node = unit
+    while node is not None and len(chain) < 3:
+        chain.append(node)
+        node = node.parent
+    if not chain or chain[-1].kind != OrgUnit.Kind.DETACHMENT:
+        detachment = OrgUnit.objects.filter(kind=OrgUnit.Kind.DETACHMENT).first()
+        if detachment is not None:
+            chain.append(detachment)
+
+    def first(field: str) -> str:
+        return next((getattr(u, field) for u in chain if getattr(u, field)), "")
+
+    hotline = first("hotline")
+    return Contact(
+        unit_name=chain[0].display_name if chain else str(_("丽水市消防救援支队")),
+        hotline=hotline or FALLBACK_HOTLINE,
+        hotline_label=str(_("咨询电话")) if hotline else str(_("政务服务热线")),
+        window_address=first("window_address"),
+        opening_hours=first("opening_hours"),
+    )
+
+
+# Named when a unit and its parent have none entered (the detachment's, seeded by migration 0005).
+DEFAULT_RECONSIDERATION_BODY = "丽水市人民政府"
+
+
+def reconsideration_body(unit: OrgUnit | None) -> str:
+    """The body a letter of ``unit`` names for administrative reconsideration: data per unit
+    (OrgUnit.reconsideration_body), else its parent's, else the city's people's government."""
+    node = unit
+    while node is not None:
+        if node.reconsideration_body:
+            return node.reconsideration_body
+        node = node.parent
+    return DEFAULT_RECONSIDERATION_BODY

@@ -1,0 +1,76 @@
+"""Whom to call: a unit's hotline and window are data, shown as tel: and map links, with the
+parent's or the 12345 hotline where a unit has none; letters name each unit's own
+reconsideration body (issue 9)."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from lishui_fire.accounts.contacts import contact_for, map_url, reconsideration_body
+from lishui_fire.accounts.models import OrgUnit
+from lishui_fire.core.validators import is_valid_phone_number, tel_uri, validate_phone_number
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "number", ["0578-2121119", "057821211190"[:11], "0578 2121119", "13905781199", "119", "12345"]
+)
+def test_numbers_people_are_told_to_call_are_accepted(number):
+    assert is_valid_phone_number(number)
+
+
+@pytest.mark.parametrize(
+    "number", ["", "0578-119（示例）", "12", "call us", "0578-21211", "+86 578"]
+)
+def test_anything_else_is_refused_with_a_message(number):
+    assert not is_valid_phone_number(number)
+    with pytest.raises(ValidationError) as exc:
+        validate_phone_number(number)
+    assert exc.value.code == "invalid_phone_number"
+
+
+def test_tel_uri_keeps_only_digits():
+    assert tel_uri("0578-212 1119") == "tel:05782121119"
+
+
+def test_a_brigade_with_its_own_contact_shows_it(org_units):
+    lq = OrgUnit.objects.get(code="LQ")
+    lq.hotline, lq.window_address, lq.opening_hours = "0578-7128119", "龙泉市某路 1 号", "工作日"
+    lq.save()
+    contact = contact_for(lq)
+    assert (contact.hotline, contact.tel) == ("0578-7128119", "tel:05787128119")
+    assert contact.window_address == "龙泉市某路 1 号"
+    assert contact.map_url == map_url("龙泉市某路 1 号")
+    assert "%E9%BE%99%E6%B3%89" in contact.map_url  # the address, URL-encoded
+
+
+def test_a_brigade_without_one_falls_back_to_the_detachment_then_to_12345(org_units):
+    lq = OrgUnit.objects.get(code="LQ")
+    assert contact_for(lq).hotline == "12345"
+    assert contact_for(lq).map_url == ""
+    OrgUnit.objects.filter(code="LS").update(hotline="0578-2119119", window_address="丽阳街 1 号")
+    lq.refresh_from_db()
+    contact = contact_for(lq)
+    assert (contact.hotline, contact.window_address) == ("0578-2119119", "丽阳街 1 号")
+    assert contact.unit_name == lq.name_zh
+
+
+def test_footer_calls_the_detachment_hotline_as_a_link(client, org_units):
+    OrgUnit.objects.filter(code="LS").update(hotline="0578-2119119")
+    html = client.get("/").content.decode()
+    assert 'href="tel:05782119119"' in html
+    assert 'href="tel:119"' in html
+    assert "（示例）" not in html.split("site-footer")[1]
+
+
+def test_each_brigade_names_its_own_county_government_for_reconsideration(org_units):
+    assert reconsideration_body(OrgUnit.objects.get(code="QT")) == "青田县人民政府"
+    assert reconsideration_body(OrgUnit.objects.get(code="LD")) == "丽水市莲都区人民政府"
+    assert reconsideration_body(OrgUnit.objects.get(code="LS")) == "丽水市人民政府"
+
+
+def test_a_unit_left_blank_names_its_parents_body(org_units):
+    OrgUnit.objects.filter(code="QT").update(reconsideration_body="")
+    assert reconsideration_body(OrgUnit.objects.get(code="QT")) == "丽水市人民政府"
+    OrgUnit.objects.filter(code="QT").update(reconsideration_body="青田县人民政府（复核）")
+    assert reconsideration_body(OrgUnit.objects.get(code="QT")) == "青田县人民政府（复核）"
