@@ -189,6 +189,16 @@ def can_change_booking(*, starts_at: dt.datetime, now: dt.datetime, cutoff_hours
     return now <= starts_at - dt.timedelta(hours=cutoff_hours)
 
 
+def online_change_deadline(
+    *, starts_at: dt.datetime, now: dt.datetime, cutoff_hours: int
+) -> dt.datetime | None:
+    """Until when a booking of a slot starting at ``starts_at`` can be cancelled or moved online;
+    ``None`` when that moment has already passed (then only a call to the brigade changes it).
+    Never a deadline in the past: pages say "call the brigade" instead (issue 9)."""
+    deadline = starts_at - dt.timedelta(hours=cutoff_hours)
+    return deadline if now <= deadline else None
+
+
 def can_book(*, starts_at: dt.datetime, now: dt.datetime) -> bool:
     """A slot can be booked until it starts."""
     return now < starts_at

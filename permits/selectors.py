@@ -232,3 +232,23 @@ def home_requests_for_user(*, user: Any) -> QuerySet[HomeServiceRequest]:
 def slots_for_user(*, user: Any) -> QuerySet[PrecheckSlot]:
     """Slots as staff manage them: their brigade's (every brigade for the detachment)."""
     return scope_queryset(PrecheckSlot.objects.all(), user, owner_field=None)
+
+
+def applicant_county(*, user: Any) -> OrgUnit | None:
+    """The county an applicant most likely books in: that of her latest pre-check booking's venue
+    (or slot), else that of her latest application; ``None`` for somebody new (issue 9)."""
+    booking = (
+        PrecheckBooking.objects.filter(applicant=user)
+        .select_related("brigade")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if booking is not None:
+        return booking.brigade
+    application = (
+        PermitApplication.objects.filter(applicant=user)
+        .select_related("brigade")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return application.brigade if application is not None else None

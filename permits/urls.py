@@ -54,6 +54,8 @@ urlpatterns = [
     ),
     # Pre-check, applicant side (the booking page, notice and photos serve the staff too).
     path("precheck/", precheck_applicant.slots, name="precheck_slots"),
+    # Free slots for anyone, without signing in (issue 9; linked from the home page).
+    path("precheck/free/", precheck_applicant.public_slots, name="public_slots"),
     path("precheck/slots/<int:slot_id>/book/", precheck_applicant.book, name="precheck_book"),
     path("precheck/mine/", precheck_applicant.my_bookings, name="my_bookings"),
     path("precheck/bookings/<int:pk>/", precheck_applicant.booking_detail, name="booking_detail"),

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lishui_fire.accounts import policies as kernel
+from lishui_fire.accounts.contacts import contact_for
 from lishui_fire.accounts.models import OrgUnit, Role, User
 from lishui_fire.accounts.policies import authorize
 from lishui_fire.core import documents
@@ -221,8 +222,10 @@ def cancel_booking(*, booking: PrecheckBooking, actor: Any) -> PrecheckBooking:
     if not rules.can_change_booking(
         starts_at=booking.slot.starts_at, now=timezone.now(), cutoff_hours=_cutoff_hours()
     ):
+        contact = contact_for(booking.brigade)
         raise DomainError(
-            _("距体检开始已不足 %(h)d 小时，不能在网上取消，请致电大队。") % {"h": _cutoff_hours()}
+            _("距体检开始已不足 %(h)d 小时，不能在网上取消，请致电%(unit)s（%(hotline)s）。")
+            % {"h": _cutoff_hours(), "unit": contact.unit_name, "hotline": contact.hotline}
         )
     with transaction.atomic():
         transition(

@@ -446,6 +446,8 @@ ROWS = [
     ),
     # --- Pre-check, applicant side ----------------------------------------------------------------
     Row("permits:precheck_slots", "GET", EVERYONE_SIGNED_IN),
+    # Free slots before signing in (issue 9): no personal data, so everyone, anonymous included.
+    Row("permits:public_slots", "GET", "ok ok ok ok ok ok ok ok ok ok"),
     Row("permits:precheck_book", "GET", APPLICANTS, slot_id="@slot"),
     Row(
         "permits:precheck_book",

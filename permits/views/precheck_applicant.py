@@ -23,6 +23,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -70,23 +71,40 @@ def _own_booking(request: HttpRequest, pk: int) -> PrecheckBooking:
     return booking
 
 
-def _calendar_url(brigade: OrgUnit | None, day: dt.date | None = None) -> str:
+def _calendar_url(
+    brigade: OrgUnit | None,
+    day: dt.date | None = None,
+    *,
+    url_name: str = "permits:precheck_slots",
+) -> str:
     query: dict[str, str] = {}
     if brigade is not None:
         query["brigade"] = brigade.code
     if day is not None:
         query["week"] = f"{_monday(day):%Y-%m-%d}"
-    url = reverse("permits:precheck_slots")
+    url = reverse(url_name)
     return f"{url}?{urlencode(query)}" if query else url
 
 
 # --- The free-slot calendar -------------------------------------------------------------------
-@login_required
-@require_GET
-def slots(request: HttpRequest) -> HttpResponse:
+def _slot_row(slot: PrecheckSlot, *, now: dt.datetime, cutoff_hours: int) -> dict[str, Any]:
+    """A slot as the calendars show it, with what the cut-off means for it (issue 9): until when a
+    booking of it could be cancelled online, or ``None`` when that moment has already passed."""
+    return {
+        "slot": slot,
+        "inspector": mask_name(slot.inspector.real_name),
+        "change_until": rules.online_change_deadline(
+            starts_at=slot.starts_at, now=now, cutoff_hours=cutoff_hours
+        ),
+    }
+
+
+def _calendar(
+    request: HttpRequest, *, url_name: str, default_brigade: OrgUnit | None = None
+) -> dict[str, Any]:
     """Free slots of a county grouped by week and day, four weeks from the chosen Monday."""
     form = forms.SlotFilterForm(request.GET or None)
-    brigade: OrgUnit | None = None
+    brigade: OrgUnit | None = default_brigade
     this_monday = _monday(timezone.localdate())
     start = this_monday
     if form.is_bound:
@@ -101,13 +119,21 @@ def slots(request: HttpRequest) -> HttpResponse:
         else:
             messages.warning(request, _("查询条件有误，已显示全部县（市、区）最近四周的时段。"))
             form = forms.SlotFilterForm()
+            brigade = None
+    elif default_brigade is not None:
+        form = forms.SlotFilterForm(initial={"brigade": default_brigade})
     end = start + dt.timedelta(weeks=WINDOW_WEEKS) - dt.timedelta(days=1)
-    rows = list(selectors.free_slots(brigade=brigade, date_from=start, date_to=end))
-
+    # The brigade's parent joined too: the contact of a slot inside the cut-off reads it.
+    rows = list(
+        selectors.free_slots(brigade=brigade, date_from=start, date_to=end).select_related(
+            "brigade__parent"
+        )
+    )
+    now, cutoff = timezone.now(), _cutoff_hours()
     by_day: dict[dt.date, list[dict[str, Any]]] = {}
     for slot in rows:
         by_day.setdefault(timezone.localdate(slot.starts_at), []).append(
-            {"slot": slot, "inspector": mask_name(slot.inspector.real_name)}
+            _slot_row(slot, now=now, cutoff_hours=cutoff)
         )
     weeks = []
     for n in range(WINDOW_WEEKS):
@@ -119,26 +145,51 @@ def slots(request: HttpRequest) -> HttpResponse:
         ]
         weeks.append({"start": monday, "end": monday + dt.timedelta(days=6), "days": days})
     previous_start = start - dt.timedelta(weeks=WINDOW_WEEKS)
-    return render(
-        request,
-        "permits/precheck/slots.html",
-        {
-            "form": form,
-            "brigade": brigade,
-            "weeks": weeks,
-            "count": len(rows),
-            "start": start,
-            "end": end,
-            "previous_url": _calendar_url(brigade, max(previous_start, this_monday))
-            if start > this_monday
-            else None,
-            "next_url": _calendar_url(brigade, start + dt.timedelta(weeks=WINDOW_WEEKS))
-            if start + dt.timedelta(weeks=WINDOW_WEEKS)
-            <= this_monday + dt.timedelta(weeks=MAX_WEEKS_AHEAD)
-            else None,
-            "can_book": request.user.is_applicant,  # type: ignore[union-attr]
-        },
-    )
+    following = start + dt.timedelta(weeks=WINDOW_WEEKS)
+    return {
+        "form": form,
+        "brigade": brigade,
+        "weeks": weeks,
+        "count": len(rows),
+        "start": start,
+        "end": end,
+        "cutoff_hours": cutoff,
+        "previous_url": _calendar_url(brigade, max(previous_start, this_monday), url_name=url_name)
+        if start > this_monday
+        else None,
+        "next_url": _calendar_url(brigade, following, url_name=url_name)
+        if following <= this_monday + dt.timedelta(weeks=MAX_WEEKS_AHEAD)
+        else None,
+    }
+
+
+@login_required
+@require_GET
+def slots(request: HttpRequest) -> HttpResponse:
+    """The calendar for a signed-in user; an applicant starts from her own county."""
+    user = request.user
+    default = selectors.applicant_county(user=user) if user.is_applicant else None  # type: ignore[union-attr]
+    context = _calendar(request, url_name="permits:precheck_slots", default_brigade=default)
+    context["can_book"] = user.is_applicant  # type: ignore[union-attr]
+    return render(request, "permits/precheck/slots.html", context)
+
+
+# Anonymous visitors get the same page for a minute from any cache; a signed-in visitor's copy
+# carries her name in the header and is hers alone.
+PUBLIC_SLOTS_MAX_AGE = 60
+
+
+@require_GET
+def public_slots(request: HttpRequest) -> HttpResponse:
+    """Free pre-check slots for anyone, signed in or not (issue 9): county, day, time and the free
+    places; no inspector's name, nobody's booking. Booking itself asks to sign in."""
+    context = _calendar(request, url_name="permits:public_slots")
+    response = render(request, "permits/precheck/public_slots.html", context)
+    if request.user.is_authenticated:
+        patch_cache_control(response, private=True, no_cache=True)
+    else:
+        patch_cache_control(response, public=True, max_age=PUBLIC_SLOTS_MAX_AGE)
+    return response
 
 
 # --- Book, confirm, my bookings ---------------------------------------------------------------
@@ -176,7 +227,15 @@ def book(request: HttpRequest, slot_id: int) -> HttpResponse:
     return render(
         request,
         "permits/precheck/book.html",
-        {"slot": slot, "form": form, "inspector": mask_name(slot.inspector.real_name)},
+        {
+            "slot": slot,
+            "form": form,
+            "inspector": mask_name(slot.inspector.real_name),
+            "cutoff_hours": _cutoff_hours(),
+            "change_until": rules.online_change_deadline(
+                starts_at=slot.starts_at, now=timezone.now(), cutoff_hours=_cutoff_hours()
+            ),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -186,14 +245,18 @@ def book(request: HttpRequest, slot_id: int) -> HttpResponse:
 def booking_confirmed(request: HttpRequest, pk: int) -> HttpResponse:
     booking = _own_booking(request, pk)
     reminder = rules.reminder_due_at(timezone.localtime(booking.slot.starts_at))
+    now = timezone.now()
     return render(
         request,
         "permits/precheck/confirmed.html",
         {
             "booking": booking,
-            "reminder_at": reminder if reminder > timezone.now() else None,
+            "reminder_at": reminder if reminder > now else None,
             "cutoff_hours": _cutoff_hours(),
-            "change_until": booking.slot.starts_at - dt.timedelta(hours=_cutoff_hours()),
+            # None once the cut-off has passed: then the page says "call", never a past time.
+            "change_until": rules.online_change_deadline(
+                starts_at=booking.slot.starts_at, now=now, cutoff_hours=_cutoff_hours()
+            ),
         },
     )
 
