@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from lishui_fire.core.plugins import Measure
+from lishui_fire.core.plugins import HomeTask, Measure
 
 
 class PermitsConfig(AppConfig):
@@ -17,6 +17,20 @@ class PermitsConfig(AppConfig):
                 "网上申请公众聚集场所消防安全检查，告知承诺当场办结、文书免费邮寄；开业前预约消防体检，问题一次性告知。"
             ),
             "permits:index",
+        ),
+    )
+    home_tasks = (
+        HomeTask(
+            "book",
+            _("预约体检"),
+            _("开业前预约消防体检，查看各县（市、区）空闲时段。"),
+            "permits:precheck_slots",
+        ),
+        HomeTask(
+            "apply",
+            _("我要申请"),
+            _("网上申请公众聚集场所投入使用、营业前消防安全检查。"),
+            "permits:apply",
         ),
     )
     role_homes = {"applicant": "permits:mine", "inspector": "permits:today"}  # Role values

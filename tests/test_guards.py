@@ -51,6 +51,8 @@ PUBLIC_URL_NAMES = {
     "api-token",
     # Anyone holding a paper letter checks that it is genuine (number + verification code).
     "core:verify_document",
+    # Whom to call and where to go: every unit's hotline and window (issue 9).
+    "core:contacts",
     # 一公开: spot-check plans, their draws, the verification and the published data.
     "inspections:plans",
     "inspections:plan",

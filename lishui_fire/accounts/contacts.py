@@ -83,3 +83,9 @@ def reconsideration_body(unit: OrgUnit | None) -> str:
             return node.reconsideration_body
         node = node.parent
     return DEFAULT_RECONSIDERATION_BODY
+
+
+def units_with_contacts() -> list[OrgUnit]:
+    """Every unit, the detachment first, each with its parent loaded (``contact_for`` walks it):
+    the 联系我们 page in one query."""
+    return list(OrgUnit.objects.select_related("parent").order_by("sort_order", "code"))

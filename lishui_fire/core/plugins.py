@@ -27,6 +27,16 @@ written as their ``Role`` values).
     The app's measures on the public home page: ``Measure(number, title, text, url_name)``. The
     page lists the measures of every app ordered by number (an app may serve two measures; two
     apps may not claim the same number).
+``home_tasks``
+    The citizen's tasks, the home page's first four tiles: ``HomeTask(slot, title, text,
+    url_name)``, ``slot`` one of ``TASK_SLOTS`` (预约体检 ``book``, 我要申请 ``apply``, 进度查询
+    ``progress``, 我要咨询 ``consult``). The kernel fills ``progress`` (its look-up by reference
+    and SMS code) and ``consult`` (the contact page) itself; an app that claims one of those takes
+    it over (a consultation app, ``consult``). Two apps may not claim the same slot.
+``progress_lookup``
+    A function ``find(reference) -> CaseProgress | None``: the app's case with that reference,
+    as the public progress look-up shows it (``core/progress.py``); the phone on the case is
+    compared there and never shown unmasked.
 ``role_homes``
     ``{role value: URL name}``: where a user of that role lands after signing in
     (``accounts:home``).
@@ -75,6 +85,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -85,6 +96,31 @@ class Measure:
     title: Any  # a lazy translation
     text: Any
     url_name: str
+
+
+# The home page's task tiles, in page order (issue 9: the tasks first, one tap on a phone).
+TASK_SLOTS = ("book", "apply", "progress", "consult")
+
+
+@dataclass(frozen=True)
+class HomeTask:
+    """One of the home page's task tiles; ``slot`` is one of ``TASK_SLOTS``."""
+
+    slot: str
+    title: Any  # a lazy translation
+    text: Any
+    url_name: str
+
+
+def _kernel_tasks() -> dict[str, HomeTask]:
+    return {
+        "consult": HomeTask(
+            "consult",
+            _("我要咨询"),
+            _("各大队咨询电话、办事窗口地址和办公时间。"),
+            "core:contacts",
+        ),
+    }
 
 
 @dataclass(frozen=True)
@@ -126,6 +162,28 @@ def home_links() -> tuple[Measure, ...]:
                 )
             found[measure.number] = (config.name, measure)
     return tuple(measure for _n, (_app, measure) in sorted(found.items()))
+
+
+def home_tasks() -> tuple[HomeTask, ...]:
+    """The home page's task tiles in ``TASK_SLOTS`` order: an app's claim, else the kernel's."""
+    claimed: dict[str, tuple[str, HomeTask]] = {}
+    for config in _configs():
+        for task in getattr(config, "home_tasks", ()):
+            if task.slot not in TASK_SLOTS:
+                raise ImproperlyConfigured(f"{config.name}: unknown home task slot {task.slot!r}")
+            if task.slot in claimed:
+                raise ImproperlyConfigured(
+                    f"home task {task.slot!r} is claimed by {claimed[task.slot][0]} and {config.name}"
+                )
+            claimed[task.slot] = (config.name, task)
+    kernel = _kernel_tasks()
+    found = []
+    for slot in TASK_SLOTS:
+        if slot in claimed:
+            found.append(claimed[slot][1])
+        elif slot in kernel:
+            found.append(kernel[slot])
+    return tuple(found)
 
 
 def role_homes() -> dict[str, str]:

@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
+from lishui_fire.accounts.contacts import units_with_contacts
 from lishui_fire.accounts.decorators import staff_required
 
 from . import plugins
@@ -17,8 +19,20 @@ from .errors import DomainError
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    """The public home page: the eight measures, as the apps that serve them declare them."""
-    return render(request, "core/index.html", {"measures": plugins.home_links()})
+    """The public home page: the citizen's tasks first, then the eight measures, as the apps
+    that serve them declare them."""
+    return render(
+        request,
+        "core/index.html",
+        {"tasks": plugins.home_tasks(), "measures": plugins.home_links()},
+    )
+
+
+@require_GET
+def contacts(request: HttpRequest) -> HttpResponse:
+    """联系我们 · 办事窗口: every unit's hotline, window and hours (the 我要咨询 task until a
+    consultation app takes that slot)."""
+    return render(request, "core/contacts.html", {"units": units_with_contacts()})
 
 
 @staff_required

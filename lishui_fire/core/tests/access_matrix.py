@@ -22,6 +22,8 @@ ROWS = [
     Row("core:index", "GET", EVERYONE),
     Row("core:index", "POST", EVERYONE),
     # Staff's landing page: every member of staff, each seeing the panels of their role.
+    # 联系我们: every unit's hotline and window, for anyone.
+    Row("core:contacts", "GET", EVERYONE),
     Row("core:overview", "GET", STAFF),
     Row("core:overview", "POST", STAFF),
     # Anyone holding the paper letter checks it: here a real one (permits' decision letter).

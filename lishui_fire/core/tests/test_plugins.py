@@ -30,6 +30,7 @@ def fake_module(monkeypatch):
     return make
 
 
+@pytest.mark.django_db  # the footer reads the detachment's contact
 def test_the_home_page_lists_every_apps_measures_in_order(client):
     measures = plugins.home_links()
     assert [m.number for m in measures] == [1, 2, 3, 4, 5, 6, 7, 8]
