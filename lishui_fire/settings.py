@@ -415,3 +415,15 @@ else:
     PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # Look-ups of the public document check per client address (page and API together).
 DOCUMENT_VERIFY_RATE = env.str("THROTTLE_DOCUMENT_VERIFY", default="20/min")
+
+# --- One-time SMS codes and the public progress look-up (issue 9; core/phone_codes.py) ------
+# A code lives five minutes and survives five wrong tries, as the province's government service
+# portal (浙里办) does; six digits make a blind guess 1 in 200,000 per code.
+PHONE_CODE_TTL_SECONDS = env.int("PHONE_CODE_TTL_SECONDS", default=5 * 60)
+PHONE_CODE_MAX_ATTEMPTS = env.int("PHONE_CODE_MAX_ATTEMPTS", default=5)
+PHONE_CODE_DIGITS = env.int("PHONE_CODE_DIGITS", default=6)
+# Codes asked for per client address and per reference number (each SMS costs money and could
+# pester the holder of the number); after a correct code the progress page stays open this long.
+PROGRESS_LOOKUP_RATE_ADDRESS = env.str("THROTTLE_PROGRESS_LOOKUP_ADDRESS", default="10/hour")
+PROGRESS_LOOKUP_RATE_REFERENCE = env.str("THROTTLE_PROGRESS_LOOKUP_REFERENCE", default="5/hour")
+PROGRESS_VIEW_SECONDS = env.int("PROGRESS_VIEW_SECONDS", default=15 * 60)

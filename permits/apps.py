@@ -33,6 +33,7 @@ class PermitsConfig(AppConfig):
             "permits:apply",
         ),
     )
+    progress_lookup = "permits.progress.find"
     role_homes = {"applicant": "permits:mine", "inspector": "permits:today"}  # Role values
     overview_panel = "permits.overview.panel"
     demo = "permits.demo.seed"

@@ -53,6 +53,10 @@ PUBLIC_URL_NAMES = {
     "core:verify_document",
     # Whom to call and where to go: every unit's hotline and window (issue 9).
     "core:contacts",
+    # 进度查询 by reference number and the phone on the case, with an SMS code (issue 9).
+    "core:progress",
+    "core:progress_code",
+    "core:progress_case",
     # 一公开: spot-check plans, their draws, the verification and the published data.
     "inspections:plans",
     "inspections:plan",

@@ -532,3 +532,33 @@ class Sequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.year}: {self.last_value}"
+
+
+# --- One-time codes by SMS ---------------------------------------------------------------------------
+class PhoneCode(models.Model):
+    """A one-time code sent by SMS to whoever holds a phone number (core/phone_codes.py).
+
+    Only a keyed hash of the code is kept. ``matched`` is False when the number did not belong
+    to what the code unlocks: nothing was sent, the row exists so that the answer, the attempt
+    count and the throttles look exactly the same either way (no enumeration), and no code ever
+    passes it.
+    """
+
+    purpose = models.CharField(_("用途"), max_length=32)
+    key = models.CharField(_("对象"), max_length=64, help_text=_("验证码解锁的对象，如申请编号"))
+    phone_masked = models.CharField(_("手机号码（已遮蔽）"), max_length=16)
+    code_hash = models.CharField(max_length=64)
+    matched = models.BooleanField(_("号码相符"), default=False)
+    attempts = models.PositiveSmallIntegerField(_("已尝试次数"), default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("失效时间"))
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["purpose", "key", "created_at"])]
+        verbose_name = _("短信验证码")
+        verbose_name_plural = _("短信验证码")
+
+    def __str__(self) -> str:
+        return f"{self.purpose}:{self.key} {self.phone_masked}"

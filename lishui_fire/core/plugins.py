@@ -114,6 +114,12 @@ class HomeTask:
 
 def _kernel_tasks() -> dict[str, HomeTask]:
     return {
+        "progress": HomeTask(
+            "progress",
+            _("进度查询"),
+            _("凭申请编号和预留手机号码查询办理进度，无需登录。"),
+            "core:progress",
+        ),
         "consult": HomeTask(
             "consult",
             _("我要咨询"),
@@ -184,6 +190,16 @@ def home_tasks() -> tuple[HomeTask, ...]:
         elif slot in kernel:
             found.append(kernel[slot])
     return tuple(found)
+
+
+def progress_finders() -> list[Callable[[str], Any]]:
+    """Every app's ``find(reference)`` for the public progress look-up, in app order."""
+    finders = []
+    for config in _configs():
+        find = _resolve(config, "progress_lookup")
+        if find is not None:
+            finders.append(find)
+    return finders
 
 
 def role_homes() -> dict[str, str]:

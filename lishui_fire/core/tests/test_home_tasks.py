@@ -27,8 +27,9 @@ def _tiles(html: str) -> list[tuple[str, str]]:
 def test_the_four_tasks_come_first_each_one_tap_away(client):
     html = client.get(reverse("core:index")).content.decode()
     tiles = _tiles(html)
-    assert [title for _href, title in tiles] == ["预约体检", "我要申请", "我要咨询"]
+    assert [title for _href, title in tiles] == ["预约体检", "我要申请", "进度查询", "我要咨询"]
     hrefs = {title: href for href, title in tiles}
+    assert hrefs["进度查询"] == reverse("core:progress")
     assert hrefs["我要咨询"] == reverse("core:contacts")
     # The tiles come before the measures' explanation.
     assert html.index('class="tasks"') < html.index('id="measures-heading"')
@@ -45,7 +46,7 @@ def test_a_task_slot_the_future_consultation_app_takes_over(monkeypatch):
     )
     tasks = {t.slot: t for t in plugins.home_tasks()}
     assert tasks["consult"].url_name == "feedback:index"
-    assert [t.slot for t in plugins.home_tasks()] == ["book", "apply", "consult"]
+    assert [t.slot for t in plugins.home_tasks()] == ["book", "apply", "progress", "consult"]
 
 
 def test_a_task_slot_claimed_by_two_apps_is_refused(monkeypatch):
