@@ -24,6 +24,14 @@ ROWS = [
     # Staff's landing page: every member of staff, each seeing the panels of their role.
     # 联系我们: every unit's hotline and window, for anyone.
     Row("core:contacts", "GET", EVERYONE),
+    # 进度查询: anyone, signed in or not. An empty form is refused (400) before any code is sent
+    # (a real pair would count against the per-address throttle for every persona); without a
+    # code request in the session, the code and case steps lead back to the start.
+    Row("core:progress", "GET", EVERYONE),
+    Row("core:progress", "POST", "400 400 400 400 400 400 400 400 400 400", data={}),
+    Row("core:progress_code", "GET", EVERYONE),
+    Row("core:progress_code", "POST", EVERYONE, data={"code": "123456"}),
+    Row("core:progress_case", "GET", EVERYONE),
     Row("core:overview", "GET", STAFF),
     Row("core:overview", "POST", STAFF),
     # Anyone holding the paper letter checks it: here a real one (permits' decision letter).
