@@ -23,8 +23,8 @@ class PermitsConfig(AppConfig):
         HomeTask(
             "book",
             _("预约体检"),
-            _("开业前预约消防体检，查看各县（市、区）空闲时段。"),
-            "permits:precheck_slots",
+            _("开业前预约消防体检，无需登录即可查看各县（市、区）空闲时段。"),
+            "permits:public_slots",
         ),
         HomeTask(
             "apply",

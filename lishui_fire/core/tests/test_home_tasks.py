@@ -29,6 +29,9 @@ def test_the_four_tasks_come_first_each_one_tap_away(client):
     tiles = _tiles(html)
     assert [title for _href, title in tiles] == ["预约体检", "我要申请", "进度查询", "我要咨询"]
     hrefs = {title: href for href, title in tiles}
+    # Anyone sees the free pre-check slots before signing in.
+    assert hrefs["预约体检"] == reverse("permits:public_slots")
+    assert client.get(hrefs["预约体检"]).status_code == 200
     assert hrefs["进度查询"] == reverse("core:progress")
     assert hrefs["我要咨询"] == reverse("core:contacts")
     # The tiles come before the measures' explanation.
