@@ -53,6 +53,8 @@ PUBLIC_URL_NAMES = {
     "core:verify_document",
     # Whom to call and where to go: every unit's hotline and window (issue 9).
     "core:contacts",
+    # Free pre-check slots, for anyone before signing in (the home page's 预约体检).
+    "permits:public_slots",
     # 进度查询 by reference number and the phone on the case, with an SMS code (issue 9).
     "core:progress",
     "core:progress_code",
