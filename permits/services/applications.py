@@ -133,7 +133,18 @@ def update_draft(
     for name, value in fields.items():
         if name in EDITABLE_FIELDS:
             setattr(locked, name, value)
-    if brigade is not None:
+    if brigade is not None and brigade.pk != locked.brigade_id:
+        if locked.submitted_at is not None:
+            # Submitted once (now returned for completion): the reference names the county and
+            # the brigade holds the file and its clocks; another county is a new application.
+            raise ValidationError(
+                {
+                    "county": _(
+                        "申请提交后不能更改所属县（市、区）：该申请由原大队办理，申请编号也按原县"
+                        "（市、区）编制。如场所确在其他县（市、区），请撤回本申请后重新申请。"
+                    )
+                }
+            )
         locked.brigade = brigade
     if locked.path != rules.PermitPath.COMMITMENT:
         # A commitment signature means nothing on the inspection path; switching back to the
