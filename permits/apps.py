@@ -36,8 +36,12 @@ class PermitsConfig(AppConfig):
     progress_lookup = "permits.progress.find"
     role_homes = {"applicant": "permits:mine", "inspector": "permits:today"}  # Role values
     overview_panel = "permits.overview.panel"
+    beat_schedule = "permits.schedules.BEAT_SCHEDULE"
     demo = "permits.demo.seed"
-    reference_seeds = ("permits.migrations.0002_seed_deadline_rules.seed",)
+    reference_seeds = (
+        "permits.migrations.0002_seed_deadline_rules.seed",
+        "permits.migrations.0011_deemed_acceptance_and_service.seed",
+    )
     # The law's list of public gathering venues a permit covers, beside the registry's broad one.
     api_enum_names = {"GatheringVenueTypeEnum": "permits.models.GatheringVenueType"}
 
@@ -54,5 +58,6 @@ class PermitsConfig(AppConfig):
             models.Finding,
             models.HomeServiceRequest,
             models.Delivery,
+            models.DecisionProposal,
         ):
             register(model, exclude_fields=["updated_at"])

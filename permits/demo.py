@@ -28,6 +28,8 @@ from lishui_fire.core.models import StatusChange
 from lishui_fire.core.validators import uscc_check_char
 
 from .models import (
+    DecisionOutcome,
+    DecisionProposal,
     DocumentKind,
     HomeServiceReason,
     HomeServiceRequest,
@@ -253,9 +255,32 @@ class Demo:
     def approve(
         self, application: PermitApplication, actor: str, when: dt.datetime, reason: str = ""
     ) -> None:
-        apps_svc.approve_application(application=application, actor=self.u[actor], reason=reason)
+        """``actor`` (the inspector) proposes, supervisor1 approves (issue 9)."""
+        self.decide(application, actor, when, DecisionOutcome.APPROVE, reason)
         _stamp(application, S.APPROVED, when, decided_at=when)
         _stamp_document(application, DocumentKind.DECISION, when)
+
+    def decide(
+        self,
+        application: PermitApplication,
+        actor: str,
+        when: dt.datetime,
+        outcome: str,
+        reason: str,
+    ) -> None:
+        proposal = apps_svc.propose_decision(
+            application=application, actor=self.u[actor], outcome=outcome, reason=reason
+        )
+        approve = (
+            apps_svc.approve_application
+            if outcome == DecisionOutcome.APPROVE
+            else apps_svc.reject_application
+        )
+        approve(application=application, actor=self.u["supervisor1"])
+        proposed_at = when - dt.timedelta(minutes=20)
+        DecisionProposal.objects.filter(pk=proposal.pk).update(
+            proposed_at=proposed_at, decided_at=when
+        )
 
     # The scenarios ---------------------------------------------------------------------------------
     def seed_applications(self) -> dict[str, PermitApplication | None]:
@@ -393,10 +418,12 @@ class Demo:
                 "3. 包厢内使用易燃泡沫塑料吸音材料装修。"
             )
             self.inspect(app, "inspector2", workdays_ago(10, 14, 0), findings, passed=False)
-            apps_svc.reject_application(
-                application=app,
-                actor=self.u["inspector2"],
-                reason="该场所安全出口被封闭、自动喷水灭火系统不能正常工作、装修材料燃烧性能不符合"
+            self.decide(
+                app,
+                "inspector2",
+                workdays_ago(9, 16, 0),
+                DecisionOutcome.REJECT,
+                "该场所安全出口被封闭、自动喷水灭火系统不能正常工作、装修材料燃烧性能不符合"
                 "《建筑内部装修设计防火规范》（GB 50222-2017）的要求，不符合消防安全要求。",
             )
             _stamp(app, S.REJECTED, workdays_ago(9, 16, 0), decided_at=workdays_ago(9, 16, 0))

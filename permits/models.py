@@ -23,6 +23,7 @@ from .workflow import (
     DeliveryStatus,
     HomeServiceStatus,
     PermitStatus,
+    ProposalStatus,
 )
 
 USER = settings.AUTH_USER_MODEL
@@ -45,6 +46,15 @@ class PermitPath(models.TextChoices):
 class Channel(models.TextChoices):
     ONLINE = "online", _("网上申请")
     WINDOW = "window", _("窗口申请")
+
+
+class ServiceMethod(models.TextChoices):
+    """How the permit document reached the applicant (送达, 行政许可法 art. 44)."""
+
+    DOWNLOAD = "download", _("申请人网上下载")
+    MAIL = "mail", _("邮寄签收")
+    IN_PERSON = "in_person", _("当面送达（窗口领取）")
+    OTHER = "other", _("其他方式（留置送达、公告送达等）")
 
 
 class PermitApplicationQuerySet(models.QuerySet["PermitApplication"]):
@@ -138,6 +148,16 @@ class PermitApplication(models.Model):
     decision_due = models.DateField(_("决定期限"), null=True, blank=True)
     verification_due = models.DateField(_("核查期限"), null=True, blank=True)
     rectification_due = models.DateField(_("整改期限"), null=True, blank=True)
+    service_due = models.DateField(_("文书送达期限"), null=True, blank=True)
+    # 行政许可法 art. 32 ¶1 (4): not told within the period what is missing, the application
+    # counts as accepted from the day it was received (accepted_at is then the receipt).
+    deemed_accepted = models.BooleanField(_("逾期未告知补正，视为受理"), default=False)
+    # 行政许可法 art. 44: the permit document is served within the period from the decision.
+    served_at = models.DateTimeField(_("许可文书送达时间"), null=True, blank=True)
+    served_how = models.CharField(
+        _("许可文书送达方式"), max_length=10, choices=ServiceMethod.choices, blank=True
+    )
+    service_note = models.CharField(_("送达说明"), max_length=255, blank=True)
     # The nearest open statutory date, kept in step with the four above for queue ordering.
     next_due = models.DateField(_("最近期限"), null=True, blank=True, db_index=True)
     # Set when any due date reaches into a year whose holiday notice is not yet entered.
@@ -150,6 +170,7 @@ class PermitApplication(models.Model):
             "inspection": "inspection_due",
             "decision": "decision_due",
             "verification": "verification_due",
+            "service": "service_due",
         },
         next="next_due",
         provisional="due_provisional",
@@ -291,6 +312,61 @@ class SiteVisit(models.Model):
         return f"{self.get_kind_display()} {self.visited_at:%Y-%m-%d}"
 
 
+# Free text of a request or a decision fits on a letter (pages and API; see rules).
+TEXT_MAX_LENGTH = 2000
+
+
+class DecisionOutcome(models.TextChoices):
+    APPROVE = "approve", _("准予许可")
+    REJECT = "reject", _("不予许可")
+
+
+class DecisionProposal(models.Model):
+    """The inspector's proposed decision (拟办意见) on an application, which a brigade supervisor
+    (or a detachment supervisor) of its jurisdiction approves or sends back (issue 9): an
+    inspector alone no longer issues the decision. Every proposal is kept, sent-back ones too."""
+
+    application = models.ForeignKey(
+        PermitApplication, on_delete=models.CASCADE, related_name="proposals"
+    )
+    outcome = models.CharField(_("拟办意见"), max_length=8, choices=DecisionOutcome.choices)
+    reason = models.TextField(_("理由"), blank=True, max_length=TEXT_MAX_LENGTH)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    proposed_by = models.ForeignKey(
+        USER, verbose_name=_("拟办人"), on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("拟办时间"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        USER,
+        verbose_name=_("审批人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True, max_length=TEXT_MAX_LENGTH)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["proposed_at", "pk"]
+        verbose_name = _("许可决定拟办意见")
+        verbose_name_plural = _("许可决定拟办意见")
+        constraints = [
+            # One proposal at a time waits for approval: a second is a conflict, not a queue.
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(status="pending"),
+                name="permit_one_pending_proposal",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} {self.get_status_display()}"
+
+
 class DocumentKind(models.TextChoices):
     ACCEPTANCE_NOTICE = "acceptance", _("受理通知书")
     RETURN_NOTICE = "return", _("补正材料通知书")
@@ -371,8 +447,6 @@ class HomeServiceReason(models.TextChoices):
     OTHER = "other", _("其他特殊困难")
 
 
-# Free text of a request or a decision fits on a letter (pages and API; see rules).
-TEXT_MAX_LENGTH = 2000
 ONE_OPEN_HOME_SERVICE_MESSAGE = _(
     "这个电话号码已有一项正在办理的上门服务申请，无需重复提交；如需变更，请取消原申请或致电大队。"
 )

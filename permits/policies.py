@@ -37,6 +37,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from lishui_fire.accounts import policies as kernel
+from lishui_fire.accounts.models import SUPERVISOR_ROLES
 
 from . import selectors
 from .models import HomeServiceRequest, PermitApplication, PrecheckBooking, PrecheckSlot
@@ -110,6 +111,30 @@ def can_process_application(user: Any, application: PermitApplication) -> bool:
     """Accept, return, refuse, inspect, decide, verify, post the letters: handling staff of the
     application's brigade (or the detachment). The legal officer checks, never decides."""
     return _handles(user, application)
+
+
+def can_propose_decision(user: Any, application: PermitApplication) -> bool:
+    """The proposed decision (拟办意见): any handling staff of the brigade, usually the inspector."""
+    return can_process_application(user, application)
+
+
+def can_decide_application(user: Any, application: PermitApplication) -> bool:
+    """The decision itself (准予 / 不予许可) is approved by a brigade supervisor of the
+    application's jurisdiction, or a detachment supervisor (issue 9): not by an inspector alone,
+    and not by the system administrator, who keeps the system and signs no licence."""
+    return kernel.has_role(user, *SUPERVISOR_ROLES) and kernel.in_brigade_scope(
+        user, application.brigade_id
+    )
+
+
+def decision_approvers(application: PermitApplication) -> QuerySet[Any]:
+    """Who is told a proposal waits: the brigade's supervisors (the detachment's see it in their
+    lists)."""
+    from lishui_fire.accounts.models import Role, User
+
+    return User.objects.filter(
+        is_active=True, role=Role.BRIGADE_SUPERVISOR, org_unit_id=application.brigade_id
+    )
 
 
 def can_revoke_permit(user: Any, application: PermitApplication) -> bool:

@@ -41,6 +41,7 @@ INSPECTION = "permit.inspection"
 DECISION = "permit.decision_after_inspection"
 VERIFICATION = "permit.verification"
 RECHECK = "permit.recheck"
+SERVICE = "permit.document_service"
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Events:
     inspected: dt.date | None = None
     decided: dt.date | None = None
     rectification_due: dt.date | None = None
+    served: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class DueDates:
     inspection_due: dt.date | None = None
     decision_due: dt.date | None = None
     verification_due: dt.date | None = None
+    service_due: dt.date | None = None
     next_due: dt.date | None = None
     provisional: bool = False
 
@@ -72,6 +75,10 @@ M_INSPECTION = "inspection"
 M_DECISION = "decision"
 M_VERIFICATION = "verification"
 M_RECHECK = "recheck"
+M_SERVICE = "service"
+
+# A permit is granted and stands in these statuses: its document is owed to the applicant.
+GRANTED = (S.APPROVED, S.VERIFIED, S.RECTIFICATION)
 
 
 @dataclass(frozen=True)
@@ -138,6 +145,9 @@ def clock_plan(*, path: str, status: str, events: Events) -> ClockPlan:
             S.ACCEPTED: M_INSPECTION,
             S.INSPECTED: M_DECISION,
         }
+    if status in GRANTED:
+        # 行政许可法 art. 44: the document is served within the period from the decision.
+        plan(M_SERVICE, SERVICE, events.decided, running=events.served is None)
     milestones = {p.milestone for p in planned}
     nxt = following.get(status)
     return ClockPlan(clocks=tuple(planned), next=nxt if nxt in milestones else None)
@@ -166,6 +176,7 @@ def due_dates(*, path: str, status: str, events: Events, due: DueFn) -> DueDates
         inspection_due=found.get(M_INSPECTION),
         decision_due=found.get(M_DECISION),
         verification_due=found.get(M_VERIFICATION),
+        service_due=found.get(M_SERVICE),
         # ``found`` has no None key, so the condition only reads well (an equivalent mutant).
         next_due=found.get(plan.next) if plan.next else None,  # pragma: no mutate
         provisional=provisional,
@@ -181,6 +192,16 @@ def due_state(due: dt.date | None, today: dt.date, *, warn_days: int = 2) -> str
     if (due - today).days <= warn_days:
         return "due_soon"
     return "ok"
+
+
+# --- Deemed acceptance ----------------------------------------------------------------------
+def deemed_accepted(*, status: str, period_ends: dt.datetime | None, now: dt.datetime) -> bool:
+    """行政许可法 art. 32 ¶1 (4): an application still waiting when the completeness period has
+    run out (the applicant was not told what is missing) counts as accepted from receipt.
+
+    ``period_ends`` is the moment the period runs out (the midnight ending its last working day);
+    a notice during its last day is in time, one a moment later is not."""
+    return status == S.SUBMITTED and period_ends is not None and now >= period_ends
 
 
 # --- Pre-check booking ----------------------------------------------------------------------------

@@ -34,3 +34,11 @@ def render_precheck_notice(booking_id: int) -> None:
     from .services.prechecks import render_notice_file
 
     render_notice_file(booking_id=booking_id)
+
+
+@shared_task(name="permits.tasks.sweep_deemed_acceptance", acks_late=True)
+def sweep_deemed_acceptance() -> int:
+    """Applications whose completeness period ran out with no notice count as accepted."""
+    from .services.applications import sweep_deemed_acceptance as sweep
+
+    return sweep()

@@ -145,6 +145,22 @@ DELIVERY_FLOW = Workflow(
     final_statuses={DeliveryStatus.DELIVERED},
 )
 
+
+class ProposalStatus(models.TextChoices):
+    """An inspector's proposed decision, waiting for a supervisor's approval (issue 9)."""
+
+    PENDING = "pending", _("待领导审批")
+    APPROVED = "approved", _("领导已批准")
+    SENT_BACK = "sent_back", _("领导退回重拟")
+
+
+PROPOSAL_FLOW = Workflow(
+    choices=ProposalStatus,
+    transitions={ProposalStatus.PENDING: {ProposalStatus.APPROVED, ProposalStatus.SENT_BACK}},
+    open_statuses={ProposalStatus.PENDING},
+    final_statuses={ProposalStatus.APPROVED, ProposalStatus.SENT_BACK},
+)
+
 # The registry (core.workflow.finished_since): which workflow moves which rows.
 register_workflow("permits.PermitApplication", COMMITMENT_FLOW, condition=Q(path="commitment"))
 register_workflow("permits.PermitApplication", INSPECTION_FLOW, condition=Q(path="inspection"))
@@ -152,3 +168,4 @@ register_workflow("permits.PrecheckBooking", BOOKING_FLOW)
 register_workflow("permits.HomeServiceRequest", HOME_SERVICE_FLOW)
 register_workflow("permits.NoticeAmendment", AMENDMENT_FLOW)
 register_workflow("permits.Delivery", DELIVERY_FLOW)
+register_workflow("permits.DecisionProposal", PROPOSAL_FLOW)

@@ -29,12 +29,19 @@ def _media(settings, tmp_path):
 
 
 def test_an_approval_while_the_broker_is_down_is_saved_and_caught_up_later(
-    client_for, citizen, inspector, broker_down, caplog, django_capture_on_commit_callbacks
+    client_for,
+    citizen,
+    inspector,
+    supervisor,
+    broker_down,
+    caplog,
+    django_capture_on_commit_callbacks,
 ):
     application = make_application(citizen, status="draft", path="commitment")
     application = services.submit_application(application=application, actor=citizen)
+    services.propose_decision(application=application, actor=inspector, outcome="approve")
     before = Notification.objects.count()
-    client = client_for(inspector)
+    client = client_for(supervisor)
     url = reverse("permits:staff_action", args=[application.pk, "approve"])
 
     with (

@@ -18,6 +18,7 @@ from inspections.services import intake
 from inspections.tests.intake_factories import certify, make_unit, mark_visited, second_officer
 from lishui_fire.core.errors import Conflict, DomainError, Forbidden
 from lishui_fire.core.models import Notification
+from permits.tests.factories import decide
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Shanghai")
@@ -310,14 +311,13 @@ def test_the_audit_log_of_a_complaint_masks_the_phone(supervisor, unit):
 def test_a_commitment_permit_granted_opens_its_pre_opening_verification(
     supervisor, officers, citizen
 ):
-    from permits.services import applications
     from permits.tests.factories import make_application
 
     unit = make_unit("LD")
     application = make_application(citizen, status="submitted", unit_uscc=unit.uscc)
     type(application).objects.filter(pk=application.pk).update(enterprise=unit)
     application.refresh_from_db()
-    applications.approve_application(application=application, actor=supervisor)
+    decide(application, supervisor)
     inspection = Inspection.objects.get(kind=InspectionKind.PRE_OPENING)
     assert inspection.source_reference == application.reference
     assert inspection.enterprise == unit
@@ -334,11 +334,10 @@ def test_a_commitment_permit_granted_opens_its_pre_opening_verification(
 def test_a_permit_without_a_registered_unit_is_granted_without_an_inspection(
     supervisor, officers, citizen
 ):
-    from permits.services import applications
     from permits.tests.factories import make_application
 
     application = make_application(citizen, status="submitted")
-    applications.approve_application(application=application, actor=supervisor)
+    decide(application, supervisor)
     application.refresh_from_db()
     assert application.status == "approved"
     assert not Inspection.objects.exists()
@@ -363,7 +362,7 @@ def test_the_verification_recorded_on_the_permit_is_the_inspections_visit(
     application = make_application(citizen, status="submitted", unit_uscc=unit.uscc)
     type(application).objects.filter(pk=application.pk).update(enterprise=unit)
     application.refresh_from_db()
-    applications.approve_application(application=application, actor=supervisor)
+    decide(application, supervisor)
     due = dt.date.today() + dt.timedelta(days=20)
     applications.record_verification(
         application=application,

@@ -82,6 +82,16 @@ def local_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), tzinfo=_tz())
 
 
+def count_rule(code: str, *, start_day: dt.date) -> Due:
+    """When a clock of rule ``code`` started on ``start_day`` runs out, as a clock started then
+    would count it (no row, no pause, no extension): for a period the law only ever reads, such
+    as the completeness period after which an application counts as accepted."""
+    rule = rule_in_force(code, on=start_day)
+    return clock_rules.count_due(
+        rule.spec, start=local_midnight(start_day), calendar=_Lookup(), tz=_tz()
+    )
+
+
 # --- Counting --------------------------------------------------------------------------------------
 def _start_of(clock: Clock) -> dt.datetime | None:
     """The clock's start; for a follower, the midnight ending the day its leader runs out."""

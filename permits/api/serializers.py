@@ -12,6 +12,7 @@ from lishui_fire.core.masking import mask_name, mask_phone
 
 from .. import rules
 from ..models import (
+    DecisionOutcome,
     GatheringVenueType,
     MaterialKind,
     PermitApplication,
@@ -109,8 +110,15 @@ class ReasonSerializer(Serializer):
     )
 
 
-class RequiredReasonSerializer(Serializer):
-    reason = serializers.CharField(max_length=rules.REASON_MAX_LENGTH)
+class ProposalSerializer(Serializer):
+    outcome = serializers.ChoiceField(choices=DecisionOutcome.choices)
+    reason = serializers.CharField(
+        max_length=rules.REASON_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
+
+
+class SendBackSerializer(Serializer):
+    note = serializers.CharField(max_length=rules.REASON_MAX_LENGTH)
 
 
 class ReturnSerializer(Serializer):

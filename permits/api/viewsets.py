@@ -39,9 +39,10 @@ from .serializers import (
     PermitSerializer,
     PrecheckBookingSerializer,
     PrecheckSlotSerializer,
+    ProposalSerializer,
     ReasonSerializer,
-    RequiredReasonSerializer,
     ReturnSerializer,
+    SendBackSerializer,
     SignSerializer,
 )
 
@@ -245,10 +246,36 @@ class PermitViewSet(
         return self._act(app_services.record_inspection, **data.validated_data)
 
     @extend_schema(
+        request=ProposalSerializer,
+        responses=PERMIT_ACTION_RESPONSES,
+        tags=["permits"],
+        summary="提出拟办意见（准予或不予许可，报大队领导审批）",
+    )
+    @action(detail=True, methods=["post"])
+    def propose(self, request: Request, pk: str | None = None) -> Response:
+        self._require_staff()
+        data = ProposalSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._act(app_services.propose_decision, **data.validated_data)
+
+    @extend_schema(
+        request=SendBackSerializer,
+        responses=PERMIT_ACTION_RESPONSES,
+        tags=["permits"],
+        summary="退回拟办意见重拟（大队或支队领导）",
+    )
+    @action(detail=True, methods=["post"], url_path="send-back")
+    def send_back(self, request: Request, pk: str | None = None) -> Response:
+        self._require_staff()
+        data = SendBackSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._act(app_services.send_back_proposal, **data.validated_data)
+
+    @extend_schema(
         request=ReasonSerializer,
         responses=PERMIT_ACTION_RESPONSES,
         tags=["permits"],
-        summary="准予许可",
+        summary="准予许可（大队或支队领导批准拟办意见）",
     )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
@@ -258,15 +285,15 @@ class PermitViewSet(
         return self._act(app_services.approve_application, **data.validated_data)
 
     @extend_schema(
-        request=RequiredReasonSerializer,
+        request=ReasonSerializer,
         responses=PERMIT_ACTION_RESPONSES,
         tags=["permits"],
-        summary="不予许可",
+        summary="不予许可（大队或支队领导批准拟办意见）",
     )
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str | None = None) -> Response:
         self._require_staff()
-        data = RequiredReasonSerializer(data=request.data)
+        data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._act(app_services.reject_application, **data.validated_data)
 
@@ -285,6 +312,9 @@ class PermitViewSet(
         if document is None:
             raise Http404
         document = app_services.render_document_file(document_id=document.pk)
+        if application.served_at is None:
+            # The applicant's own download serves the permit document (行政许可法 art. 44).
+            app_services.record_download_service(application=application, actor=request.user)
         return pdf_response(document.file.read(), f"{application.reference}-消防安全检查意见书.pdf")
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from lishui_fire.accounts.models import Role, User
 
 from .. import rules
-from ..models import HomeServiceReason, PermitPath
+from ..models import DecisionOutcome, HomeServiceReason, PermitPath, ServiceMethod
 from ..workflow import PermitStatus
 
 YES_NO = [("yes", _("是")), ("no", _("否"))]
@@ -101,9 +101,23 @@ class InspectionForm(DecisionForm):
         return _yes(self.cleaned_data["passed"])
 
 
+class ProposeForm(DecisionForm):
+    """The inspector's proposed decision, for a supervisor of the brigade to approve."""
+
+    outcome = forms.ChoiceField(
+        label=_("拟办意见"), choices=DecisionOutcome.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("理由（不予许可时必填）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=rules.REASON_MAX_LENGTH,
+    )
+
+
 class ApproveForm(DecisionForm):
     reason = forms.CharField(
-        label=_("许可意见"),
+        label=_("审批意见（可不填，默认采用拟办理由）"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=rules.REASON_MAX_LENGTH,
@@ -112,8 +126,17 @@ class ApproveForm(DecisionForm):
 
 class RejectForm(DecisionForm):
     reason = forms.CharField(
-        label=_("不予许可的理由"),
+        label=_("审批意见（可不填，默认采用拟办理由）"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=rules.REASON_MAX_LENGTH,
+    )
+
+
+class SendBackForm(DecisionForm):
+    note = forms.CharField(
+        label=_("退回重拟的理由"),
+        widget=forms.Textarea(attrs={"rows": 2}),
         max_length=rules.REASON_MAX_LENGTH,
     )
 
@@ -167,6 +190,31 @@ class MailPostedForm(DecisionForm):
 
 class MailDeliveredForm(DecisionForm):
     pass
+
+
+class ServiceForm(DecisionForm):
+    """The permit document served another way than download or mail (行政许可法 art. 44)."""
+
+    method = forms.ChoiceField(
+        label=_("送达方式"),
+        choices=[
+            (ServiceMethod.IN_PERSON.value, ServiceMethod.IN_PERSON.label),
+            (ServiceMethod.OTHER.value, ServiceMethod.OTHER.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    served_at = forms.DateTimeField(
+        label=_("送达时间"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("不填则为现在。"),
+    )
+    note = forms.CharField(
+        label=_("送达说明"),
+        required=False,
+        max_length=255,
+        help_text=_("其他方式送达时必填：送达的方式和经过。"),
+    )
 
 
 # --- Door-to-door service ---------------------------------------------------------------------------

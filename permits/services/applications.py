@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -16,8 +17,9 @@ from django.utils.translation import gettext as _
 from lishui_fire.accounts import policies as kernel
 from lishui_fire.accounts.models import OrgUnit
 from lishui_fire.accounts.policies import authorize
-from lishui_fire.core import audit, documents, plugins
-from lishui_fire.core.errors import Conflict, DomainError
+from lishui_fire.core import audit, clocks, documents, plugins
+from lishui_fire.core.errors import Conflict, DomainError, Forbidden, StaleState
+from lishui_fire.core.models import StatusChange
 from lishui_fire.core.notifications import notify
 from lishui_fire.core.storage import save_or_refuse
 from lishui_fire.core.workflow import transition
@@ -25,6 +27,8 @@ from lishui_fire.enterprises import selectors as enterprise_selectors
 
 from .. import policies, rules
 from ..models import (
+    DecisionOutcome,
+    DecisionProposal,
     Delivery,
     DeliveryMethod,
     DocumentKind,
@@ -32,13 +36,21 @@ from ..models import (
     PermitApplication,
     PermitDocument,
     PrecheckBooking,
+    ServiceMethod,
     SiteVisit,
     SiteVisitKind,
 )
-from ..workflow import DELIVERY_FLOW, FINAL_STATUSES, DeliveryStatus, workflow_for
+from ..workflow import (
+    DELIVERY_FLOW,
+    FINAL_STATUSES,
+    PROPOSAL_FLOW,
+    DeliveryStatus,
+    ProposalStatus,
+    workflow_for,
+)
 from ..workflow import PermitStatus as S
-from .clocks import refresh_due_dates
-from .common import check_upload, local_today
+from .clocks import completeness_period_ends, completeness_rule, refresh_due_dates
+from .common import check_upload, local_date, local_today
 
 if TYPE_CHECKING:
     from lishui_fire.enterprises.models import Enterprise
@@ -262,13 +274,11 @@ def accept_application(
     authorize(policies.can_process_application(actor, application))
     if application.is_commitment:
         raise DomainError(_("告知承诺申请材料齐全即当场作出许可，无需单独受理。"))
-    _move(
-        application,
-        to=S.ACCEPTED,
-        actor=actor,
-        note=note,
-        updates={"accepted_at": timezone.now(), "handled_by": actor},
-    )
+    updates: dict[str, Any] = {"accepted_at": timezone.now(), "handled_by": actor}
+    if _completeness_period_over(application):
+        # Accepted by law from receipt already (art. 32 ¶1 (4)): the clock runs from receipt.
+        updates.update(accepted_at=application.submitted_at, deemed_accepted=True)
+    _move(application, to=S.ACCEPTED, actor=actor, note=note, updates=updates)
     issue_document(application=application, kind=DocumentKind.ACCEPTANCE_NOTICE, actor=actor)
     _notify_applicant(
         application,
@@ -284,6 +294,7 @@ def return_application(
 ) -> PermitApplication:
     """Return for completion, listing everything that is missing at once (一次性告知)."""
     authorize(policies.can_process_application(actor, application))
+    _refuse_after_completeness_period(application, _("退回补正"))
     items = [i.strip() for i in missing_items if i and i.strip()]
     if not items:
         raise ValidationError({"missing_items": _("请列出需要补正的全部材料或内容。")})
@@ -308,6 +319,7 @@ def refuse_to_accept(
 ) -> PermitApplication:
     """不予受理: the application is outside the authority's remit or not a permit matter."""
     authorize(policies.can_process_application(actor, application))
+    _refuse_after_completeness_period(application, _("不予受理"))
     if not reason.strip():
         raise ValidationError({"reason": _("请说明不予受理的理由。")})
     _move(
@@ -359,28 +371,226 @@ def record_inspection(
     )
 
 
+# --- Deemed acceptance (行政许可法 art. 32 ¶1 (4)) -----------------------------------------------
+def _completeness_period_over(
+    application: PermitApplication, now: dt.datetime | None = None
+) -> bool:
+    return rules.deemed_accepted(
+        status=application.status,
+        period_ends=completeness_period_ends(application),
+        now=now or timezone.now(),
+    ) or (application.deemed_accepted and application.status == S.SUBMITTED)
+
+
+def _refuse_after_completeness_period(application: PermitApplication, what: str) -> None:
+    if not (application.deemed_accepted or _completeness_period_over(application)):
+        return
+    rule = completeness_rule(application)
+    raise DomainError(
+        _(
+            "自收到申请之日（%(received)s）起 %(period)s 内未一次告知需要补正的全部内容，依法自收到"
+            "申请之日起即为受理（%(basis)s），不能再%(what)s；请依法办理。"
+        )
+        % {
+            "received": local_date(application.submitted_at),
+            "period": rule.duration,
+            "basis": _("《行政许可法》第三十二条第一款第（四）项"),
+            "what": what,
+        }
+    )
+
+
+def apply_deemed_acceptance(
+    *, application: PermitApplication, now: dt.datetime | None = None
+) -> bool:
+    """Record that the application counts as accepted from receipt, once its completeness
+    period ran out with no notice of what is missing. True when it was recorded now.
+
+    Inspection path: accepted, as of receipt (the inspection clock runs from receipt), with
+    the acceptance notice; commitment path: the receipt is its acceptance, the decision is owed.
+    The applicant is told; the brigade sees it on the case and in the queue."""
+    with transaction.atomic():
+        locked = PermitApplication.objects.select_for_update().get(pk=application.pk)
+        if locked.deemed_accepted or not _completeness_period_over(locked, now):
+            return False
+        rule = completeness_rule(locked)
+        note = _(
+            "自收到申请之日起 %(period)s 内未一次告知需要补正的全部内容，依法自收到申请之日起即为"
+            "受理（《行政许可法》第三十二条第一款第（四）项）。"
+        ) % {"period": rule.duration}
+        updates = {"accepted_at": locked.submitted_at, "deemed_accepted": True}
+        if locked.is_commitment:
+            PermitApplication.objects.filter(pk=locked.pk).update(
+                **updates, updated_at=timezone.now()
+            )
+            StatusChange.objects.create(
+                content_type=ContentType.objects.get_for_model(PermitApplication),
+                object_id=str(locked.pk),
+                from_status=locked.status,
+                to_status=locked.status,
+                actor=None,
+                note=note,
+            )
+            locked.refresh_from_db()
+            refresh_due_dates(locked)
+        else:
+            _move(locked, to=S.ACCEPTED, actor=None, note=note, updates=updates)
+            issue_document(application=locked, kind=DocumentKind.ACCEPTANCE_NOTICE, actor=None)
+        _notify_applicant(
+            locked,
+            _("您的申请 %(ref)s 自收到之日（%(received)s）起依法视为受理，我们将在法定时限内办理。")
+            % {"ref": locked.reference, "received": local_date(locked.submitted_at)},
+        )
+    application.refresh_from_db()
+    return True
+
+
+def sweep_deemed_acceptance(*, now: dt.datetime | None = None) -> int:
+    """The beat's sweep: every submitted application whose completeness period has run out.
+
+    Cheap on the table: a working-day period of N days ends no earlier than N calendar days
+    after receipt, so only those submitted that long ago are counted."""
+    now = now or timezone.now()
+    rule = clocks.rule_in_force(rules.ACCEPTANCE, on=timezone.localdate(now))
+    candidates = PermitApplication.objects.filter(
+        status=S.SUBMITTED,
+        deemed_accepted=False,
+        submitted_at__lt=now - dt.timedelta(days=rule.count),
+    ).order_by("submitted_at", "pk")
+    count = 0
+    for application in candidates.iterator():
+        try:
+            count += apply_deemed_acceptance(application=application, now=now)
+        except DomainError:
+            continue  # moved meanwhile by staff: nothing to deem
+    return count
+
+
+# --- The decision: the inspector proposes, a supervisor approves (issue 9) --------------------------
+def _check_decidable(application: PermitApplication, outcome: str, reason: str) -> None:
+    """What the decision itself requires, whoever proposes or approves it."""
+    flow = workflow_for(application.path)
+    if outcome == DecisionOutcome.APPROVE:
+        flow.check(application.status, S.APPROVED)
+        if application.is_commitment:
+            problems = submission_problems(application)
+            if problems:
+                raise DomainError(
+                    _("材料不齐全或不符合法定形式，不能当场许可：") + "；".join(problems)
+                )
+        else:
+            last = application.visits.filter(kind=SiteVisitKind.INSPECTION).last()
+            if last is None or not last.passed:
+                raise DomainError(_("现场检查不合格，不能作出许可；请作出不予许可决定。"))
+        return
+    if application.is_commitment:
+        raise DomainError(_("告知承诺申请材料不齐全的应退回补正，不属于本事项的应不予受理。"))
+    flow.check(application.status, S.REJECTED)
+    if not reason.strip():
+        raise ValidationError({"reason": _("请写明不予许可的理由。")})
+
+
+def pending_proposal(application: PermitApplication) -> DecisionProposal | None:
+    return application.proposals.filter(status=ProposalStatus.PENDING).first()
+
+
+@transaction.atomic
+def propose_decision(
+    *, application: PermitApplication, actor: Any, outcome: str, reason: str = ""
+) -> DecisionProposal:
+    """The inspector's proposed decision (拟办意见), for a supervisor of the brigade to approve."""
+    authorize(policies.can_propose_decision(actor, application))
+    if outcome not in DecisionOutcome.values:
+        raise ValidationError({"outcome": _("请选择拟办意见：准予许可或不予许可。")})
+    reason = reason.strip()
+    locked = PermitApplication.objects.select_for_update().get(pk=application.pk)
+    if locked.status != application.status:
+        raise StaleState(_("该记录刚被其他人更新，请刷新页面后重试。"))
+    _check_decidable(locked, outcome, reason)
+    if pending_proposal(locked) is not None:
+        raise Conflict(_("该申请已有待领导审批的拟办意见；请等待审批，或请领导退回后重拟。"))
+    try:
+        with transaction.atomic():
+            proposal = DecisionProposal.objects.create(
+                application=locked, outcome=outcome, reason=reason, proposed_by=actor
+            )
+    except IntegrityError as exc:  # a concurrent proposal won
+        raise Conflict(
+            _("该申请已有待领导审批的拟办意见；请等待审批，或请领导退回后重拟。")
+        ) from exc
+    PermitApplication.objects.filter(pk=locked.pk).update(handled_by=actor)
+    application.handled_by = actor
+    for approver in policies.decision_approvers(application):
+        if approver.pk != actor.pk:
+            notify(
+                channel="in_app",
+                recipient=approver,
+                subject=application.reference,
+                body=_("申请 %(ref)s 有待您审批的拟办意见：%(outcome)s。")
+                % {"ref": application.reference, "outcome": proposal.get_outcome_display()},
+            )
+    return proposal
+
+
+def _take_pending(
+    application: PermitApplication, actor: Any, outcome: str | None
+) -> DecisionProposal:
+    """The pending proposal, locked, for a supervisor of the brigade to decide on."""
+    authorize(policies.can_process_application(actor, application))
+    if not policies.can_decide_application(actor, application):
+        raise Forbidden(
+            _("许可决定须由大队领导（或支队领导）根据监督员的拟办意见审批；请提交拟办意见。")
+        )
+    proposal = (
+        DecisionProposal.objects.select_for_update()
+        .filter(application=application, status=ProposalStatus.PENDING)
+        .first()
+    )
+    if proposal is None:
+        raise DomainError(_("该申请尚无待审批的拟办意见：须先由监督员提出拟办意见。"))
+    if proposal.proposed_by_id == actor.pk:
+        raise DomainError(_("不能审批本人提出的拟办意见，请由另一位领导审批。"))
+    if outcome is not None and proposal.outcome != outcome:
+        raise DomainError(
+            _("拟办意见为“%(proposed)s”；如不同意，请退回重拟。")
+            % {"proposed": proposal.get_outcome_display()}
+        )
+    return proposal
+
+
+def _close_proposal(proposal: DecisionProposal, *, actor: Any, to: str, note: str) -> None:
+    transition(
+        proposal,
+        workflow=PROPOSAL_FLOW,
+        to=to,
+        actor=actor,
+        note=note,
+        updates={"decided_by": actor, "decided_at": timezone.now(), "decision_note": note},
+    )
+
+
 @transaction.atomic
 def approve_application(
     *, application: PermitApplication, actor: Any, reason: str = ""
 ) -> PermitApplication:
-    """Grant the permit (意见书). Commitment path: at once (即办); inspection path: after a passed
-    inspection."""
-    authorize(policies.can_process_application(actor, application))
-    if application.is_commitment:
-        problems = submission_problems(application)
-        if problems:
-            raise DomainError(_("材料不齐全或不符合法定形式，不能当场许可：") + "；".join(problems))
-    elif application.status == S.INSPECTED:
-        last = application.visits.filter(kind=SiteVisitKind.INSPECTION).last()
-        if last is None or not last.passed:
-            raise DomainError(_("现场检查不合格，不能作出许可；请作出不予许可决定。"))
+    """Grant the permit (意见书) on the inspector's proposal, approved by a supervisor of the
+    brigade. Commitment path: at once (即办); inspection path: after a passed inspection."""
+    proposal = _take_pending(application, actor, DecisionOutcome.APPROVE)
+    _check_decidable(application, DecisionOutcome.APPROVE, proposal.reason)
+    note = reason.strip()
+    wording = note or proposal.reason
     _move(
         application,
         to=S.APPROVED,
         actor=actor,
-        note=reason,
-        updates={"decided_at": timezone.now(), "decision_reason": reason, "handled_by": actor},
+        note=_approval_note(proposal, actor, note),
+        updates={
+            "decided_at": timezone.now(),
+            "decision_reason": wording,
+            "handled_by": proposal.proposed_by,
+        },
     )
+    _close_proposal(proposal, actor=actor, to=ProposalStatus.APPROVED, note=note)
     issue_document(application=application, kind=DocumentKind.DECISION, actor=actor)
     if application.is_commitment:
         # The brigade verifies the venue on site (DOMAIN.md §1.2): whichever app keeps the
@@ -402,27 +612,60 @@ def approve_application(
 
 @transaction.atomic
 def reject_application(
-    *, application: PermitApplication, actor: Any, reason: str
+    *, application: PermitApplication, actor: Any, reason: str = ""
 ) -> PermitApplication:
-    """不同意投入使用、营业: inspection path, after the inspection."""
-    authorize(policies.can_process_application(actor, application))
-    if not reason.strip():
-        raise ValidationError({"reason": _("请写明不予许可的理由。")})
-    if application.is_commitment:
-        raise DomainError(_("告知承诺申请材料不齐全的应退回补正，不属于本事项的应不予受理。"))
+    """不同意投入使用、营业: inspection path, after the inspection, on the inspector's proposal
+    approved by a supervisor of the brigade."""
+    proposal = _take_pending(application, actor, DecisionOutcome.REJECT)
+    note = reason.strip()
+    wording = note or proposal.reason
+    _check_decidable(application, DecisionOutcome.REJECT, wording)
     _move(
         application,
         to=S.REJECTED,
         actor=actor,
-        note=reason,
-        updates={"decided_at": timezone.now(), "decision_reason": reason, "handled_by": actor},
+        note=_approval_note(proposal, actor, wording),
+        updates={
+            "decided_at": timezone.now(),
+            "decision_reason": wording,
+            "handled_by": proposal.proposed_by,
+        },
     )
+    _close_proposal(proposal, actor=actor, to=ProposalStatus.APPROVED, note=note)
     issue_document(application=application, kind=DocumentKind.REJECTION, actor=actor)
     _notify_applicant(
         application,
         _("您的申请 %(ref)s 未通过检查，请登录查看决定书及理由。") % {"ref": application.reference},
     )
     return application
+
+
+@transaction.atomic
+def send_back_proposal(
+    *, application: PermitApplication, actor: Any, note: str
+) -> DecisionProposal:
+    """The supervisor does not approve the proposal: it goes back to be proposed again."""
+    proposal = _take_pending(application, actor, None)
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": _("请写明退回重拟的理由。")})
+    _close_proposal(proposal, actor=actor, to=ProposalStatus.SENT_BACK, note=note)
+    notify(
+        channel="in_app",
+        recipient=proposal.proposed_by,
+        subject=application.reference,
+        body=_("您对申请 %(ref)s 的拟办意见被退回重拟：%(note)s")
+        % {"ref": application.reference, "note": note},
+    )
+    return proposal
+
+
+def _approval_note(proposal: DecisionProposal, actor: Any, note: str) -> str:
+    text = _("%(proposer)s 拟办，%(approver)s 审批") % {
+        "proposer": proposal.proposed_by,
+        "approver": actor,
+    }
+    return f"{text}：{note}" if note else text
 
 
 @transaction.atomic
@@ -623,7 +866,85 @@ def mark_delivered(*, delivery: Delivery, actor: Any) -> Delivery:
         actor=actor,
         updates={"delivered_at": timezone.now()},
     )
+    # Signed for: the permit document (if one was posted) is served by mail.
+    _record_served(
+        delivery.application,
+        how=ServiceMethod.MAIL,
+        at=delivery.delivered_at or timezone.now(),
+        actor=actor,
+    )
     return delivery
+
+
+# --- Service of the permit document (行政许可法 art. 44) -----------------------------------------
+def _record_served(
+    application: PermitApplication,
+    *,
+    how: str,
+    at: dt.datetime,
+    actor: Any,
+    note: str = "",
+) -> bool:
+    """Stop the service clock: the document reached the applicant. Once: the first wins."""
+    updated = PermitApplication.objects.filter(
+        pk=application.pk, served_at__isnull=True, status__in=rules.GRANTED
+    ).update(served_at=at, served_how=how, service_note=note[:255], updated_at=timezone.now())
+    if not updated:
+        return False
+    application.refresh_from_db()
+    refresh_due_dates(application, actor=actor)
+    audit.record_change(
+        application,
+        actor=actor,
+        changes={"served_how": ("", how)},
+        reason=note or str(ServiceMethod(how).label),
+    )
+    return True
+
+
+@transaction.atomic
+def record_download_service(*, application: PermitApplication, actor: Any) -> bool:
+    """The applicant downloaded the permit document (意见书): it is served (网上下载)."""
+    if not policies.is_owner(actor, application):
+        return False
+    return _record_served(application, how=ServiceMethod.DOWNLOAD, at=timezone.now(), actor=actor)
+
+
+@transaction.atomic
+def record_service(
+    *,
+    application: PermitApplication,
+    actor: Any,
+    method: str,
+    served_at: dt.datetime | None = None,
+    note: str = "",
+) -> PermitApplication:
+    """Staff record that the permit document was served another way: handed over at the window
+    (当面送达) or otherwise (留置送达、公告送达 …, with a note saying how)."""
+    authorize(policies.can_process_application(actor, application))
+    if method not in (ServiceMethod.IN_PERSON, ServiceMethod.OTHER):
+        raise ValidationError({"method": _("请选择送达方式：当面送达或其他方式。")})
+    note = note.strip()
+    if method == ServiceMethod.OTHER and not note:
+        raise ValidationError({"note": _("其他方式送达请写明送达的方式和经过。")})
+    if application.status not in rules.GRANTED:
+        raise DomainError(_("尚未作出准予许可决定，或许可已撤销，无需登记许可文书送达。"))
+    if application.served_at is not None:
+        raise DomainError(
+            _("许可文书已于 %(at)s 送达（%(how)s），无需再次登记。")
+            % {
+                "at": f"{timezone.localtime(application.served_at):%Y-%m-%d %H:%M}",
+                "how": application.get_served_how_display(),
+            }
+        )
+    served_at = served_at or timezone.now()
+    if served_at > timezone.now() + dt.timedelta(minutes=5):
+        raise ValidationError({"served_at": _("送达时间不能晚于现在。")})
+    if application.decided_at is not None and served_at < application.decided_at:
+        raise ValidationError({"served_at": _("送达时间不能早于作出许可决定的时间。")})
+    if not _record_served(application, how=method, at=served_at, actor=actor, note=note):
+        raise StaleState(_("该记录刚被其他人更新，请刷新页面后重试。"))
+    return application
 
 
 def reveal_contact_phone(*, obj: Any, actor: Any, remote_addr: str | None = None) -> str:

@@ -13,12 +13,14 @@ statutory dates (on the pages, on the letters, in the API).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from lishui_fire.core import clocks
-from lishui_fire.core.models import Clock
+from lishui_fire.core.models import Clock, DeadlineRule
 
 from .. import rules
 from ..models import PermitApplication
@@ -37,6 +39,7 @@ def refresh_due_dates(application: PermitApplication, *, actor: Any = None) -> P
             inspected=local_date(application.inspected_at),
             decided=local_date(application.decided_at),
             rectification_due=application.rectification_due,
+            served=local_date(application.served_at),
         ),
     )
     existing = list(clocks.clocks_of(application))
@@ -80,3 +83,18 @@ def refresh_due_dates(application: PermitApplication, *, actor: Any = None) -> P
             clocks.stop_clock(clock=clock, actor=actor, reason=application.status, cancelled=True)
     clocks.mirror_subject(application)
     return application
+
+
+def completeness_rule(application: PermitApplication) -> DeadlineRule:
+    """The completeness period (受理或一次性告知补正) in force when the application was received."""
+    received = local_date(application.submitted_at) or timezone.localdate()
+    return clocks.rule_in_force(rules.ACCEPTANCE, on=received)
+
+
+def completeness_period_ends(application: PermitApplication) -> dt.datetime | None:
+    """The moment the completeness period (行政许可法 art. 32 ¶1 (4)) runs out for the current
+    submission: counted like the acceptance clock, on the kernel calendar, from receipt."""
+    received = local_date(application.submitted_at)
+    if received is None:
+        return None
+    return clocks.count_rule(rules.ACCEPTANCE, start_day=received).due_at

@@ -42,6 +42,9 @@ SUPERVISORS = "403 403 403 403 ok ok ok 403 403 login"
 # Acting on one record of the brigade: its handling staff.
 HANDLE = "403 403 ok 404 ok ok ok 403 403 login"
 SUPERVISE = "403 403 403 404 ok ok ok 403 403 login"
+# The decision on an inspector's proposal (issue 9): a supervisor of the brigade or the
+# detachment; not the inspector (who proposed it), the administrator or the legal officer.
+DECIDE = "403 403 403 404 ok ok 403 403 403 login"
 
 API_SIGNED_IN = "ok ok ok ok ok ok ok ok ok 401"
 API_APPLICANTS = "ok ok 403 403 403 403 403 403 403 401"
@@ -49,6 +52,7 @@ API_OWNER = "ok 404 403 403 403 403 403 403 403 401"
 API_APPLICATION = "ok 404 ok 404 ok ok ok ok 404 401"
 API_BOOKING = "ok 404 ok 404 ok ok ok 404 404 401"
 API_HANDLE = "403 403 ok 404 ok ok ok 403 403 401"
+API_DECIDE = "403 403 403 404 ok ok 403 403 403 401"
 API_DRAFT = "ok 404 404 404 404 404 404 404 404 401"
 
 
@@ -58,7 +62,13 @@ def world(personas):
     from lishui_fire.accounts.models import OrgUnit
     from permits.models import DocumentKind, PermitDocument
     from permits.services import applications, channels, prechecks
-    from permits.tests.factories import make_application, make_booking, make_slot, png_bytes
+    from permits.tests.factories import (
+        decide,
+        make_application,
+        make_booking,
+        make_slot,
+        png_bytes,
+    )
 
     owner, inspector, supervisor = personas["owner"], personas["inspector"], personas["supervisor"]
     now = timezone.now()
@@ -89,7 +99,18 @@ def world(personas):
     accepted = make_application(owner, status="accepted", path="inspection")
     inspected = make_application(owner, status="inspected", path="inspection", inspected_at=now)
     approved = make_application(owner, status="submitted")
-    applications.approve_application(application=approved, actor=supervisor)
+    decide(approved, supervisor)
+    proposed = make_application(owner, status="submitted")
+    applications.propose_decision(application=proposed, actor=inspector, outcome="approve")
+    proposed_reject = make_application(
+        owner, status="inspected", path="inspection", inspected_at=now
+    )
+    proposed_reject.visits.create(
+        kind="inspection", inspector=inspector, visited_at=now, passed=False, findings="堵塞"
+    )
+    applications.propose_decision(
+        application=proposed_reject, actor=inspector, outcome="reject", reason="疏散通道堵塞"
+    )
     applications.choose_delivery(
         application=approved,
         actor=owner,
@@ -144,6 +165,8 @@ def world(personas):
         "accepted": accepted,
         "inspected": inspected,
         "approved": approved,
+        "proposed": proposed,
+        "proposed_reject": proposed_reject,
         "material": submitted.materials.first(),
         "draft_material": draft.materials.order_by("pk").first(),
         # Removing a material deletes its file, which no rollback brings back: its own object.
@@ -342,16 +365,32 @@ ROWS = [
         "POST",
         HANDLE,
         pk="@submitted",
+        action="propose",
+        data=_decision("propose", "submitted", outcome="approve", reason=""),
+    ),
+    Row(
+        "permits:staff_action",
+        "POST",
+        DECIDE,
+        pk="@proposed",
         action="approve",
         data=_decision("approve", "submitted", reason=""),
     ),
     Row(
         "permits:staff_action",
         "POST",
-        HANDLE,
-        pk="@inspected",
+        DECIDE,
+        pk="@proposed_reject",
         action="reject",
-        data=_decision("reject", "inspected", reason="疏散通道堵塞"),
+        data=_decision("reject", "inspected", reason=""),
+    ),
+    Row(
+        "permits:staff_action",
+        "POST",
+        DECIDE,
+        pk="@proposed",
+        action="send_back",
+        data=_decision("send_back", "submitted", note="请补充核对"),
     ),
     Row(
         "permits:staff_action",
@@ -567,7 +606,9 @@ ROWS = [
         data=lambda w: {"kind": "other", "file": _pdf(w)},
     ),
     Row("permit-accept", "POST", API_HANDLE, pk="@submitted_inspection"),
-    Row("permit-approve", "POST", API_HANDLE, pk="@submitted"),
+    Row("permit-propose", "POST", API_HANDLE, pk="@submitted", data={"outcome": "approve"}),
+    Row("permit-approve", "POST", API_DECIDE, pk="@proposed"),
+    Row("permit-send-back", "POST", API_DECIDE, pk="@proposed", data={"note": "请补充核对"}),
     Row(
         "permit-return-for-completion",
         "POST",
@@ -576,7 +617,7 @@ ROWS = [
         data={"missing_items": ["营业执照复印件"]},
     ),
     Row("permit-inspect", "POST", API_HANDLE, pk="@accepted", data={"passed": True}),
-    Row("permit-reject", "POST", API_HANDLE, pk="@inspected", data={"reason": "疏散通道堵塞"}),
+    Row("permit-reject", "POST", API_DECIDE, pk="@proposed_reject", data={}),
     Row("permit-decision-pdf", "GET", API_APPLICATION, pk="@approved"),
     Row(
         "precheck-slot-list",

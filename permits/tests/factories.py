@@ -156,3 +156,39 @@ def make_booking(
         status=status,
         **extra,
     )
+
+
+def decide(
+    application: PermitApplication,
+    proposer: Any,
+    approver: Any = None,
+    *,
+    outcome: str = "approve",
+    reason: str = "",
+) -> PermitApplication:
+    """The decision through the services (issue 9): ``proposer`` proposes, ``approver`` (by
+    default a brigade supervisor of the application's brigade, made if there is none) approves."""
+    from lishui_fire.accounts.models import Role, User
+    from permits.services import applications as services
+
+    if approver is None:
+        approver = (
+            User.objects.filter(
+                role=Role.BRIGADE_SUPERVISOR, org_unit_id=application.brigade_id, is_active=True
+            )
+            .exclude(pk=proposer.pk)
+            .first()
+        )
+        if approver is None:
+            approver = User.objects.create(
+                username=f"approver-{application.brigade.code}-{_next()}",
+                role=Role.BRIGADE_SUPERVISOR,
+                real_name="审批领导",
+                org_unit_id=application.brigade_id,
+            )
+    services.propose_decision(
+        application=application, actor=proposer, outcome=outcome, reason=reason
+    )
+    application = PermitApplication.objects.get(pk=application.pk)
+    decision = services.approve_application if outcome == "approve" else services.reject_application
+    return decision(application=application, actor=approver)

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from permits.models import DocumentKind, PermitDocument
-from permits.tests.factories import make_application, make_booking, make_slot
+from permits.tests.factories import decide, make_application, make_booking, make_slot
 from tests.personas import PERSONAS
 
 pytestmark = pytest.mark.django_db
@@ -90,8 +90,38 @@ def test_accept(personas, api_for, persona, status):
 
 
 @expect(dict(zip(ROLES, [403, 403, 200, 404, 200, 200, 200, 403, 403, 401], strict=True)))
-def test_approve_commitment_on_the_spot(personas, api_for, persona, status):
+def test_propose_a_decision(personas, api_for, persona, status):
+    """Any handling staff of the brigade proposes (拟办); nothing is decided yet."""
     application = make_application(personas["owner"], status="submitted")
+    response = api_for(personas[persona]).post(
+        f"/api/v1/permits/{application.pk}/propose/", {"outcome": "approve"}, format="json"
+    )
+    assert response.status_code == status
+    application.refresh_from_db()
+    assert application.status == "submitted"
+    assert application.proposals.exists() == (status == 200)
+
+
+def _proposed(personas, **kwargs):
+    from permits.services.applications import propose_decision
+
+    application = make_application(personas["owner"], **kwargs)
+    outcome = "reject" if kwargs.get("path") == "inspection" else "approve"
+    propose_decision(
+        application=application,
+        actor=personas["inspector"],
+        outcome=outcome,
+        reason="疏散通道堵塞" if outcome == "reject" else "",
+    )
+    return application
+
+
+# Issue 9: the decision is a supervisor's (brigade of the jurisdiction, or detachment) on the
+# inspector's proposal; the inspector who proposed it, the administrator and the legal officer
+# cannot issue it.
+@expect(dict(zip(ROLES, [403, 403, 403, 404, 200, 200, 403, 403, 403, 401], strict=True)))
+def test_approve_commitment_on_the_spot(personas, api_for, persona, status):
+    application = _proposed(personas, status="submitted")
     response = api_for(personas[persona]).post(f"/api/v1/permits/{application.pk}/approve/")
     assert response.status_code == status
     application.refresh_from_db()
@@ -101,10 +131,25 @@ def test_approve_commitment_on_the_spot(personas, api_for, persona, status):
     ).exists() == (status == 200)
 
 
-@expect(dict(zip(ROLES, [403, 403, 200, 404, 200, 200, 200, 403, 403, 401], strict=True)))
+@expect(dict(zip(ROLES, [403, 403, 403, 404, 200, 200, 403, 403, 403, 401], strict=True)))
 def test_reject_after_inspection(personas, api_for, persona, status):
+    from permits.models import SiteVisit
+
     application = make_application(
         personas["owner"], status="inspected", path="inspection", inspected_at=timezone.now()
+    )
+    SiteVisit.objects.create(
+        application=application,
+        kind="inspection",
+        inspector=personas["inspector"],
+        visited_at=timezone.now(),
+        passed=False,
+        findings="疏散通道堵塞",
+    )
+    from permits.services.applications import propose_decision
+
+    propose_decision(
+        application=application, actor=personas["inspector"], outcome="reject", reason="堵塞"
     )
     response = api_for(personas[persona]).post(
         f"/api/v1/permits/{application.pk}/reject/", {"reason": "疏散通道堵塞"}, format="json"
@@ -116,13 +161,11 @@ def test_reject_after_inspection(personas, api_for, persona, status):
 
 @expect(dict(zip(ROLES, [200, 404, 200, 404, 200, 200, 200, 200, 404, 401], strict=True)))
 def test_decision_pdf(personas, api_for, persona, status):
-    from permits.services.applications import approve_application
-
     application = make_application(personas["owner"], status="submitted")
     from django.db import transaction
 
     with transaction.atomic():
-        approve_application(application=application, actor=personas["supervisor"])
+        decide(application, personas["supervisor"])
     response = api_for(personas[persona]).get(f"/api/v1/permits/{application.pk}/decision.pdf")
     assert response.status_code == status
     if status == 200:
@@ -137,11 +180,9 @@ def test_pdf_actions_honour_accept_and_errors_stay_json(personas, api_for, accep
     """A client asking for the PDF by its media type gets it; an error is JSON, labelled so."""
     from django.db import transaction
 
-    from permits.services.applications import approve_application
-
     approved = make_application(personas["owner"], status="submitted")
     with transaction.atomic():
-        approve_application(application=approved, actor=personas["supervisor"])
+        decide(approved, personas["supervisor"])
     pending = make_application(personas["owner"], status="submitted")
     client = api_for(personas["owner"])
     ok = client.get(f"/api/v1/permits/{approved.pk}/decision.pdf", HTTP_ACCEPT=accept)
@@ -165,19 +206,23 @@ def test_decision_pdf_before_a_decision_is_404(personas, api_for):
 
 # --- Illegal transitions and bad input ------------------------------------------------------------
 @pytest.mark.parametrize(
-    ("path", "status", "action"),
+    ("path", "status", "action", "body"),
     [
-        ("commitment", "submitted", "accept"),
-        ("inspection", "submitted", "approve"),
-        ("inspection", "accepted", "approve"),
-        ("inspection", "approved", "reject"),
-        ("commitment", "withdrawn", "approve"),
+        ("commitment", "submitted", "accept", {}),
+        ("inspection", "submitted", "propose", {"outcome": "approve"}),
+        ("inspection", "accepted", "propose", {"outcome": "approve"}),
+        ("inspection", "approved", "propose", {"outcome": "reject", "reason": "理由"}),
+        ("commitment", "withdrawn", "propose", {"outcome": "approve"}),
+        ("commitment", "submitted", "approve", {}),  # no proposal to approve
+        ("inspection", "inspected", "reject", {"reason": "理由"}),
     ],
 )
-def test_illegal_transitions_answer_409_and_change_nothing(personas, api_for, path, status, action):
+def test_illegal_transitions_answer_409_and_change_nothing(
+    personas, api_for, path, status, action, body
+):
     application = make_application(personas["owner"], status=status, path=path)
-    body = {"reason": "理由"} if action == "reject" else {}
-    response = api_for(personas["inspector"]).post(
+    actor = "supervisor" if action in ("approve", "reject") else "inspector"
+    response = api_for(personas[actor]).post(
         f"/api/v1/permits/{application.pk}/{action}/", body, format="json"
     )
     assert response.status_code == 409

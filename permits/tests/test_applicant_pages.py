@@ -15,7 +15,7 @@ from lishui_fire.core.models import DeadlineRule
 from permits.models import Delivery, DocumentKind, HomeServiceRequest, PermitDocument
 from permits.services import applications as services
 from permits.services import channels
-from permits.tests.factories import make_application, make_booking, make_slot, pdf_bytes
+from permits.tests.factories import decide, make_application, make_booking, make_slot, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -140,9 +140,7 @@ def test_the_page_shows_due_dates_reasons_documents_and_materials(client_for, ci
     services.record_inspection(
         application=application, actor=inspector, passed=False, findings="疏散通道堆放杂物"
     )
-    services.reject_application(
-        application=application, actor=inspector, reason="安全出口数量不足，不符合 GB 50016"
-    )
+    decide(application, inspector, outcome="reject", reason="安全出口数量不足，不符合 GB 50016")
     response = client_for(citizen).get(detail_url(application))
     page = response.content.decode()
     assert "安全出口数量不足" in page
@@ -157,7 +155,7 @@ def test_the_page_shows_due_dates_reasons_documents_and_materials(client_for, ci
 
 def test_a_document_not_yet_rendered_is_rendered_on_download(client_for, citizen, inspector):
     application = make_application(citizen, status="submitted")
-    services.approve_application(application=application, actor=inspector)
+    decide(application, inspector)
     document = application.documents.get(kind=DocumentKind.DECISION)
     assert not document.file  # the render task runs after commit, which a test never reaches
     response = client_for(citizen).get(reverse("permits:document_download", args=[document.pk]))

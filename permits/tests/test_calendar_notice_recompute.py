@@ -27,7 +27,7 @@ def at(*args):
 
 
 def test_publishing_a_notice_on_the_page_recomputes_a_provisional_permit_deadline(
-    client_for, citizen, inspector, administrator, django_capture_on_commit_callbacks
+    client_for, citizen, inspector, supervisor, administrator, django_capture_on_commit_callbacks
 ):
     CalendarYear.objects.filter(year=2027).delete()
     CalendarDay.objects.filter(date__year=2027).delete()
@@ -36,8 +36,11 @@ def test_publishing_a_notice_on_the_page_recomputes_a_provisional_permit_deadlin
         application = services.submit_application(
             application=make_application(citizen, path="commitment"), actor=citizen
         )
+        services.propose_decision(application=application, actor=inspector, outcome="approve")
         data = {"approve-status": application.status}
-        staff.post(reverse("permits:staff_action", args=[application.pk, "approve"]), data)
+        client_for(supervisor).post(
+            reverse("permits:staff_action", args=[application.pk, "approve"]), data
+        )
         detail = staff.get(reverse("permits:staff_application", args=[application.pk]))
     html = detail.content.decode()
     # Twenty working days from 10 Dec 2026 on the stand-in: Dec 11–31 (15), Jan 4–8 (20).

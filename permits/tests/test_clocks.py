@@ -10,7 +10,7 @@ import time_machine
 from lishui_fire.core import clocks
 from permits.models import PermitApplication
 from permits.services import applications as services
-from permits.tests.factories import make_application
+from permits.tests.factories import decide, make_application
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_the_inspection_path_runs_one_clock_after_another(citizen, inspector):
         ("decision", "running", "open"),
     ]
     with at(2026, 11, 5, 10, 0):
-        services.approve_application(application=application, actor=inspector)
+        decide(application, inspector)
     application = fresh(application)
     assert application.next_due is None
     assert application.decision_due == D(2026, 11, 9)  # the API's decision_due stays on record

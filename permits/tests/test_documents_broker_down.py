@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from lishui_fire.core.documents import render_missing_documents
 from permits.models import DocumentKind, PermitDocument
-from permits.services import applications as svc
+from permits.tests.factories import decide
 from tests.celery_fixtures import _reset_producer_pool
 
 from .factories import make_application
@@ -39,7 +39,7 @@ def test_an_approval_with_the_broker_down_is_saved_and_its_letter_caught_up(
 ):
     application = make_application(citizen, status="submitted")
     # Autocommit: on_commit runs at once and the enqueue meets the closed port.
-    svc.approve_application(application=application, actor=inspector)
+    decide(application, inspector)
 
     document = PermitDocument.objects.get(application=application, kind=DocumentKind.DECISION)
     assert not document.file

@@ -15,8 +15,8 @@ from lishui_fire.core import documents as kernel
 from lishui_fire.core.models import Sequence
 from lishui_fire.core.tasks import render_issued_document, render_missing_documents
 from permits.models import DocumentKind, PermitDocument, PrecheckNotice
-from permits.services import applications as svc
 from permits.tasks import render_permit_document, render_precheck_notice
+from permits.tests.factories import decide
 
 from .factories import make_application, make_booking, make_slot
 
@@ -51,7 +51,7 @@ def test_it_numbers_the_letter_in_the_transaction_and_renders_it_after_commit(
     application, inspector, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        svc.approve_application(application=application, actor=inspector)
+        decide(application, inspector)
     document = _decision(application)
     assert not document.file, "rendered before the decision committed"
     assert document.brigade_id == application.brigade_id
@@ -83,7 +83,7 @@ def test_nothing_is_numbered_or_rendered_when_the_decision_rolls_back(
 
     def approve_then_fail() -> None:
         with transaction.atomic():
-            svc.approve_application(application=application, actor=inspector)
+            decide(application, inspector)
             raise Refused
 
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(Refused):
@@ -98,7 +98,7 @@ def test_nothing_is_numbered_or_rendered_when_the_decision_rolls_back(
 
 def test_a_second_render_changes_nothing(application, inspector, on_commit, monkeypatch):
     with on_commit():
-        svc.approve_application(application=application, actor=inspector)
+        decide(application, inspector)
     first = _decision(application)
 
     def must_not_render(document):
@@ -123,7 +123,7 @@ def test_a_failed_render_is_counted_and_can_be_retried(
     application, inspector, django_capture_on_commit_callbacks, monkeypatch
 ):
     with django_capture_on_commit_callbacks(execute=False):
-        svc.approve_application(application=application, actor=inspector)
+        decide(application, inspector)
     document = _decision(application)
 
     def broken(document):
@@ -151,7 +151,7 @@ def test_the_sweep_renders_letters_whose_task_never_ran(
     application, inspector, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False):
-        svc.approve_application(application=application, actor=inspector)
+        decide(application, inspector)
     document = _decision(application)
 
     # Just issued: its own task is probably running; the sweep leaves it alone.
@@ -167,7 +167,7 @@ def test_the_sweep_renders_letters_whose_task_never_ran(
 
 def test_the_sweep_gives_up_on_a_letter_that_always_fails(application, inspector, monkeypatch):
     with transaction.atomic():
-        svc.approve_application(application=application, actor=inspector)
+        decide(application, inspector)
     PermitDocument.objects.update(
         issued_at=timezone.now() - dt.timedelta(hours=1),
         render_attempts=kernel.MAX_RENDER_ATTEMPTS,
@@ -179,7 +179,7 @@ def test_the_kernel_task_renders_any_issued_document_by_label(
     application, inspector, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False):
-        svc.approve_application(application=application, actor=inspector)
+        decide(application, inspector)
     document = _decision(application)
     render_issued_document.delay("permits.PermitDocument", document.pk)
     document.refresh_from_db()
@@ -190,7 +190,7 @@ def test_the_kernel_task_renders_any_issued_document_by_label(
 
 def test_the_old_task_names_still_render(application, inspector, citizen, supervisor):
     with transaction.atomic():
-        svc.approve_application(application=application, actor=inspector)
+        decide(application, inspector)
     document = _decision(application)
     render_permit_document.delay(document.pk)
     document.refresh_from_db()

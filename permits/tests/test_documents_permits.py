@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from permits.models import DocumentKind, PermitDocument, PermitPath
 from permits.services import applications as svc
+from permits.tests.factories import decide
 
 from .factories import make_application
 from .pdftext import pdf_text
@@ -55,7 +56,7 @@ def _document(application, kind: str) -> PermitDocument:
 def test_approving_on_the_commitment_path_issues_the_decision_letter(citizen, inspector, on_commit):
     application = _application(citizen)
     with on_commit():
-        svc.approve_application(application=application, actor=inspector)
+        decide(application, inspector)
 
     document = _document(application, DocumentKind.DECISION)
     text = _text(document)
@@ -90,7 +91,7 @@ def test_an_inspection_path_permit_has_no_verification_note(citizen, inspector, 
         svc.record_inspection(
             application=application, actor=inspector, passed=True, findings="符合要求"
         )
-        svc.approve_application(application=application, actor=inspector)
+        decide(application, inspector)
 
     text = _text(_document(application, DocumentKind.DECISION))
     assert "同意投入使用、营业" in text
@@ -101,7 +102,7 @@ def test_an_inspection_path_permit_has_no_verification_note(citizen, inspector, 
 def test_rendering_a_document_twice_keeps_the_first_pdf(citizen, inspector, on_commit, monkeypatch):
     application = _application(citizen)
     with on_commit():
-        svc.approve_application(application=application, actor=inspector)
+        decide(application, inspector)
     document = _document(application, DocumentKind.DECISION)
     with document.file.open("rb") as handle:
         first = handle.read()
@@ -163,8 +164,8 @@ def test_rejection_letter_gives_the_reasons_and_the_rights(citizen, inspector, o
             passed=False,
             findings="二层安全出口被铁栅栏封闭",
         )
-        svc.reject_application(
-            application=application, actor=inspector, reason="安全出口被封闭，不符合消防安全要求。"
+        decide(
+            application, inspector, outcome="reject", reason="安全出口被封闭，不符合消防安全要求。"
         )
 
     document = _document(application, DocumentKind.REJECTION)
@@ -187,7 +188,7 @@ def test_a_false_commitment_leads_to_rectification_then_revocation(
     application = _application(citizen)
     due = timezone.localdate() + dt.timedelta(days=10)
     with on_commit():
-        svc.approve_application(application=application, actor=inspector)
+        decide(application, inspector)
         svc.record_verification(
             application=application,
             actor=inspector,

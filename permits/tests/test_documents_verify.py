@@ -20,8 +20,8 @@ from pypdf import PdfReader
 
 from lishui_fire.core import documents as kernel
 from permits.models import DocumentKind, PermitDocument, PrecheckNotice
-from permits.services import applications as svc
 from permits.services import prechecks
+from permits.tests.factories import decide
 
 from .factories import make_application, make_booking, make_slot
 from .pdftext import pdf_text
@@ -46,7 +46,7 @@ def _fresh(settings, tmp_path):
 def decision(citizen, inspector, django_capture_on_commit_callbacks) -> PermitDocument:
     application = make_application(citizen, status="submitted", unit_name=UNIT)
     with django_capture_on_commit_callbacks(execute=True):
-        svc.approve_application(application=application, actor=inspector)
+        decide(application, inspector)
     return PermitDocument.objects.get(application=application, kind=DocumentKind.DECISION)
 
 
@@ -240,7 +240,7 @@ def test_a_letter_not_yet_rendered_is_genuine_without_a_digest(
 ):
     application = make_application(citizen, status="submitted", unit_name=UNIT)
     with django_capture_on_commit_callbacks(execute=False):
-        svc.approve_application(application=application, actor=inspector)
+        decide(application, inspector)
     document = PermitDocument.objects.get(application=application, kind=DocumentKind.DECISION)
     response = Client().get(API, {"number": document.number, "code": document.verification_code})
     assert response.status_code == 200

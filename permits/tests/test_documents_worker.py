@@ -7,7 +7,7 @@ import pytest
 
 from lishui_fire.core.tasks import render_issued_document
 from permits.models import DocumentKind, PermitDocument
-from permits.services import applications as svc
+from permits.tests.factories import decide
 from tests.celery_fixtures import wait_until
 
 from .factories import make_application
@@ -40,7 +40,7 @@ def test_a_letter_rendered_three_times_by_a_real_worker_is_one_file(
 ):
     first = make_application(citizen, status="submitted")
     # Autocommit (a transactional test): the render is enqueued through Redis on commit.
-    svc.approve_application(application=first, actor=inspector)
+    decide(first, inspector)
     document = PermitDocument.objects.get(application=first, kind=DocumentKind.DECISION)
     assert wait_until(lambda: _rendered(document.pk), timeout=TIMEOUT), worker.log()[-4000:]
     document.refresh_from_db()
@@ -50,7 +50,7 @@ def test_a_letter_rendered_three_times_by_a_real_worker_is_one_file(
     render_issued_document.delay("permits.PermitDocument", document.pk)
     # A second letter afterwards tells us when the worker has got through the queue.
     second = make_application(citizen, status="submitted")
-    svc.approve_application(application=second, actor=inspector)
+    decide(second, inspector)
     other = PermitDocument.objects.get(application=second, kind=DocumentKind.DECISION)
     assert wait_until(lambda: _rendered(other.pk), timeout=TIMEOUT), worker.log()[-4000:]
 

@@ -80,7 +80,7 @@ def test_commitment_decision_due_on_the_make_up_saturday(client_for, citizen, in
 
 
 def test_verification_into_an_unpublished_year_is_provisional_until_published(
-    client_for, citizen, inspector, django_capture_on_commit_callbacks
+    client_for, citizen, inspector, supervisor, django_capture_on_commit_callbacks
 ):
     from lishui_fire.core.models import CalendarDay, CalendarYear
 
@@ -91,7 +91,8 @@ def test_verification_into_an_unpublished_year_is_provisional_until_published(
         # Signed in on the day: a staff session expires after idling (accounts middleware).
         client = client_for(inspector)
         application = submit(citizen, "commitment")
-        response = post(client, application, "approve")
+        services.propose_decision(application=application, actor=inspector, outcome="approve")
+        response = post(client_for(supervisor), application, "approve")
         application = fresh(application)
         assert application.status == "approved", [str(m) for m in response.context["messages"]]
         assert application.verification_due.year == 2027

@@ -15,7 +15,7 @@ from lishui_fire.accounts.models import OrgUnit
 from permits.models import HomeServiceRequest, PermitApplication, SiteVisit
 from permits.services import applications as services
 from permits.services import channels
-from permits.tests.factories import make_application, make_booking, make_slot
+from permits.tests.factories import decide, make_application, make_booking, make_slot
 
 pytestmark = pytest.mark.django_db
 
@@ -453,7 +453,7 @@ def test_admin_status_is_read_only_and_documents_block_delete(
     assert 'name="status"' not in response.content.decode()
     delete = reverse("admin:permits_permitapplication_delete", args=[application.pk])
     assert client.get(delete).status_code == 200  # no documents yet
-    services.approve_application(application=application, actor=inspector)
+    decide(application, inspector)
     assert client.get(delete).status_code == 403
     assert client.get(reverse("admin:permits_permitapplication_changelist")).status_code == 200
     response = client.get(
@@ -505,7 +505,7 @@ def test_in_english_the_buttons_say_what_they_do_and_the_status_what_happened(
         reverse("permits:staff_application", args=[application.pk]), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     assert "Grant the permit" in html
-    services.approve_application(application=application, actor=inspector)
+    decide(application, inspector)
     html = client.get(
         reverse("permits:staff_application", args=[application.pk]), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()

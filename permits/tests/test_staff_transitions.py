@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from permits.models import Delivery, DocumentKind, PermitApplication, SiteVisit
 from permits.services import applications as services
-from permits.tests.factories import make_application
+from permits.tests.factories import decide, make_application
 from permits.workflow import PermitStatus as S
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +63,7 @@ def inspected(citizen, inspector, *, passed=True):
 
 def approved_commitment(citizen, inspector):
     application = submitted(citizen)
-    return services.approve_application(application=application, actor=inspector)
+    return decide(application, inspector)
 
 
 def in_rectification(citizen, inspector):
@@ -79,9 +79,10 @@ def in_rectification(citizen, inspector):
 
 
 # --- Commitment path (告知承诺) -------------------------------------------------------------------
-def test_commitment_application_is_granted_at_once(client_for, citizen, inspector):
+def test_commitment_application_is_granted_at_once(client_for, citizen, inspector, supervisor):
     application = submitted(citizen)
-    response = act(client_for(inspector), application, "approve", reason="材料齐全，当场许可")
+    act(client_for(inspector), application, "propose", outcome="approve", reason="材料齐全")
+    response = act(client_for(supervisor), application, "approve", reason="材料齐全，当场许可")
     assert response.status_code == 200
     application = fresh(application)
     assert application.status == S.APPROVED
@@ -173,7 +174,7 @@ def test_supervisor_revokes_a_false_commitment(client_for, citizen, inspector, s
 
 
 # --- Inspection path ------------------------------------------------------------------------------
-def test_inspection_path_accept_inspect_approve(client_for, citizen, inspector):
+def test_inspection_path_accept_inspect_approve(client_for, citizen, inspector, supervisor):
     client = client_for(inspector)
     application = submitted(citizen, "inspection")
     act(client, application, "accept", note="材料齐全")
@@ -188,20 +189,22 @@ def test_inspection_path_accept_inspect_approve(client_for, citizen, inspector):
     assert application.first_inspection_passed is True
     assert application.decision_due is not None
 
-    act(client, application, "approve")
+    act(client, application, "propose", outcome="approve")
+    act(client_for(supervisor), application, "approve")
     application = fresh(application)
     assert application.status == S.APPROVED
     assert application.documents.filter(kind=DocumentKind.DECISION).exists()
 
 
-def test_failed_inspection_then_rejection(client_for, citizen, inspector):
+def test_failed_inspection_then_rejection(client_for, citizen, inspector, supervisor):
     client = client_for(inspector)
     application = accepted(citizen, inspector)
     act(client, application, "inspect", passed="no", findings="自动喷水灭火系统未调试")
     application = fresh(application)
     assert application.status == S.INSPECTED
     assert application.first_inspection_passed is False
-    act(client, application, "reject", reason="消防设施不符合要求")
+    act(client, application, "propose", outcome="reject", reason="消防设施不符合要求")
+    act(client_for(supervisor), application, "reject")
     application = fresh(application)
     assert application.status == S.REJECTED
     assert application.documents.filter(kind=DocumentKind.REJECTION).exists()
@@ -255,20 +258,20 @@ def test_approve_on_the_inspection_path_before_inspection_is_refused(
     application = (
         submitted(citizen, "inspection") if state == "submitted" else accepted(citizen, inspector)
     )
-    response = act(client_for(inspector), application, "approve")
+    response = act(client_for(inspector), application, "propose", outcome="approve")
     assert_refused(response, application, fresh(application), "不能变更为")
     assert not application.documents.filter(kind=DocumentKind.DECISION).exists()
 
 
 def test_approve_after_a_failed_inspection_is_refused(client_for, citizen, inspector):
     application = inspected(citizen, inspector, passed=False)
-    response = act(client_for(inspector), application, "approve")
+    response = act(client_for(inspector), application, "propose", outcome="approve")
     assert_refused(response, application, application, "现场检查不合格")
 
 
 def test_reject_on_the_commitment_path_is_refused(client_for, citizen, inspector):
     application = submitted(citizen)
-    response = act(client_for(inspector), application, "reject", reason="不符合")
+    response = act(client_for(inspector), application, "propose", outcome="reject", reason="不符")
     assert_refused(response, application, application, "告知承诺")
 
 
@@ -280,7 +283,7 @@ def test_revoke_by_an_inspector_is_refused(client_for, citizen, inspector):
 
 def test_verifying_an_inspection_path_approval_is_refused(client_for, citizen, inspector):
     application = inspected(citizen, inspector)
-    application = services.approve_application(application=application, actor=inspector)
+    application = decide(application, inspector)
     application = fresh(application)
     response = act(client_for(inspector), application, "verify", matches="yes", findings="")
     assert_refused(response, application, application, "不能变更为")
@@ -323,9 +326,7 @@ def _final(citizen, inspector, supervisor, status):
         return services.refuse_to_accept(application=application, actor=inspector, reason="不属于")
     if status == S.REJECTED:
         application = inspected(citizen, inspector, passed=False)
-        return services.reject_application(
-            application=application, actor=inspector, reason="不合格"
-        )
+        return decide(application, inspector, outcome="reject", reason="不合格")
     if status == S.VERIFIED:
         application = approved_commitment(citizen, inspector)
         services.record_verification(
@@ -341,8 +342,10 @@ ALL_ACTIONS = {
     "return": {"missing_items": "图纸"},
     "refuse": {"reason": "不属于"},
     "inspect": {"passed": "yes"},
+    "propose": {"outcome": "approve"},
     "approve": {},
     "reject": {"reason": "不合格"},
+    "send_back": {"note": "重拟"},
     "verify": {"matches": "yes"},
     "revoke": {"reason": "承诺不实"},
     "green_channel": {"enabled": "yes", "reason": "省重点建设项目"},

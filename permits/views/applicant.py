@@ -42,6 +42,7 @@ from ..forms.applicant import (
 from ..models import (
     Delivery,
     DeliveryMethod,
+    DocumentKind,
     Material,
     MaterialKind,
     PermitApplication,
@@ -674,6 +675,9 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     name = rules.safe_download_name(
         f"{application.reference}-{document.get_kind_display()}", "application/pdf"
     )
+    if document.kind == DocumentKind.DECISION and application.served_at is None:
+        # The applicant's own download of the permit document serves it (行政许可法 art. 44).
+        services.record_download_service(application=application, actor=request.user)
     return _file_response(document.file.storage, document.file.name, "application/pdf", name)
 
 

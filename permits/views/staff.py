@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,6 +33,8 @@ from lishui_fire.core.masking import mask_phone
 from .. import policies, rules, selectors
 from ..forms import staff as forms
 from ..models import (
+    DecisionOutcome,
+    DecisionProposal,
     Delivery,
     DeliveryMethod,
     HomeServiceRequest,
@@ -50,6 +52,7 @@ from ..workflow import (
     AmendmentStatus,
     DeliveryStatus,
     HomeServiceStatus,
+    ProposalStatus,
 )
 from ..workflow import PermitStatus as S
 from .common import add_errors, labelled_history, remote_addr
@@ -190,6 +193,16 @@ def _mail_in(delivery: Delivery | None, status: str) -> bool:
     )
 
 
+def _may_approve(a: PermitApplication, user: Any, outcome: str | None) -> bool:
+    pending = a.pending
+    return bool(
+        pending is not None
+        and policies.can_decide_application(user, a)
+        and pending.proposed_by_id != user.pk
+        and (outcome is None or pending.outcome == outcome)
+    )
+
+
 ACTIONS: dict[str, Action] = {
     "accept": Action(
         forms.AcceptForm,
@@ -223,20 +236,39 @@ ACTIONS: dict[str, Action] = {
         gettext_lazy("现场检查结果已记录。"),
         lambda a, u, dl: a.status == S.ACCEPTED,
     ),
+    # The decision (issue 9): the inspector proposes, a supervisor of the brigade approves the
+    # proposal (approve / reject, as proposed) or sends it back.
+    "propose": Action(
+        forms.ProposeForm,
+        lambda a, u, d: services.propose_decision(
+            application=a, actor=u, outcome=d["outcome"], reason=d["reason"]
+        ),
+        gettext_lazy("拟办意见已提交，等待大队领导审批。"),
+        lambda a, u, dl: (
+            a.pending is None
+            and (
+                (a.status == S.SUBMITTED and _is_commitment(a))
+                or (a.status == S.INSPECTED and not _is_commitment(a))
+            )
+        ),
+    ),
     "approve": Action(
         forms.ApproveForm,
         lambda a, u, d: services.approve_application(application=a, actor=u, reason=d["reason"]),
-        gettext_lazy("已准予许可，意见书已生成。"),
-        lambda a, u, dl: (
-            (a.status == S.SUBMITTED and _is_commitment(a))
-            or (a.status == S.INSPECTED and a.last_inspection_passed)
-        ),
+        gettext_lazy("已批准拟办意见，准予许可，意见书已生成。"),
+        lambda a, u, dl: _may_approve(a, u, DecisionOutcome.APPROVE),
     ),
     "reject": Action(
         forms.RejectForm,
         lambda a, u, d: services.reject_application(application=a, actor=u, reason=d["reason"]),
-        gettext_lazy("已作出不予许可决定。"),
-        lambda a, u, dl: a.status == S.INSPECTED,
+        gettext_lazy("已批准拟办意见，作出不予许可决定。"),
+        lambda a, u, dl: _may_approve(a, u, DecisionOutcome.REJECT),
+    ),
+    "send_back": Action(
+        forms.SendBackForm,
+        lambda a, u, d: services.send_back_proposal(application=a, actor=u, note=d["note"]),
+        gettext_lazy("拟办意见已退回重拟。"),
+        lambda a, u, dl: _may_approve(a, u, None),
     ),
     "verify": Action(
         forms.VerificationForm,
@@ -276,6 +308,18 @@ ACTIONS: dict[str, Action] = {
         gettext_lazy("已登记寄出。"),
         lambda a, u, dl: _mail_in(dl, DeliveryStatus.PENDING) and a.has_documents,
     ),
+    "record_service": Action(
+        forms.ServiceForm,
+        lambda a, u, d: services.record_service(
+            application=a,
+            actor=u,
+            method=d["method"],
+            served_at=d["served_at"],
+            note=d["note"],
+        ),
+        gettext_lazy("许可文书送达已登记。"),
+        lambda a, u, dl: a.status in rules.GRANTED and a.served_at is None,
+    ),
     "mail_delivered": Action(
         forms.MailDeliveredForm,
         lambda a, u, d: services.mark_delivered(delivery=_delivery(a), actor=u),
@@ -290,13 +334,16 @@ ACTION_TITLES = {
     "return": gettext_lazy("退回补正（一次性告知）"),
     "refuse": pgettext_lazy("action", "不予受理"),
     "inspect": gettext_lazy("记录现场检查"),
-    "approve": pgettext_lazy("action", "准予许可"),
-    "reject": pgettext_lazy("action", "不予许可"),
+    "propose": gettext_lazy("提出拟办意见（报大队领导审批）"),
+    "approve": gettext_lazy("审批：同意准予许可"),
+    "reject": gettext_lazy("审批：同意不予许可"),
+    "send_back": gettext_lazy("审批：退回重拟"),
     "verify": gettext_lazy("记录核查（复查）结果"),
     "revoke": gettext_lazy("撤销许可"),
     "green_channel": pgettext_lazy("action", "绿色通道"),
     "mail_posted": gettext_lazy("登记文书寄出"),
     "mail_delivered": gettext_lazy("登记文书签收"),
+    "record_service": gettext_lazy("登记许可文书送达（当面或其他方式）"),
     "schedule": gettext_lazy("安排上门"),
     "complete": gettext_lazy("办结上门服务"),
     "cancel": gettext_lazy("取消上门服务"),
@@ -329,9 +376,19 @@ def _render_detail(
             "green_channel_set_by",
             "precheck__slot__inspector",
         )
-        .prefetch_related("materials", "documents", "visits__inspector")
+        .prefetch_related(
+            "materials",
+            "documents",
+            "visits__inspector",
+            Prefetch(
+                "proposals",
+                queryset=DecisionProposal.objects.select_related("proposed_by", "decided_by"),
+            ),
+        )
         .get(pk=application.pk)
     )
+    proposals = list(application.proposals.all())
+    application.pending = next((p for p in proposals if p.status == ProposalStatus.PENDING), None)
     try:
         delivery: Delivery | None = application.delivery
     except Delivery.DoesNotExist:
@@ -387,6 +444,7 @@ def _render_detail(
                 for d in documents
             ],
             "visits": visits,
+            "proposals": proposals,
             "history": labelled_history(application, COMMITMENT_FLOW),
             "precheck": precheck,
             "findings": findings,

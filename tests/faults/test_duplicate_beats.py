@@ -31,7 +31,7 @@ from lishui_fire.core.reminders import schedule_reminder
 from lishui_fire.core.schedules import portal_beat_schedule
 from permits.models import DocumentKind, PermitDocument
 from permits.services import applications as services
-from permits.tests.factories import make_application
+from permits.tests.factories import decide, make_application
 
 REMINDERS = 30
 LATER = dt.timedelta(minutes=20)  # past every sweep's "leave the newest to the task" margin
@@ -60,7 +60,7 @@ def waiting_work(settings, tmp_path, citizen, inspector, monkeypatch):
     notify_many([Outgoing(channel="sms", address="13800009999", body="迟到的通知", dedupe_key="x")])
     application = make_application(citizen, status="draft", path="commitment")
     services.submit_application(application=application, actor=citizen)
-    services.approve_application(application=application, actor=inspector, reason="当场许可")
+    decide(application, inspector, reason="当场许可")
     monkeypatch.undo()
     settings.SMS_BACKEND = "lishui_fire.core.sms.LocmemSmsBackend"
     return application

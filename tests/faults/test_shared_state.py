@@ -152,7 +152,7 @@ def test_files_go_through_the_storage_setting_only(settings, client_for, citizen
 
     from permits.models import DocumentKind, Material, PermitDocument
     from permits.services import applications as services
-    from permits.tests.factories import make_application, pdf_bytes
+    from permits.tests.factories import decide, make_application, pdf_bytes
 
     settings.STORAGES = {
         **settings.STORAGES,
@@ -173,7 +173,7 @@ def test_files_go_through_the_storage_setting_only(settings, client_for, citizen
 
     approved = make_application(citizen, status="draft", path="commitment")
     services.submit_application(application=approved, actor=citizen)
-    services.approve_application(application=approved, actor=inspector, reason="当场许可")
+    decide(approved, inspector, reason="当场许可")
     document = PermitDocument.objects.get(application=approved, kind=DocumentKind.DECISION)
     letter = client.get(f"/api/v1/permits/{approved.pk}/decision.pdf")
     assert letter.status_code == 200, letter.content[:300]

@@ -31,7 +31,7 @@ from lishui_fire.core.notifications import OUTCOME_UNKNOWN
 from lishui_fire.core.reminders import schedule_reminder
 from permits.models import DocumentKind, PermitDocument
 from permits.services import applications as services
-from permits.tests.factories import make_application
+from permits.tests.factories import decide, make_application
 from tests.faults.harness import wait_until
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -43,7 +43,7 @@ VISIBILITY = "6"  # seconds before Redis hands an unacknowledged message out aga
 def _approve(citizen, inspector) -> PermitDocument:
     application = make_application(citizen, status="draft", path="commitment")
     services.submit_application(application=application, actor=citizen)
-    services.approve_application(application=application, actor=inspector, reason="当场许可")
+    decide(application, inspector, reason="当场许可")
     return PermitDocument.objects.get(application=application, kind=DocumentKind.DECISION)
 
 

@@ -23,7 +23,7 @@ from lishui_fire.core.workflow import (
 from permits import workflow as permits_workflow
 from permits.models import PermitApplication
 from permits.services import applications as services
-from permits.tests.factories import make_application
+from permits.tests.factories import decide, make_application
 from permits.workflow import PermitStatus as S
 
 
@@ -110,10 +110,8 @@ def test_finished_since_finds_every_finished_case_of_every_app(
         earlier = services.withdraw_application(application=submitted("inspection"), actor=citizen)
     with time_machine.travel(start + dt.timedelta(hours=1)):
         # Commitment path: granted at once, but not finished until verified.
-        granted = services.approve_application(application=submitted("commitment"), actor=inspector)
-        verified = services.approve_application(
-            application=submitted("commitment"), actor=inspector
-        )
+        granted = decide(submitted("commitment"), inspector)
+        verified = decide(submitted("commitment"), inspector)
         services.record_verification(
             application=verified, actor=inspector, matches=True, findings=""
         )
@@ -123,7 +121,7 @@ def test_finished_since_finds_every_finished_case_of_every_app(
         )
         services.record_inspection(application=inspected, actor=inspector, passed=True, findings="")
         inspected = PermitApplication.objects.get(pk=inspected.pk)
-        approved = services.approve_application(application=inspected, actor=inspector)
+        approved = decide(inspected, inspector)
 
     finished = finished_since(start)
     assert sorted((c.object_id, c.to_status) for c in finished) == sorted(
