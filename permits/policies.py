@@ -113,6 +113,11 @@ def can_process_application(user: Any, application: PermitApplication) -> bool:
     return _handles(user, application)
 
 
+def can_register_window_application(user: Any, brigade_id: int) -> bool:
+    """Enter an application received at the service window: handling staff of that brigade."""
+    return kernel.handles_brigade(user, brigade_id)
+
+
 def can_propose_decision(user: Any, application: PermitApplication) -> bool:
     """The proposed decision (拟办意见): any handling staff of the brigade, usually the inspector."""
     return can_process_application(user, application)

@@ -13,10 +13,18 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lishui_fire.accounts.models import Role, User
+from lishui_fire.accounts.models import OrgUnit, Role, User
+from lishui_fire.core.validators import normalise_code
 
 from .. import rules
-from ..models import DecisionOutcome, HomeServiceReason, PermitPath, ServiceMethod
+from ..models import (
+    DecisionOutcome,
+    HomeServiceReason,
+    MaterialKind,
+    PermitApplication,
+    PermitPath,
+    ServiceMethod,
+)
 from ..workflow import PermitStatus
 
 YES_NO = [("yes", _("是")), ("no", _("否"))]
@@ -272,3 +280,118 @@ class HomeServiceCompleteForm(forms.Form):
 
 class HomeServiceCancelForm(forms.Form):
     note = forms.CharField(label=_("取消原因"), required=False, max_length=500)
+
+
+# --- Window applications (窗口受理) ------------------------------------------------------------------
+class WindowApplicationForm(forms.ModelForm):
+    """An application received at the service window, entered by staff for the applicant."""
+
+    county = forms.ModelChoiceField(
+        label=_("所在县（市、区）"),
+        queryset=OrgUnit.objects.none(),
+        error_messages={"invalid_choice": _("请选择所在县（市、区）。")},
+    )
+    applicant_name = forms.CharField(
+        label=_("申请人（办事人）姓名"), max_length=64, help_text=_("到窗口办理的人。")
+    )
+    applicant_phone = forms.CharField(
+        label=_("申请人手机号码"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
+        help_text=_(
+            "已注册的申请人按手机号码关联到其账号；未注册的为其开立账号，凭此号码查询进度。"
+        ),
+    )
+    unit_uscc = forms.CharField(
+        label=_("统一社会信用代码"),
+        max_length=30,
+        help_text=_("18 位，见营业执照。"),
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"}),
+    )
+    contact_phone = forms.CharField(
+        label=_("联系电话"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
+    )
+    path = forms.ChoiceField(
+        label=_("办理方式"), choices=PermitPath.choices, widget=forms.RadioSelect
+    )
+    signatory = forms.CharField(
+        label=_("承诺人（告知承诺方式）"),
+        max_length=64,
+        required=False,
+        help_text=_("在纸质承诺书上签字的法定代表人或主要负责人。"),
+    )
+    propose_grant = forms.BooleanField(
+        label=_("材料齐全、符合法定形式，当场提出准予许可的拟办意见，请大队领导当场审批（即办）"),
+        required=False,
+    )
+
+    class Meta:
+        model = PermitApplication
+        fields = (
+            "venue_name",
+            "venue_address",
+            "venue_type",
+            "floor_area_m2",
+            "capacity",
+            "floors",
+            "opening_date",
+            "unit_name",
+            "legal_representative",
+            "contact_name",
+        )
+        widgets = {
+            "opening_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "floor_area_m2": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
+            "capacity": forms.NumberInput(attrs={"inputmode": "numeric"}),
+        }
+
+    field_order = ("county", "applicant_name", "applicant_phone", "venue_name", "venue_address")
+
+    def __init__(self, *args: Any, brigades: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = brigades
+        if brigades.count() == 1:
+            self.initial.setdefault("county", brigades.first().pk)
+        for kind in MaterialKind:
+            self.fields[f"material_{kind.value}"] = forms.FileField(
+                label=_("扫描件：%(kind)s") % {"kind": kind.label},
+                required=False,
+                widget=forms.ClearableFileInput(
+                    attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
+                ),
+            )
+        self.fields["opening_date"].required = True
+
+    def _phone(self, name: str) -> str:
+        return "".join(self.cleaned_data[name].replace("-", " ").split())
+
+    def clean_applicant_phone(self) -> str:
+        return self._phone("applicant_phone")
+
+    def clean_contact_phone(self) -> str:
+        return self._phone("contact_phone")
+
+    def clean_unit_uscc(self) -> str:
+        return normalise_code(self.cleaned_data["unit_uscc"])
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        fields = {name: data[name] for name in self.Meta.fields}
+        fields.update(
+            unit_uscc=data["unit_uscc"], contact_phone=data["contact_phone"], path=data["path"]
+        )
+        return {
+            "brigade": data["county"],
+            "applicant_name": data["applicant_name"],
+            "applicant_phone": data["applicant_phone"],
+            "fields": fields,
+            "materials": {
+                kind.value: data[f"material_{kind.value}"]
+                for kind in MaterialKind
+                if data.get(f"material_{kind.value}")
+            },
+            "signatory": data["signatory"],
+            "propose_grant": data["propose_grant"],
+        }

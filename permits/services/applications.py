@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lishui_fire.accounts import policies as kernel
-from lishui_fire.accounts.models import OrgUnit
+from lishui_fire.accounts.models import OrgUnit, Role, User
 from lishui_fire.accounts.policies import authorize
 from lishui_fire.core import audit, clocks, documents, plugins
 from lishui_fire.core.errors import Conflict, DomainError, Forbidden, StaleState
@@ -27,6 +27,7 @@ from lishui_fire.enterprises import selectors as enterprise_selectors
 
 from .. import policies, rules
 from ..models import (
+    Channel,
     DecisionOutcome,
     DecisionProposal,
     Delivery,
@@ -176,6 +177,12 @@ def add_material(
         raise DomainError(_("申请已提交，不能再上传材料。"))
     if kind not in rules.MaterialKind.values:
         raise ValidationError({"kind": _("请选择材料类型。")})
+    return _store_material(application, kind=kind, uploaded=uploaded, uploaded_by=actor)
+
+
+def _store_material(
+    application: PermitApplication, *, kind: str, uploaded: UploadedFile, uploaded_by: Any
+) -> Material:
     content_type, digest = check_upload(uploaded)
     original = (uploaded.name or "file").rsplit("/", 1)[-1][:200]
     stem = original.rsplit(".", 1)[0]
@@ -187,7 +194,7 @@ def add_material(
             content_type=content_type,
             size=uploaded.size or 0,
             sha256=digest,
-            uploaded_by=actor,
+            uploaded_by=uploaded_by,
         )
         # Stored under a random name: the applicant's file name never reaches the file system.
         # A full disk is a form error and leaves no file and no row (core.storage).
@@ -240,6 +247,10 @@ def submission_problems(application: PermitApplication) -> list[str]:
 @transaction.atomic
 def submit_application(*, application: PermitApplication, actor: Any) -> PermitApplication:
     authorize(policies.is_owner(actor, application))
+    return _submit(application, actor=actor)
+
+
+def _submit(application: PermitApplication, *, actor: Any) -> PermitApplication:
     problems = submission_problems(application)
     if problems:
         raise ValidationError(problems)
@@ -250,6 +261,95 @@ def submit_application(*, application: PermitApplication, actor: Any) -> PermitA
         _("您的消防安全检查申请 %(ref)s 已提交，我们将在法定时限内办理。")
         % {"ref": application.reference},
     )
+    return application
+
+
+# --- Window applications (窗口受理) ---------------------------------------------------------------
+def _counter_applicant(*, name: str, phone: str) -> User:
+    """The applicant's account, found by the phone number (one per applicant); one is opened for
+    a person who has none, without a password: the application has an owner, who later signs
+    in by the phone number (password reset) or follows it by reference and phone."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError({"applicant_name": _("请填写申请人（办事人）姓名。")})
+    existing = User.objects.filter(role=Role.APPLICANT, phone=phone).first()
+    if existing is not None:
+        return existing
+    user = User(role=Role.APPLICANT, real_name=name, phone=phone)
+    user.username = f"window-{phone}"
+    if User.objects.filter(username=user.username).exists():
+        user.username = f"window-{phone}-{uuid.uuid4().hex[:6]}"
+    user.set_unusable_password()
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        errors = exc.message_dict
+        raise ValidationError(
+            {"applicant_phone": errors.get("phone", []) + errors.get("real_name", [])}
+        ) from exc
+    user.save()
+    return user
+
+
+@transaction.atomic
+def register_window_application(
+    *,
+    actor: Any,
+    brigade: OrgUnit,
+    applicant_name: str,
+    applicant_phone: str,
+    fields: dict[str, Any],
+    materials: dict[str, UploadedFile],
+    signatory: str = "",
+    propose_grant: bool = False,
+    form_token: uuid.UUID | None = None,
+) -> PermitApplication:
+    """An application received at the service window (窗口受理), entered by staff for the
+    applicant: recorded with channel ``window``, its materials scanned, the commitment signed on
+    paper, and submitted at once. On the commitment path the officer may propose the grant in
+    the same step (即办): the brigade's supervisor approves it on the spot (ADR 0025)."""
+    authorize(policies.can_register_window_application(actor, brigade.pk))
+    applicant = _counter_applicant(name=applicant_name, phone=applicant_phone)
+    if form_token is not None:
+        existing = PermitApplication.objects.filter(
+            applicant=applicant, form_token=form_token
+        ).first()
+        if existing is not None:
+            return existing  # the same counter form sent twice
+    missing = rules.missing_materials(fields.get("path", rules.PermitPath.COMMITMENT), materials)
+    if missing:
+        raise ValidationError(
+            {
+                f"material_{kind}": _("请扫描上传：%(kind)s")
+                % {"kind": rules.MaterialKind(kind).label}
+                for kind in missing
+            }
+        )
+    application = create_draft(
+        applicant=applicant, brigade=brigade, form_token=form_token, **fields
+    )
+    updates: dict[str, Any] = {"channel": Channel.WINDOW, "handled_by": actor}
+    if application.is_commitment:
+        signatory = " ".join(signatory.split())
+        if not signatory:
+            raise ValidationError({"signatory": _("请填写在承诺书上签字的承诺人姓名。")})
+        updates.update(commitment_signed_at=timezone.now(), commitment_signatory=signatory)
+    PermitApplication.objects.filter(pk=application.pk).update(**updates)
+    application.refresh_from_db()
+    for kind, uploaded in materials.items():
+        _store_material(application, kind=kind, uploaded=uploaded, uploaded_by=actor)
+    _submit(application, actor=actor)
+    if propose_grant:
+        if not application.is_commitment:
+            raise ValidationError(
+                {"propose_grant": _("检查方式须经现场检查后才能作出决定，不能当场许可。")}
+            )
+        propose_decision(
+            application=application,
+            actor=actor,
+            outcome=DecisionOutcome.APPROVE,
+            reason=_("窗口受理，材料齐全、符合法定形式，当场许可（即办）。"),
+        )
     return application
 
 

@@ -69,7 +69,10 @@ def test_the_inspection_path_runs_one_clock_after_another(citizen, inspector):
     application = fresh(application)
     assert application.next_due is None
     assert application.decision_due == D(2026, 11, 9)  # the API's decision_due stays on record
-    assert {s[1] for s in states(application)} == {"stopped"}
+    # Only the service of the permit document is owed now (行政许可法 art. 44).
+    assert {(s[0], s[1]) for s in states(application) if s[1] != "stopped"} == {
+        ("service", "running")
+    }
 
 
 def test_returning_the_file_cancels_the_clock_and_resubmission_starts_it_again(citizen, inspector):

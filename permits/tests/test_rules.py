@@ -21,6 +21,7 @@ def fake_due(code: str, start: dt.date) -> tuple[dt.date, bool]:
         rules.DECISION: 3,
         rules.VERIFICATION: 20,
         rules.RECHECK: 3,
+        rules.SERVICE: 10,
     }[code]
     end = start + dt.timedelta(days=days)
     return end, end.year >= 2027
@@ -53,6 +54,59 @@ class TestMaterials:
     def test_nothing_missing_when_all_present_and_extras_are_ignored(self):
         present = [*rules.REQUIRED_MATERIALS[PermitPath.INSPECTION], MaterialKind.OTHER]
         assert rules.missing_materials(PermitPath.INSPECTION, present) == []
+
+
+class TestServiceClock:
+    """行政许可法 art. 44: the permit document is owed from the decision until served."""
+
+    @staticmethod
+    def service(path, status, **events):
+        plan = rules.clock_plan(
+            path=path, status=status, events=rules.Events(decided=D(2026, 3, 11), **events)
+        )
+        return [c for c in plan.clocks if c.milestone == rules.M_SERVICE]
+
+    @pytest.mark.parametrize(
+        ("path", "status"),
+        [
+            (PermitPath.COMMITMENT, S.APPROVED),
+            (PermitPath.COMMITMENT, S.VERIFIED),
+            (PermitPath.COMMITMENT, S.RECTIFICATION),
+            (PermitPath.INSPECTION, S.APPROVED),
+        ],
+    )
+    def test_a_granted_permit_owes_its_document_from_the_decision(self, path, status):
+        assert self.service(path, status) == [
+            rules.PlannedClock(rules.M_SERVICE, rules.SERVICE, start=D(2026, 3, 11), running=True)
+        ]
+        served = self.service(path, status, served=D(2026, 3, 12))
+        assert [c.running for c in served] == [False]  # met: its date stays on record
+
+    @pytest.mark.parametrize(
+        ("path", "status"),
+        [
+            (PermitPath.COMMITMENT, S.SUBMITTED),
+            (PermitPath.COMMITMENT, S.REVOKED),
+            (PermitPath.INSPECTION, S.INSPECTED),
+            (PermitPath.INSPECTION, S.REJECTED),
+            (PermitPath.INSPECTION, S.WITHDRAWN),
+        ],
+    )
+    def test_no_permit_no_document_owed(self, path, status):
+        assert self.service(path, status) == []
+
+    def test_the_service_date_is_never_the_next_step(self):
+        plan = rules.clock_plan(
+            path=PermitPath.INSPECTION,
+            status=S.APPROVED,
+            events=rules.Events(decided=D(2026, 3, 11)),
+        )
+        assert plan.next is None
+        dues = rules.due_dates(
+            path=PermitPath.INSPECTION, status=S.APPROVED, events=EVENTS, due=fake_due
+        )
+        assert dues.service_due == D(2026, 3, 21)
+        assert dues.next_due is None
 
 
 class TestDueDates:

@@ -496,16 +496,17 @@ def test_every_staff_page_has_one_h1_and_no_inline_style_or_script(
 
 
 def test_in_english_the_buttons_say_what_they_do_and_the_status_what_happened(
-    client_for, citizen, inspector
+    client_for, citizen, inspector, supervisor
 ):
     """准予许可 is both a status and a button; English needs two words for it."""
     application = open_application(citizen, path="commitment")
-    client = client_for(inspector)
+    services.propose_decision(application=application, actor=inspector, outcome="approve")
+    client = client_for(supervisor)
     html = client.get(
         reverse("permits:staff_application", args=[application.pk]), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     assert "Grant the permit" in html
-    decide(application, inspector)
+    services.approve_application(application=application, actor=supervisor)
     html = client.get(
         reverse("permits:staff_application", args=[application.pk]), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()

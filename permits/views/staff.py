@@ -8,6 +8,7 @@ move shows the service's message, a page someone else acted on first shows a sta
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,7 @@ from lishui_fire.core.masking import mask_phone
 from .. import policies, rules, selectors
 from ..forms import staff as forms
 from ..models import (
+    Channel,
     DecisionOutcome,
     DecisionProposal,
     Delivery,
@@ -335,8 +337,8 @@ ACTION_TITLES = {
     "refuse": pgettext_lazy("action", "不予受理"),
     "inspect": gettext_lazy("记录现场检查"),
     "propose": gettext_lazy("提出拟办意见（报大队领导审批）"),
-    "approve": gettext_lazy("审批：同意准予许可"),
-    "reject": gettext_lazy("审批：同意不予许可"),
+    "approve": pgettext_lazy("action", "准予许可"),
+    "reject": pgettext_lazy("action", "不予许可"),
     "send_back": gettext_lazy("审批：退回重拟"),
     "verify": gettext_lazy("记录核查（复查）结果"),
     "revoke": gettext_lazy("撤销许可"),
@@ -518,6 +520,55 @@ def reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, application, full_phone=full)
 
 
+# --- Window applications (窗口受理) -------------------------------------------------------------------
+def _window_brigades(user: Any) -> Any:
+    from lishui_fire.accounts.models import OrgUnit
+
+    brigades = OrgUnit.objects.filter(kind=OrgUnit.Kind.BRIGADE).order_by("code")
+    if user.sees_all_brigades:
+        return brigades
+    return brigades.filter(pk=user.org_unit_id)
+
+
+@never_cache
+@policy_required(policies.can_use_staff_pages)
+@require_http_methods(["GET", "POST"])
+def window_application(request: HttpRequest) -> HttpResponse:
+    """窗口受理: staff enter an application received at the counter for the applicant."""
+    user = request.user
+    form = forms.WindowApplicationForm(
+        request.POST or None, request.FILES or None, brigades=_window_brigades(user)
+    )
+    try:
+        form_token = uuid.UUID(str(request.POST.get("form_token", "")))
+    except ValueError:
+        form_token = uuid.uuid4()
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                application = services.register_window_application(
+                    actor=user, form_token=form_token, **form.service_kwargs()
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("窗口申请 %(ref)s 已受理登记。") % {"ref": application.reference},
+                )
+                return redirect("permits:staff_application", pk=application.pk)
+    return render(
+        request,
+        "permits/staff/window.html",
+        {"form": form, "form_token": form_token},
+        status=status,
+    )
+
+
 # --- Supervisors' dashboard ------------------------------------------------------------------------
 @supervisor_required
 @require_GET
@@ -528,6 +579,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     since = timezone.now() - dt.timedelta(days=90)
     counts = selectors.status_counts(user=user)
     status_rows = [{"status": s, "count": counts.get(s.value, 0)} for s in S if s != S.DRAFT]
+    by_channel = selectors.channel_counts(user=user)
+    channel_rows = [{"channel": c, "count": by_channel.get(c.value, 0)} for c in Channel]
     punctuality = [
         {
             "brigade": b,
@@ -556,6 +609,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "permits/staff/dashboard.html",
         {
             "status_rows": status_rows,
+            "channel_rows": channel_rows,
             "open_count": sum(counts.get(s, 0) for s in OPEN_STATUSES),
             "overdue_count": selectors.overdue_applications(user=user, today=today_).count(),
             "green_rows": _due_badges(green, today_),
