@@ -434,6 +434,18 @@ ROWS = [
         action="mail_delivered",
         data=_decision("mail_delivered", "approved"),
     ),
+    # The permit document served in person or otherwise (issue 9, 行政许可法 art. 44).
+    Row(
+        "permits:staff_action",
+        "POST",
+        HANDLE,
+        pk="@approved",
+        action="record_service",
+        data=_decision("record_service", "approved", method="in_person", served_at="", note=""),
+    ),
+    # 窗口受理: handling staff; an empty form is refused (400) once past the gate.
+    Row("permits:staff_window", "GET", HANDLERS),
+    Row("permits:staff_window", "POST", "403 403 400 400 400 400 400 403 403 login", data={}),
     Row(
         "permits:staff_home_services",
         "GET",
