@@ -22,6 +22,10 @@ discipline officer     none: no applicant record by default    none             
                        (403 on staff pages, 404 on records)
 =====================  ======================================  =========================  ==========
 
+The decision itself (准予 / 不予许可) is a brigade or detachment supervisor's, on an inspector's
+proposal (``can_decide_application``, ADR 0025); the administrator and the legal officer decide
+nothing.
+
 The legal officer checks decisions (法制审核), so reading an application's file and letters is
 their work; the pre-check is advice before an application, with no decision to check. The
 discipline officer sees applicant records only through the discipline cases to come (complaint
