@@ -189,6 +189,6 @@ def decide(
     services.propose_decision(
         application=application, actor=proposer, outcome=outcome, reason=reason
     )
-    application = PermitApplication.objects.get(pk=application.pk)
+    application.refresh_from_db()  # the caller's object moves with the decision, as before
     decision = services.approve_application if outcome == "approve" else services.reject_application
     return decision(application=application, actor=approver)
