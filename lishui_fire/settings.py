@@ -24,16 +24,36 @@ if DJANGO_ENV not in {"local", "production"}:
 PRODUCTION = DJANGO_ENV == "production"
 TESTING = env.bool("DJANGO_TESTING", default=False)
 
+# The local profile's key is published with the code: anyone who read the repository could sign
+# sessions and password-reset links with it. Production refuses it (and startproject's throwaway
+# keys, and keys of a handful of characters) instead of trusting that someone changed it.
+LOCAL_SECRET_KEY = "local-only-insecure-key-" + "x" * 40
+
 if PRODUCTION:
     SECRET_KEY = env.str("SECRET_KEY")
     if len(SECRET_KEY) < 50:
         raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters in production")
+    if (
+        SECRET_KEY == LOCAL_SECRET_KEY
+        or SECRET_KEY.startswith(("local-only-insecure", "django-insecure"))
+        or len(set(SECRET_KEY)) < 5
+    ):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is the repository's published local key or a trivial one: generate a "
+            "random one for production (python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+        )
     DEBUG = False
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+    # "*" answers any Host header, so a forged one ends up in password-reset links and redirects.
+    if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "ALLOWED_HOSTS must name the portal's host names in production (e.g. "
+            "portal.example.org or .lishui.gov.cn), never '*' and never empty"
+        )
     DATABASES = {"default": env.db("DATABASE_URL")}
     REDIS_URL = env.str("REDIS_URL")
 else:
-    SECRET_KEY = env.str("SECRET_KEY", default="local-only-insecure-key-" + "x" * 40)
+    SECRET_KEY = env.str("SECRET_KEY", default=LOCAL_SECRET_KEY)
     DEBUG = env.bool("DEBUG", default=not TESTING)
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
     DATABASES = {
