@@ -225,6 +225,14 @@ def _fresh_calendar_cache():
     invalidate_calendar_cache()
 
 
+@pytest.fixture(autouse=True)
+def _registration_not_rate_limited(settings):
+    """Registration attempts are counted per address across requests (accounts, ADR 0023), and
+    every test client is 127.0.0.1: tests that register are not throttle tests. The throttle's
+    own tests set the rate back."""
+    settings.REGISTRATION_RATE = "100000/hour"
+
+
 # --- Real Celery worker (tests/celery_fixtures.py) ------------------------------------------------
 pytest_plugins = ["tests.celery_fixtures"]
 

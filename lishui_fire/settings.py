@@ -91,7 +91,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -121,7 +120,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "lishui_fire.core.audit.AuditMiddleware",
     # Axes must come last: it turns a lockout raised during authentication into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -183,11 +182,28 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "lishui_fire.accounts.views.lockout"
-# Behind nginx the client address is in X-Forwarded-For; trust exactly one proxy hop, set only
-# when the proxy overwrites the header (see README, deployment).
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
-if AXES_IPWARE_PROXY_COUNT:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The lock is on the account, however it was named (username or mobile number, ADR 0023).
+AXES_USERNAME_CALLABLE = "lishui_fire.accounts.backends.account_name"
+# The client's address: one answer for the lockout, the API throttles and the audit log
+# (lishui_fire.core.client). Behind N reverse proxies that each append to X-Forwarded-For
+# (nginx: proxy_add_x_forwarded_for), set TRUSTED_PROXY_COUNT=N; the client is then the N-th
+# entry from the right. 0 (the default): the header is ignored, the socket's address counts.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "lishui_fire.core.client.client_ip"
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+
+# API tokens (accounts.tokens, ADR 0023): idle and absolute lifetimes. Staff tokens follow the
+# idle rule of staff sessions (STAFF_IDLE_TIMEOUT_SECONDS). A token's last use is written at
+# most once per API_TOKEN_TOUCH_SECONDS (so the idle clock is exact to within that).
+API_TOKEN_IDLE_SECONDS = env.int("API_TOKEN_IDLE_SECONDS", default=7 * 24 * 60 * 60)
+API_TOKEN_MAX_AGE_SECONDS = env.int("API_TOKEN_MAX_AGE_SECONDS", default=30 * 24 * 60 * 60)
+API_TOKEN_TOUCH_SECONDS = env.int("API_TOKEN_TOUCH_SECONDS", default=60)
+# A staff session's expiry is pushed forward at most once per this many seconds, not on every
+# request (each push is a session write).
+STAFF_IDLE_TOUCH_SECONDS = env.int("STAFF_IDLE_TOUCH_SECONDS", default=60)
+# Self-registration attempts per client address (the form says whether a number is registered:
+# ADR 0023).
+REGISTRATION_RATE = env.str("THROTTLE_REGISTRATION", default="10/hour")
 
 # --- Internationalisation ----------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -313,10 +329,13 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "lishui_fire.core.api_schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "lishui_fire.core.api.exception_handler",
+    # Counted per client address as core.client sees it (NUM_PROXIES for any throttle that
+    # still uses DRF's own get_ident).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "lishui_fire.core.throttling.AnonRateThrottle",
+        "lishui_fire.core.throttling.UserRateThrottle",
     ],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("THROTTLE_ANON", default="60/min"),
         "user": env.str("THROTTLE_USER", default="600/min"),

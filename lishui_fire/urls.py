@@ -3,10 +3,18 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from lishui_fire.accounts import api as accounts_api
 from lishui_fire.accounts.views import ObtainTokenView, set_language
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("auth/tokens/", accounts_api.MyTokensView.as_view(), name="api-my-tokens"),
+    path(
+        "auth/tokens/<int:pk>/revoke/",
+        accounts_api.RevokeTokenView.as_view(),
+        name="api-my-token-revoke",
+    ),
+    path("auth/logout/", accounts_api.LogoutView.as_view(), name="api-logout"),
     path("", include("lishui_fire.core.api_urls")),
     path("", include("lishui_fire.enterprises.api_urls")),
     path("", include("permits.api.urls")),

@@ -179,6 +179,14 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.real_name or self.username
 
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # set_password() leaves the new raw password in _password until the save: a changed
+        # password (form, reset link, admin, manage.py changepassword) ends every API token.
+        password_changed = self._password is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if password_changed:
+            ApiToken.objects.revoke_all(self, reason=ApiToken.Reason.PASSWORD_CHANGE)
+
     # Role predicates, so templates and policies never compare strings.
     @property
     def is_applicant(self) -> bool:
@@ -214,3 +222,78 @@ class User(AbstractUser):
         if self.role in (Role.DETACHMENT_SUPERVISOR, Role.ADMINISTRATOR):
             return True
         return bool(self.org_unit and self.org_unit.is_detachment and self.is_portal_staff)
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def active(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+    def revoke_all(self, user: User, *, reason: str) -> int:
+        from django.utils import timezone
+
+        return (
+            self.filter(user=user).active().update(revoked_at=timezone.now(), revoked_reason=reason)
+        )
+
+
+class ApiToken(models.Model):
+    """A key for ``Authorization: Token <key>`` (API.md), one per sign-in through the API.
+
+    Only the SHA-256 of the key is stored (a copy of the table signs in nobody) with its first
+    characters to tell tokens apart. A token ends when it is revoked (by its owner, at logout, at
+    a password change) or when it expires: ``API_TOKEN_IDLE_SECONDS`` after its last use (for
+    staff ``STAFF_IDLE_TIMEOUT_SECONDS``, the idle rule of their sessions) and
+    ``API_TOKEN_MAX_AGE_SECONDS`` after it was issued, whatever its use (ADR 0023).
+    """
+
+    class Reason(models.TextChoices):
+        OWNER = "owner", _("本人撤销")
+        LOGOUT = "logout", _("退出登录")
+        PASSWORD_CHANGE = "password_change", _("修改密码")
+        ADMIN = "admin", _("管理员撤销")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    digest = models.CharField(_("令牌摘要"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("令牌前缀"), max_length=8, editable=False)
+    created_at = models.DateTimeField(_("签发时间"), db_index=True)
+    created_ip = models.GenericIPAddressField(_("签发地址"), null=True, blank=True)
+    user_agent = models.CharField(_("客户端"), max_length=200, blank=True)
+    # Written at most every API_TOKEN_TOUCH_SECONDS (accounts.tokens): a token call stays a read.
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField(_("最近使用地址"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_reason = models.CharField(
+        _("撤销原因"), max_length=32, choices=Reason.choices, blank=True
+    )
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="apitoken_user_created")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}…"
+
+    # The plain key exists only on the instance that issued it (ApiToken.objects.create).
+    key: str = ""
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self._state.adding and not self.digest:
+            from django.utils import timezone
+
+            from .tokens import digest_of, new_key
+
+            self.key = new_key()
+            self.digest = digest_of(self.key)
+            self.prefix = self.key[:8]
+            if self.created_at is None:
+                self.created_at = timezone.now()
+        super().save(*args, **kwargs)

@@ -1,4 +1,5 @@
-"""Every sign-in success and failure is written to the security log (等保 2.0 audit)."""
+"""Every sign-in success and failure is written to the security log (等保 2.0 audit); signing
+out ends the account's API tokens."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ logger = logging.getLogger("lishui_fire.security")
 def _client(request: Any) -> str:
     if request is None:
         return "-"
-    return str(getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR", "-"))
+    from lishui_fire.core.client import client_ip
+
+    return str(client_ip(request) or "-")
 
 
 @receiver(user_logged_in)
@@ -25,6 +28,11 @@ def log_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 @receiver(user_logged_out)
 def log_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     logger.info("logout user=%s ip=%s", getattr(user, "username", "-"), _client(request))
+    if user is not None and getattr(user, "pk", None):
+        # Signing out of the portal ends the account's API tokens too (ADR 0023).
+        from .models import ApiToken
+
+        ApiToken.objects.revoke_all(user, reason=ApiToken.Reason.LOGOUT)
 
 
 @receiver(user_login_failed)

@@ -17,6 +17,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("register/", views.register, name="register"),
     path("home/", views.home, name="home"),
+    path("tokens/", views.my_tokens, name="tokens"),
+    path("tokens/<int:pk>/revoke/", views.revoke_token, name="token_revoke"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import datetime as dt
+import math
+import time
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,17 +17,17 @@ from django.views.decorators.http import require_http_methods
 from django.views.i18n import set_language as django_set_language
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from lishui_fire.core import plugins
 from lishui_fire.core.api import Serializer
+from lishui_fire.core.client import client_ip
 from lishui_fire.core.errors import DomainError
+from lishui_fire.core.throttling import ScopedRateThrottle, ratelimit
 
-from . import services
+from . import services, tokens
 from .forms import RegistrationForm
 
 # Where each role lands after signing in, unless an app claims the role (AppConfig.role_homes,
@@ -52,6 +55,23 @@ def home(request: HttpRequest) -> HttpResponse:
 def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:home")
+    if request.method == "POST":
+        # Each attempt tells whether a number is registered (ADR 0023): a few an hour per
+        # client address, the address the lockout and the API throttles use.
+        refused = ratelimit(
+            "register", client_ip(request) or "unknown", settings.REGISTRATION_RATE, time.time()
+        )
+        if refused is not None:
+            minutes = max(1, math.ceil(refused.wait_seconds / 60))
+            message = _("注册尝试过于频繁，请 %(minutes)d 分钟后再试。") % {"minutes": minutes}
+            response = render(
+                request,
+                "registration/register.html",
+                {"form": RegistrationForm(), "refused": message},
+                status=429,
+            )
+            response["Retry-After"] = str(int(refused.wait_seconds))
+            return response
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -70,6 +90,32 @@ def register(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("注册成功，欢迎使用丽水消防服务门户。"))
             return redirect("accounts:home")
     return render(request, "registration/register.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET"])
+def my_tokens(request: HttpRequest) -> HttpResponse:
+    """我的接口令牌: the signed-in person's live API tokens, each with a revoke button."""
+    from django.utils import timezone
+    from django.utils.timesince import timeuntil
+
+    now = timezone.now()
+    idle = tokens.idle_seconds(request.user)  # type: ignore[arg-type]
+    context = {
+        "rows": tokens.tokens_of(request.user),  # type: ignore[arg-type]
+        "idle_text": timeuntil(now + dt.timedelta(seconds=idle), now),
+        "max_text": timeuntil(now + dt.timedelta(seconds=settings.API_TOKEN_MAX_AGE_SECONDS), now),
+    }
+    return render(request, "accounts/tokens.html", context)
+
+
+@login_required
+@require_http_methods(["POST"])
+def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
+    if not tokens.revoke(request.user, pk):  # type: ignore[arg-type]
+        raise Http404
+    messages.success(request, _("令牌已撤销，使用它的程序需要重新登录。"))
+    return redirect("accounts:tokens")
 
 
 def lockout(
@@ -96,10 +142,11 @@ class TokenRequestSerializer(Serializer):
 
 
 class ObtainTokenView(APIView):
-    """``POST /api/v1/auth/token/`` → ``{"token": "..."}``.
+    """``POST /api/v1/auth/token/`` → ``{"token": "..."}``: a new token for each sign-in (its
+    owner sees and revokes them at ``/api/v1/auth/tokens/`` and on 我的登录令牌).
 
     Goes through ``authenticate()`` with the Django request, so django-axes counts failures and
-    locks the username+IP pair exactly as on the login form.
+    locks the account+IP pair exactly as on the login form.
     """
 
     authentication_classes: list[Any] = []
@@ -131,7 +178,11 @@ class ObtainTokenView(APIView):
                 {"non_field_errors": [_("用户名或密码不正确。")]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        token, _created = Token.objects.get_or_create(user=user)
+        token = tokens.issue(
+            user,
+            ip=client_ip(django_request),
+            user_agent=django_request.META.get("HTTP_USER_AGENT", ""),
+        )
         return Response({"token": token.key})
 
 

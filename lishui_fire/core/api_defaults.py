@@ -25,17 +25,42 @@ class JSONParser(parsers.JSONParser):
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
-    """DRF's, but a key with a NUL or another control character is refused as invalid (401)
-    before it reaches the database: PostgreSQL cannot hold a NUL in a text parameter."""
+    """``Authorization: Token <key>`` against the portal's expiring tokens (accounts.tokens,
+    ADR 0023): a revoked or expired token is a 401 that says so. A key with a NUL or another
+    control character is refused as invalid before it reaches the database (PostgreSQL cannot
+    hold a NUL in a text parameter). The token's user becomes the actor of the audit entries the
+    request writes, from the client address the throttles use (core.audit, core.client)."""
+
+    def authenticate(self, request: Any) -> Any:
+        self._request = request
+        return super().authenticate(request)
 
     def authenticate_credentials(self, key: str) -> Any:
+        from lishui_fire.accounts import tokens
+
+        from .audit import bind_actor
+        from .client import client_ip
+
         if not key.isprintable():
             raise exceptions.AuthenticationFailed(_("令牌无效。"))
-        return super().authenticate_credentials(key)
+        try:
+            token = tokens.check(key, ip=client_ip(self._request))
+        except tokens.TokenRefused as exc:
+            raise exceptions.AuthenticationFailed(exc.message) from exc
+        bind_actor(token.user)
+        return (token.user, token)
 
 
 class SessionAuthentication(authentication.SessionAuthentication):
     """DRF's, with its hard-coded English "CSRF Failed: …" said in the caller's language."""
+
+    def authenticate(self, request: Any) -> Any:
+        from .audit import bind_actor
+
+        result = super().authenticate(request)
+        if result is not None:
+            bind_actor(result[0])
+        return result
 
     def enforce_csrf(self, request: Any) -> None:
         try:

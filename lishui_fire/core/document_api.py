@@ -11,14 +11,14 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 from rest_framework.views import APIView
 
 from .api import Serializer
 from .documents import IssuedDocument, find_issued_document
+from .throttling import AnonRateThrottle, CountingThrottle
 
 
-class DocumentVerifyThrottle(SimpleRateThrottle):
+class DocumentVerifyThrottle(CountingThrottle):
     """Look-ups per client address, signed in or not, for the page and the API together: the
     code is unguessable, and this keeps anyone from trying numbers and codes in bulk."""
 

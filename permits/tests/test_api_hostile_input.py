@@ -23,8 +23,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
+from lishui_fire.accounts.models import ApiToken as Token
 from lishui_fire.core.models import StatusChange
 from permits.models import (
     Finding,

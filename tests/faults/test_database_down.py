@@ -65,7 +65,7 @@ def test_a_page_while_the_database_is_down_is_a_503_in_the_layout(monkeypatch, c
 
 
 def test_the_api_while_the_database_is_down_is_a_json_503(monkeypatch, citizen):
-    from rest_framework.authtoken.models import Token
+    from lishui_fire.accounts.models import ApiToken as Token
 
     token = Token.objects.create(user=citizen)
     client = Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Token {token.key}")

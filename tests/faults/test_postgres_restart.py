@@ -24,8 +24,8 @@ from collections import Counter
 import pytest
 import requests
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
+from lishui_fire.accounts.models import ApiToken as Token
 from permits.models import DocumentKind, PermitDocument, PrecheckBooking, PrecheckSlot
 from permits.services import applications as services
 from permits.tests.factories import make_application

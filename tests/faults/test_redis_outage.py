@@ -24,8 +24,8 @@ import requests
 from django.core.management import call_command
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
-from rest_framework.authtoken.models import Token
 
+from lishui_fire.accounts.models import ApiToken as Token
 from lishui_fire.core.models import Notification, Reminder
 from lishui_fire.core.reminders import schedule_reminder
 from permits.models import DocumentKind, PermitApplication, PermitDocument

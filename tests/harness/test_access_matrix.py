@@ -232,7 +232,10 @@ def _no_throttling(monkeypatch):
     anonymous API more requests than its per-minute allowance."""
     from rest_framework.throttling import SimpleRateThrottle
 
+    from lishui_fire.core.throttling import CountingThrottle
+
     monkeypatch.setattr(SimpleRateThrottle, "allow_request", lambda self, request, view: True)
+    monkeypatch.setattr(CountingThrottle, "allow_request", lambda self, request, view: True)
 
 
 # --- The walk -------------------------------------------------------------------------------------

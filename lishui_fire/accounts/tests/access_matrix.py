@@ -9,6 +9,22 @@ from tests.harness.matrix import AdminGroup, Row
 
 EVERYONE = "ok ok ok ok ok ok ok ok ok ok"
 SIGNED_IN = "ok ok ok ok ok ok ok ok ok login"
+API_SIGNED_IN = "ok ok ok ok ok ok ok ok ok 401"
+# One's own token: its owner revokes it; anyone else's is 404 (never "it exists").
+OWN_TOKEN_PAGE = "ok 404 404 404 404 404 404 404 404 login"
+OWN_TOKEN_API = "ok 404 404 404 404 404 404 404 404 401"
+
+
+def world(personas):
+    from lishui_fire.accounts import tokens
+
+    owner = personas["owner"]
+    return {
+        "owner_token_page": tokens.issue(owner),
+        "owner_token_api": tokens.issue(owner),
+    }
+
+
 PASSWORD = "lishui-matrix-2026!"  # tests/harness/test_access_matrix.py gives it to every persona
 
 ROWS = [
@@ -39,6 +55,12 @@ ROWS = [
         EVERYONE,
         data=lambda world: {"username": world["personas"]["owner"].username, "password": PASSWORD},
     ),
+    # My API tokens (ADR 0023): everyone signed in sees and revokes their own.
+    Row("accounts:tokens", "GET", SIGNED_IN),
+    Row("accounts:token_revoke", "POST", OWN_TOKEN_PAGE, pk="@owner_token_page"),
+    Row("api-my-tokens", "GET", API_SIGNED_IN),
+    Row("api-my-token-revoke", "POST", OWN_TOKEN_API, pk="@owner_token_api"),
+    Row("api-logout", "POST", API_SIGNED_IN),
     Row("api-schema", "GET", EVERYONE),
     Row("api-docs", "GET", EVERYONE),
 ]

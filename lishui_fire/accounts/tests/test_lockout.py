@@ -1,13 +1,15 @@
-"""Repeated failed sign-ins lock the username+IP pair for 30 minutes, on the form and the API."""
+"""Repeated failed sign-ins lock the account+IP pair for 30 minutes, on the form and the API,
+however the account was named (username or an applicant's mobile number)."""
 
 import datetime as dt
 
 import pytest
 import time_machine
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from conftest import PASSWORD
+from lishui_fire.accounts.models import ApiToken
+from lishui_fire.accounts.tokens import digest_of
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +73,7 @@ def test_token_endpoint_issues_a_token(api_client_anon, citizen):
         "/api/v1/auth/token/", {"username": citizen.username, "password": PASSWORD}, format="json"
     )
     assert response.status_code == 200
-    assert response.json()["token"] == Token.objects.get(user=citizen).key
+    assert ApiToken.objects.get(user=citizen).digest == digest_of(response.json()["token"])
 
 
 def test_token_endpoint_refuses_bad_password_with_400(api_client_anon, citizen):
@@ -105,7 +107,7 @@ def test_token_endpoint_locks_after_five_failures(api_client_anon, citizen, sett
     )
     assert locked.status_code == 429
     assert "锁定" in locked.json()["detail"]
-    assert not Token.objects.filter(user=citizen).exists()
+    assert not ApiToken.objects.filter(user=citizen).exists()
 
 
 def test_failures_and_successes_are_logged(client, citizen, caplog):
@@ -124,3 +126,62 @@ def api_client_anon():
 
     cache.clear()  # throttle counters live in the cache
     return APIClient()
+
+
+# --- The lock is on the account, not on what was typed ---------------------------------------
+def phone_of(user):
+    assert user.phone.isdigit()
+    return user.phone
+
+
+@pytest.mark.parametrize("failed_with", ["username", "phone"])
+def test_a_locked_account_stays_locked_under_its_other_name_on_the_form(
+    client, citizen, failed_with
+):
+    names = {"username": citizen.username, "phone": phone_of(citizen)}
+    fail_form(client, names[failed_with], 5)
+    other = names["phone" if failed_with == "username" else "username"]
+    response = client.post(
+        reverse(LOGIN), {"username": other, "password": PASSWORD}, REMOTE_ADDR="10.1.1.1"
+    )
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_failures_under_both_names_add_up_to_one_lock(client, citizen):
+    fail_form(client, citizen.username, 3)
+    fail_form(client, phone_of(citizen), 2)
+    response = client.post(
+        reverse(LOGIN), {"username": citizen.username, "password": PASSWORD}, REMOTE_ADDR="10.1.1.1"
+    )
+    assert response.status_code == 429
+
+
+@pytest.mark.parametrize("failed_with", ["username", "phone"])
+def test_a_locked_account_gets_no_token_under_its_other_name(api_client_anon, citizen, failed_with):
+    names = {"username": citizen.username, "phone": phone_of(citizen)}
+    for _ in range(5):
+        api_client_anon.post(
+            "/api/v1/auth/token/",
+            {"username": names[failed_with], "password": "nope"},
+            format="json",
+            REMOTE_ADDR="10.2.2.2",
+        )
+    other = names["phone" if failed_with == "username" else "username"]
+    locked = api_client_anon.post(
+        "/api/v1/auth/token/",
+        {"username": other, "password": PASSWORD},
+        format="json",
+        REMOTE_ADDR="10.2.2.2",
+    )
+    assert locked.status_code == 429
+    assert not ApiToken.objects.filter(user=citizen).exists()
+
+
+def test_the_phone_number_still_signs_in_when_nothing_is_locked(client, citizen):
+    response = client.post(
+        reverse(LOGIN),
+        {"username": phone_of(citizen), "password": PASSWORD},
+        REMOTE_ADDR="10.1.1.1",
+    )
+    assert response.status_code == 302

@@ -78,3 +78,45 @@ def test_registration_form_in_english(client):
     )
     assert response.status_code == 200
     assert response.context["form"].errors["phone"]
+
+
+# --- Whether a number is registered: said, but a few times an hour per address (ADR 0023) -------
+def _address():
+    import random
+
+    # Counters outlive a test run in Redis: a fresh address per run keeps runs independent.
+    return f"10.{random.randint(0, 255)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
+
+
+def test_registration_attempts_are_limited_per_client_address(client, settings, make_user):
+    settings.REGISTRATION_RATE = "10/hour"
+    settings.TRUSTED_PROXY_COUNT = 0
+    make_user("applicant", phone="13757899999")
+    address = _address()
+    statuses = []
+    for i in range(11):
+        response = client.post(
+            reverse("accounts:register"),
+            {**VALID, "phone": "13757899999"},
+            REMOTE_ADDR=address,
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{i}",  # a made-up header buys no new allowance
+        )
+        statuses.append(response.status_code)
+    assert statuses[:10] == [200] * 10
+    assert statuses[10] == 429
+    text = response.content.decode()
+    assert "注册尝试过于频繁" in text
+    assert "13757899999" not in text
+    assert int(response["Retry-After"]) > 0
+    assert not User.objects.filter(phone=VALID["phone"]).exists()
+    # Another address still registers.
+    other = client.post(reverse("accounts:register"), VALID, REMOTE_ADDR=_address())
+    assert other.status_code == 302
+
+
+def test_looking_at_the_form_is_not_counted(client, settings):
+    settings.REGISTRATION_RATE = "2/hour"
+    address = _address()
+    for _ in range(5):
+        assert client.get(reverse("accounts:register"), REMOTE_ADDR=address).status_code == 200
+    assert client.post(reverse("accounts:register"), VALID, REMOTE_ADDR=address).status_code == 302
