@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import applicant, precheck_applicant, precheck_staff, public, staff
+from .views import applicant, dashboard, precheck_applicant, precheck_staff, public, staff
 
 app_name = "permits"
 
@@ -36,7 +36,7 @@ urlpatterns = [
     path("today/", staff.today, name="today"),
     path("staff/queue/", staff.queue, name="queue"),
     path("staff/overdue/", staff.overdue, name="overdue"),
-    path("staff/dashboard/", staff.dashboard, name="dashboard"),
+    path("staff/dashboard/", dashboard.dashboard, name="dashboard"),
     path("staff/window/", staff.window_application, name="staff_window"),
     path("staff/applications/<int:pk>/", staff.application_detail, name="staff_application"),
     path("staff/applications/<int:pk>/phone/", staff.reveal_phone, name="staff_reveal_phone"),

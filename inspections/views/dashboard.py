@@ -2,7 +2,7 @@
 plan coverage, overdue clocks, the capped grades' units inspected this year (the page proves the
 "at most once a year" promise), inspector load, hazards found and rectified on time.
 
-Each chart is server-rendered SVG (``inspections/charts.py``) next to the table it pictures; the
+Each chart is server-rendered SVG (``lishui_fire/core/charts.py``) next to the table it pictures; the
 table is the source of truth. The page costs a fixed number of queries whatever the data size
 (pinned in the tests and in ``bench/inspections_dashboard_bench.py``).
 """
@@ -23,9 +23,9 @@ from lishui_fire.accounts import policies as kernel
 from lishui_fire.accounts.decorators import policy_required
 from lishui_fire.accounts.models import OrgUnit
 from lishui_fire.core import selectors as core_selectors
+from lishui_fire.core.charts import Series, bar_chart, describe
 
 from .. import policies, rules, selectors
-from ..charts import Series, bar_chart, describe
 from ..forms.dashboard import DashboardFilterForm
 from ..models import Inspection, InspectionKind
 

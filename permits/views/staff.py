@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -27,14 +26,13 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lishui_fire.accounts.decorators import policy_required, supervisor_required
+from lishui_fire.accounts.decorators import policy_required
 from lishui_fire.core.errors import DomainError
 from lishui_fire.core.masking import mask_phone
 
 from .. import policies, rules, selectors
 from ..forms import staff as forms
 from ..models import (
-    Channel,
     DecisionOutcome,
     DecisionProposal,
     Delivery,
@@ -50,7 +48,6 @@ from ..workflow import (
     COMMITMENT_FLOW,
     FINAL_STATUSES,
     HOME_SERVICE_FLOW,
-    OPEN_STATUSES,
     AmendmentStatus,
     DeliveryStatus,
     HomeServiceStatus,
@@ -567,66 +564,6 @@ def window_application(request: HttpRequest) -> HttpResponse:
         {"form": form, "form_token": form_token},
         status=status,
     )
-
-
-# --- Supervisors' dashboard ------------------------------------------------------------------------
-@supervisor_required
-@require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    today_ = timezone.localdate()
-    grace = getattr(settings, "PRECHECK_PUNCTUALITY_GRACE_MINUTES", 15)
-    since = timezone.now() - dt.timedelta(days=90)
-    counts = selectors.status_counts(user=user)
-    status_rows = [{"status": s, "count": counts.get(s.value, 0)} for s in S if s != S.DRAFT]
-    by_channel = selectors.channel_counts(user=user)
-    channel_rows = [{"channel": c, "count": by_channel.get(c.value, 0)} for c in Channel]
-    punctuality = [
-        {
-            "brigade": b,
-            "attended": b.attended,
-            "on_time": b.on_time,
-            "rate": _percent(b.on_time, b.attended),
-        }
-        for b in selectors.punctuality_by_brigade(user=user, since=since, grace_minutes=grace)
-    ]
-    rates = selectors.first_inspection_pass_rates(user=user)
-    pass_rows = [
-        {
-            "label": label,
-            "passed": rates[key]["passed"],
-            "total": rates[key]["total"],
-            "rate": _percent(rates[key]["passed"], rates[key]["total"]),
-        }
-        for key, label in (
-            ("with_precheck", _("经过预约体检")),
-            ("without_precheck", _("未经预约体检")),
-        )
-    ]
-    green = list(selectors.staff_queue(user=user).filter(green_channel=True)[:PAGE_SIZE])
-    return render(
-        request,
-        "permits/staff/dashboard.html",
-        {
-            "status_rows": status_rows,
-            "channel_rows": channel_rows,
-            "open_count": sum(counts.get(s, 0) for s in OPEN_STATUSES),
-            "overdue_count": selectors.overdue_applications(user=user, today=today_).count(),
-            "green_rows": _due_badges(green, today_),
-            "punctuality": punctuality,
-            "grace": grace,
-            "pass_rows": pass_rows,
-            "brigades": (
-                list(selectors.brigade_permit_summary(user=user, today=today_))
-                if user.sees_all_brigades
-                else []
-            ),
-        },
-    )
-
-
-def _percent(part: int, whole: int) -> str:
-    return f"{part * 100 / whole:.0f}%" if whole else "—"
 
 
 # --- Door-to-door service (上门服务) -------------------------------------------------------------------

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from inspections.charts import PALETTE, Series, bar_chart, describe
+from lishui_fire.core.charts import PALETTE, Series, bar_chart, describe
 
 
 def chart(**overrides):
