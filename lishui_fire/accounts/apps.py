@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账户与组织")
     # Plug-in attributes (lishui_fire/core/plugins.py).
     reference_seeds = ("lishui_fire.accounts.migrations.0002_seed_org_units.seed",)
+    demo = "lishui_fire.accounts.demo.seed"
 
     def ready(self) -> None:
         from . import receivers  # noqa: F401  (login audit logging)

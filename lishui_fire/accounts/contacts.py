@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from django.db import DatabaseError
 from django.utils.translation import gettext_lazy as _
 
 from lishui_fire.core.validators import tel_uri
@@ -53,7 +54,10 @@ def contact_for(unit: OrgUnit | None) -> Contact:
         chain.append(node)
         node = node.parent
     if not chain or chain[-1].kind != OrgUnit.Kind.DETACHMENT:
-        detachment = OrgUnit.objects.filter(kind=OrgUnit.Kind.DETACHMENT).first()
+        try:
+            detachment = OrgUnit.objects.filter(kind=OrgUnit.Kind.DETACHMENT).first()
+        except DatabaseError:  # a page about the database being down still names a number
+            detachment = None
         if detachment is not None:
             chain.append(detachment)
 

@@ -22,7 +22,7 @@ DEMO_CONTACTS = {
 DEMO_HOURS = "工作日 8:30–12:00，14:30–17:30（法定节假日除外；示例）"
 
 
-def seed_demo_contacts(stdout: Any = None) -> int:
+def seed(stdout: Any = None) -> int:
     """Fill the units' contacts where an administrator has not entered them."""
     count = 0
     for unit in OrgUnit.objects.filter(code__in=DEMO_CONTACTS):

@@ -26,7 +26,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from lishui_fire.accounts.demo import seed_demo_contacts
 from lishui_fire.accounts.models import OrgUnit, Role, User
 from lishui_fire.core import plugins
 
@@ -77,7 +76,6 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             users = self._seed_users()
-            seed_demo_contacts()
             for label, seed in plugins.demo_seeders():
                 self.stdout.write(f"demo data of {label} …")
                 seed(self.stdout)
