@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # API responses: Cache-Control no-store, JSON 404 with DEBUG on too (core/middleware.py).
+    "lishui_fire.core.middleware.ApiHygieneMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "lishui_fire.accounts.middleware.StaffIdleTimeoutMiddleware",
@@ -254,6 +256,14 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# Largest image accepted (width × height in pixels), read from the file's header before it is
+# decoded: a few-kilobyte PNG can announce 30000×30000 (2.7 GB once decoded). A 100-megapixel
+# phone photo fits; keep width × height under twice Pillow's MAX_IMAGE_PIXELS (178 M), above
+# which Pillow itself refuses the file as a decompression bomb.
+MAX_IMAGE_DIMENSIONS = (
+    env.int("MAX_IMAGE_WIDTH", default=12000),
+    env.int("MAX_IMAGE_HEIGHT", default=12000),
+)
 
 # --- E-mail and SMS ----------------------------------------
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="丽水市消防救援支队 <noreply@localhost>")
@@ -341,6 +351,15 @@ REST_FRAMEWORK = {
         "user": env.str("THROTTLE_USER", default="600/min"),
         "token": env.str("THROTTLE_TOKEN", default="10/min"),
     },
+    # Production answers JSON only: the browsable API (forms, the raw request) is a local tool.
+    "DEFAULT_RENDERER_CLASSES": (
+        ["rest_framework.renderers.JSONRenderer"]
+        if PRODUCTION
+        else [
+            "rest_framework.renderers.JSONRenderer",
+            "rest_framework.renderers.BrowsableAPIRenderer",
+        ]
+    ),
     "DATETIME_FORMAT": "iso-8601",
     "DATE_FORMAT": "%Y-%m-%d",
 }

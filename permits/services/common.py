@@ -11,6 +11,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lishui_fire.core.uploads import verify_image
+
 from .. import rules
 
 
@@ -53,17 +55,5 @@ def check_upload(uploaded: UploadedFile, *, images_only: bool = False) -> tuple[
 
 
 def _verify_image(uploaded: UploadedFile) -> None:
-    from PIL import Image
-
-    uploaded.seek(0)
-    try:
-        with Image.open(uploaded) as image:
-            image.verify()
-            if image.width * image.height > 60_000_000:
-                raise ValidationError(_("图片尺寸过大。"), code="too_large")
-    except ValidationError:
-        raise
-    except Exception as exc:  # Pillow raises many types for a broken file
-        raise ValidationError(_("图片文件已损坏，无法读取。"), code="broken") from exc
-    finally:
-        uploaded.seek(0)
+    # The kernel's check: size from the header before decoding, then structure.
+    verify_image(uploaded)
