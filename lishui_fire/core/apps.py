@@ -11,6 +11,14 @@ class CoreConfig(AppConfig):
     reference_seeds = ("lishui_fire.core.migrations.0002_seed_calendar.seed",)
     overview_panel = "lishui_fire.core.overview.clocks_panel"
 
+    def __init__(self, app_name: str, app_module: object) -> None:
+        super().__init__(app_name, app_module)
+        # Before any model, form or serializer field exists (they copy their class's default
+        # validators when created): every text field refuses control and format characters.
+        from .text_rule import install
+
+        install()
+
     def ready(self) -> None:
         from . import models
         from .audit import register

@@ -15,6 +15,7 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -114,3 +115,80 @@ def validate_phone_number(value: str) -> None:
             _("电话号码无效：应为手机号码、带区号的固定电话（如 0578-2121119）或服务号码。"),
             code="invalid_phone_number",
         )
+
+
+# --- Plain text: no invisible control or format characters ---------------------------------------
+# A right-to-left override (U+202E) in a venue name reverses the wording of the decision letter
+# it is printed in; a zero-width space makes two names that look alike differ; a NUL or another
+# C0 control breaks PostgreSQL, PDFs and CSV exports. Free text may hold none of them: only the
+# ordinary line breaks and tabs of multi-line text (\n, \r, \t).
+# Cc: C0/C1 controls; Cf: format (U+200B–U+200F, U+202A–U+202E, U+2060–U+2069, U+FEFF, soft
+# hyphen …); Cs: lone surrogates; Zl/Zp: U+2028/U+2029, invisible line and paragraph breaks.
+# Private-use characters (Co) stay allowed: rare characters of personal names live there in
+# older GB 18030 systems.
+REFUSED_TEXT_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+ALLOWED_CONTROL_CHARACTERS = frozenset("\t\n\r")
+
+
+def invisible_characters(text: str) -> list[str]:
+    """The refused characters of ``text``, each once, in order of appearance."""
+    if text.isprintable():  # fast path: no Cc, Cf, Cs, Zl, Zp (nor Zs other than space)
+        return []
+    found: dict[str, None] = {}
+    for ch in text:
+        if ch not in ALLOWED_CONTROL_CHARACTERS and (
+            unicodedata.category(ch) in REFUSED_TEXT_CATEGORIES
+        ):
+            found[ch] = None
+    return list(found)
+
+
+def _collect(value: object, found: dict[str, None]) -> None:
+    # Strings, and the strings inside what a JSON or array field has parsed.
+    if isinstance(value, str):
+        found.update(dict.fromkeys(invisible_characters(value)))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _collect(key, found)
+            _collect(item, found)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            _collect(item, found)
+
+
+def describe_character(ch: str) -> str:
+    """``U+202E``: how the message names a character that cannot be shown."""
+    return f"U+{ord(ch):04X}"
+
+
+@deconstructible
+class PlainTextValidator:
+    """Refuses free text with control or format characters (see ``REFUSED_TEXT_CATEGORIES``).
+
+    The kernel gives it to every text field of every model, form and serializer
+    (``core/text_rule.py``); ``tests/test_guards.py`` fails when one escapes it.
+    """
+
+    code = "invisible_character"
+
+    def __call__(self, value: object) -> None:
+        found: dict[str, None] = {}
+        _collect(value, found)
+        if found:
+            raise ValidationError(
+                _(
+                    "不能包含不可见的控制字符或格式字符（%(characters)s）：它们会隐藏内容或"
+                    "颠倒文字的显示顺序，请删除后重新输入。"
+                ),
+                code=self.code,
+                params={"characters": "、".join(describe_character(ch) for ch in list(found)[:5])},
+            )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PlainTextValidator)
+
+    def __hash__(self) -> int:
+        return hash(PlainTextValidator)
+
+
+validate_plain_text = PlainTextValidator()
