@@ -121,7 +121,8 @@ def _project_modules() -> list[str]:
     return import_project_modules()
 
 
-def test_the_walk_reaches_the_apps_forms_and_serializers(_project_modules):
+@pytest.mark.usefixtures("_project_modules")
+def test_the_walk_reaches_the_apps_forms_and_serializers():
     names = {c.__name__ for c in project_classes(forms.BaseForm)}
     names |= {c.__name__ for c in project_classes(serializers.BaseSerializer)}
     assert {"PermitSerializer", "EnterpriseSerializer"} <= names
@@ -141,7 +142,8 @@ def test_every_model_text_field_has_the_rule():
 
 
 @pytest.mark.django_db
-def test_every_form_text_field_has_the_rule(_project_modules):
+@pytest.mark.usefixtures("_project_modules")
+def test_every_form_text_field_has_the_rule():
     escapes = [
         f"{c.__module__}.{c.__qualname__}.{name}"
         for c in project_classes(forms.BaseForm)
@@ -151,7 +153,8 @@ def test_every_form_text_field_has_the_rule(_project_modules):
 
 
 @pytest.mark.django_db
-def test_every_serializer_text_field_has_the_rule(_project_modules):
+@pytest.mark.usefixtures("_project_modules")
+def test_every_serializer_text_field_has_the_rule():
     escapes = [
         f"{c.__module__}.{c.__qualname__}.{name}"
         for c in project_classes(serializers.BaseSerializer)

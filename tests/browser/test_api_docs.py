@@ -18,7 +18,8 @@ def test_swagger_ui_renders_the_operations_without_csp_violations(page):
         " e => window.reportViolation(e.violatedDirective + ' ' + e.blockedURI));"
     )
     response = page.goto("/api/docs/")
-    assert response is not None and response.status == 200
+    assert response is not None
+    assert response.status == 200
     assert "script-src 'self'" in response.headers["content-security-policy"]
     page.locator(".opblock").first.wait_for(timeout=15_000)
     paths = page.locator(".opblock-summary-path").all_inner_texts()

@@ -25,7 +25,7 @@ REFUSED = [
     *[chr(c) for c in range(0x200B, 0x2010)],  # zero-width space/joiners, LRM, RLM
     *[chr(c) for c in range(0x202A, 0x202F)],  # bidi embeddings and overrides
     *[chr(c) for c in range(0x2066, 0x206A)],  # bidi isolates
-    *[chr(c) for c in range(0x00, 0x20) if chr(c) not in "\n\r\t"],  # C0 controls
+    *[chr(c) for c in range(0x20) if chr(c) not in "\n\r\t"],  # C0 controls
     "\x7f",
     "\x85",  # C1 control (NEXT LINE)
     "\ufeff",  # ZERO WIDTH NO-BREAK SPACE (BOM)
