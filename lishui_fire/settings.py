@@ -471,6 +471,9 @@ if PRODUCTION:
         raise ImproperlyConfigured("PORTAL_BASE_URL must be an https:// address in production")
 else:
     PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# A create request's Idempotency-Key and its answer are kept this long (core/idempotency.py):
+# long enough for any client's retries, short enough that a key may then be used again.
+IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
 # Look-ups of the public document check per client address (page and API together).
 DOCUMENT_VERIFY_RATE = env.str("THROTTLE_DOCUMENT_VERIFY", default="20/min")
 

@@ -60,11 +60,25 @@ _DESCRIPTIONS = {
     "404": "不存在或不在本人权限范围内",
     "409": "当前状态不允许该操作",
     "415": "不支持的请求正文格式",
+    "422": "Idempotency-Key 已用于另一份请求内容",
     "429": "请求过于频繁",
 }
 
 
 class PortalAutoSchema(AutoSchema):
+    def _is_idempotent(self) -> bool:
+        # Operations decorated with core.idempotency.idempotent take the Idempotency-Key header.
+        name = getattr(self.view, "action", None) or self.method.lower()
+        return bool(getattr(getattr(self.view, name, None), "idempotent", False))
+
+    def get_override_parameters(self) -> list[Any]:
+        parameters = list(super().get_override_parameters())
+        if self._is_idempotent():
+            from .idempotency import PARAMETER
+
+            parameters.append(PARAMETER)
+        return parameters
+
     def _standard_errors(self) -> list[str]:
         codes = []
         has_query = any(p.get("in") == "query" for p in self._get_parameters())
@@ -80,6 +94,8 @@ class PortalAutoSchema(AutoSchema):
             codes.append("404")
         if self.method not in permissions.SAFE_METHODS and self._get_request_body():
             codes.append("415")
+        if self._is_idempotent():
+            codes.append("422")
         if self.view.get_throttles():
             codes.append("429")
         return codes

@@ -562,3 +562,36 @@ class PhoneCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose}:{self.key} {self.phone_masked}"
+
+
+class IdempotencyKey(models.Model):
+    """A create request sent with ``Idempotency-Key``: its answer, replayed on a resend.
+
+    Keyed by caller, method, address and the client's key; the unique constraint decides a race
+    between two deliveries of the same request (``core/idempotency.py``). Kept for
+    ``IDEMPOTENCY_KEY_TTL_HOURS``, then the key may be used again.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("用户")
+    )
+    key = models.CharField(_("幂等键"), max_length=255)
+    method = models.CharField(_("方法"), max_length=8)
+    path = models.CharField(_("地址"), max_length=255)
+    request_hash = models.CharField(_("请求摘要"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("响应状态"))
+    response_body = models.JSONField(_("响应内容"), null=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    expires_at = models.DateTimeField(_("失效时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("幂等请求")
+        verbose_name_plural = _("幂等请求")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "method", "path", "key"], name="core_idempotency_key_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} {self.key}"

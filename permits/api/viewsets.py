@@ -27,6 +27,7 @@ from lishui_fire.accounts.models import OrgUnit
 from lishui_fire.accounts.permissions import IsApplicant, ReadAnyWriteStaff
 from lishui_fire.core.api import PDFActionMixin
 from lishui_fire.core.documents import pdf_response
+from lishui_fire.core.idempotency import idempotent
 
 from .. import policies, selectors
 from ..models import DocumentKind, PermitApplication, PrecheckBooking, PrecheckSlot
@@ -123,6 +124,7 @@ class PermitViewSet(
         brigade = _brigade_by_code(brigade_data["code"]) if brigade_data else None
         return brigade, validated
 
+    @idempotent
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         self._require_applicant()
         serializer = self.get_serializer(data=request.data)
@@ -189,6 +191,7 @@ class PermitViewSet(
         summary="上传申请材料（PDF/JPEG/PNG）",
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    @idempotent
     def materials(self, request: Request, pk: str | None = None) -> Response:
         self._require_applicant()
         data = MaterialUploadSerializer(data=request.data)
@@ -345,6 +348,7 @@ class PrecheckSlotViewSet(
             "starts_at", "pk"
         )
 
+    @idempotent
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -400,6 +404,7 @@ class PrecheckBookingViewSet(
     def get_queryset(self) -> QuerySet[PrecheckBooking]:
         return selectors.bookings_for_user(user=self.request.user).order_by("-created_at", "-pk")
 
+    @idempotent
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
