@@ -29,18 +29,19 @@ $(STAMP): requirements.txt requirements-dev.txt | $(PY)
 install: $(STAMP)
 
 run: install
-	mkdir -p var
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
+	@mkdir -p var
+	@echo "database: applying migrations …"
+	@$(PY) manage.py migrate --noinput -v 0
+	@$(PY) manage.py seed_demo
 	@if ! command -v msgfmt >/dev/null 2>&1; then \
 		echo "note: msgfmt (Debian package gettext) not found; using the committed .mo files"; \
 	elif [ -d locale ]; then \
-		$(PY) manage.py compilemessages --ignore=.venv --ignore=var --ignore=node_modules; \
+		$(PY) manage.py compilemessages -v 0 --ignore=.venv --ignore=var --ignore=node_modules; \
 	fi
 	@if $(PY) manage.py help sync_beat_schedule >/dev/null 2>&1; then \
 		$(PY) manage.py sync_beat_schedule; \
 	fi
-	HOST=$(HOST) PORT=$(PORT) PYTHON=$(PY) scripts/run-local.sh
+	@HOST=$(HOST) PORT=$(PORT) PYTHON=$(PY) scripts/run-local.sh
 
 test: install
 	$(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_ARGS)
@@ -79,7 +80,7 @@ bench: install
 FUZZ_EXAMPLES ?= 50
 FUZZ_SEED ?= 20261201
 fuzz: install
-	mkdir -p var
+	@mkdir -p var
 	FUZZ_ROLES=all FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SEED=$(FUZZ_SEED) FUZZ_COVERAGE=1 \
 		FUZZ_STATS_FILE=var/fuzz-stats.json \
 		$(VENV)/bin/pytest -p no:cacheprovider -p no:logging -q tests/harness/test_fuzz_api.py $(PYTEST_ARGS)

@@ -298,7 +298,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Celery ----------------------------------------------------------------
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# "memory://localhost/", not "memory://": without a host kombu warns "No hostname was supplied"
+# on every connection, a warning that reads like an error in `make run`.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 # Without a broker, tasks run in-process (local demo): nothing to start besides the web server.
@@ -446,6 +448,8 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "lishui_fire.security": {"level": "INFO"},
         "weasyprint": {"level": "ERROR"},
+        # "AXES: BEGIN version …" at every start of every command: routine, not news.
+        "axes.apps": {"level": "WARNING"},
         "fontTools": {"level": "ERROR"},
     },
 }

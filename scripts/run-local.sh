@@ -31,7 +31,31 @@ else
 	echo "REDIS_URL is not set: background tasks run in-process"
 fi
 
-echo "Open http://${HOST}:${PORT}/  (demo accounts: see README.md, password lishui-demo-2026)"
+URL="http://${HOST}:${PORT}/"
 "$PYTHON" manage.py runserver "${HOST}:${PORT}" &
-children+=($!)
-wait "${children[-1]}"
+server=$!
+children+=("$server")
+
+# Announce the address only once the server answers (any HTTP status counts: it is up).
+ready() {
+	"$PYTHON" - "$URL" <<'PY' 2>/dev/null
+import sys, urllib.error, urllib.request
+try:
+    urllib.request.urlopen(sys.argv[1], timeout=2)
+except urllib.error.HTTPError:
+    pass
+PY
+}
+for _ in $(seq 1 "${READY_TIMEOUT:-120}"); do
+	if ! kill -0 "$server" 2>/dev/null; then
+		echo "the web server stopped before it answered (see the lines above)" >&2
+		exit 1
+	fi
+	if ready; then
+		echo
+		echo "Ready: open ${URL}  (demo accounts: see README.md, password lishui-demo-2026)"
+		break
+	fi
+	sleep 1
+done
+wait "$server"

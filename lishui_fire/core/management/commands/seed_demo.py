@@ -19,6 +19,7 @@ transaction. A ``seed`` must be idempotent too; it can find the demo accounts by
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +66,38 @@ DEMO_USERS: tuple[DemoUser, ...] = (
 )
 
 
+class QuietLogs(logging.Handler):
+    """While active, routine (below WARNING) log records are counted instead of printed."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.NOTSET)
+        self.count = 0
+        self._saved: list[tuple[logging.Handler, int]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:  # only reached by routine records
+        self.count += 1
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno < logging.WARNING
+
+    def __enter__(self) -> QuietLogs:
+        root = logging.getLogger()
+        for handler in [*root.handlers, *logging.getLogger("django").handlers]:
+            handler.addFilter(_not_routine)
+        root.addHandler(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        root = logging.getLogger()
+        root.removeHandler(self)
+        for handler in [*root.handlers, *logging.getLogger("django").handlers]:
+            handler.removeFilter(_not_routine)
+
+
+def _not_routine(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.WARNING
+
+
 class Command(BaseCommand):
     help = "Create or update the demo accounts and every app's demo data (refused in production)."
 
@@ -74,13 +107,19 @@ class Command(BaseCommand):
                 "seed_demo is refused: SEED_DEMO_ALLOWED is False (DJANGO_ENV=production). "
                 "Demo accounts with a published password must never exist on a real portal."
             )
-        with transaction.atomic():
+        # Seeding sends demo SMS and runs background tasks in-process, each of which logs a
+        # line: counted here, not printed (warnings and errors still are), so that `make run`
+        # shows one summary line per app.
+        # QuietLogs outside the transaction: the SMS go out when it commits (on_commit).
+        with QuietLogs() as quiet, transaction.atomic():
             users = self._seed_users()
-            for label, seed in plugins.demo_seeders():
-                self.stdout.write(f"demo data of {label} …")
+            for _label, seed in plugins.demo_seeders():
                 seed(self.stdout)
         self.stdout.write(
-            self.style.SUCCESS(f"demo ready: {users} demo accounts (password {DEMO_PASSWORD})")
+            self.style.SUCCESS(
+                f"demo ready: {users} demo accounts (password {DEMO_PASSWORD}); "
+                f"{quiet.count} routine log lines not shown (demo SMS, background tasks)"
+            )
         )
 
     def _seed_users(self) -> int:
