@@ -40,7 +40,7 @@ from .models import (
     PrecheckBooking,
     PrecheckSlot,
 )
-from .rules import REQUIRED_MATERIALS
+from .rules import uploads_required
 from .services import applications as apps_svc
 from .services import channels, prechecks
 from .workflow import PermitStatus as S
@@ -145,7 +145,7 @@ MATERIAL_NAMES = {
 
 
 def _upload_materials(application: PermitApplication, applicant: User) -> None:
-    for kind in REQUIRED_MATERIALS[application.path]:
+    for kind in uploads_required(application.path):
         upload = SimpleUploadedFile(
             f"{MATERIAL_NAMES[kind]}.pdf", _demo_pdf(f"Lishui demo: {kind}"), "application/pdf"
         )

@@ -27,10 +27,43 @@ REQUIRED_MATERIALS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Required materials the applicant gives on the portal by an act other than an upload: on the
+# commitment path she signs the commitment letter online (the wizard's "sign" step), and that
+# signature is the letter (DOMAIN.md 1.3), so she is never asked to upload it as well.
+SIGNED_ONLINE: dict[str, tuple[str, ...]] = {
+    PermitPath.COMMITMENT: (MaterialKind.COMMITMENT_LETTER,),
+    PermitPath.INSPECTION: (),
+}
+
+# Each path's own form: the commitment letter is not an inspection-path material and the
+# application form (申报表) is not a commitment-path one.
+NOT_FOR_PATH: dict[str, tuple[str, ...]] = {
+    PermitPath.COMMITMENT: (MaterialKind.APPLICATION_FORM,),
+    PermitPath.INSPECTION: (MaterialKind.COMMITMENT_LETTER,),
+}
+
+
+def uploads_required(path: str) -> tuple[str, ...]:
+    """The required materials the applicant uploads (those not given online), in law order."""
+    return tuple(k for k in REQUIRED_MATERIALS[path] if k not in SIGNED_ONLINE[path])
+
+
+def upload_kinds(path: str) -> list[str]:
+    """The kinds an applicant on ``path`` may upload: her path's materials and "other"."""
+    excluded = {*SIGNED_ONLINE[path], *NOT_FOR_PATH[path]}
+    return [k for k in MaterialKind.values if k not in excluded]
+
+
 def missing_materials(path: str, present: Iterable[str]) -> list[str]:
-    """The required material kinds not yet uploaded, in the order the law lists them."""
+    """The required uploads not yet made, in the order the law lists them."""
     have = set(present)
-    return [kind for kind in REQUIRED_MATERIALS[path] if kind not in have]
+    return [kind for kind in uploads_required(path) if kind not in have]
+
+
+def next_upload_kind(path: str, present: Iterable[str]) -> str:
+    """The kind the upload form proposes: the first required upload still missing, else "other"."""
+    missing = missing_materials(path, present)
+    return missing[0] if missing else MaterialKind.OTHER
 
 
 # --- Clocks -------------------------------------------------------------------------------------

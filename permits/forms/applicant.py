@@ -6,6 +6,7 @@ file really is) belongs to the services, whose ValidationErrors the views put ba
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from lishui_fire.accounts.models import OrgUnit
 from lishui_fire.core.validators import normalise_code
 
+from .. import rules
 from ..models import (
     DeliveryMethod,
     HomeServiceReason,
@@ -194,17 +196,15 @@ class MaterialUploadForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: Any, path: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, path: str, present: Iterable[str] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        kinds = [
-            (value, label)
-            for value, label in MaterialKind.choices
-            # The path's own form: the commitment letter is not an inspection-path material and
-            # the application form is not a commitment-path one.
-            if not (path == PermitPath.COMMITMENT and value == MaterialKind.APPLICATION_FORM)
-            and not (path == PermitPath.INSPECTION and value == MaterialKind.COMMITMENT_LETTER)
+        offered = rules.upload_kinds(path)
+        self.fields["kind"].choices = [
+            (v, label) for v, label in MaterialKind.choices if v in offered
         ]
-        self.fields["kind"].choices = kinds
+        # After each upload the form proposes the next kind still missing, so a row of uploads
+        # is "choose file, upload" each time rather than picking the type again.
+        self.fields["kind"].initial = rules.next_upload_kind(path, present)
         self.fields["file"].help_text = _("PDF、JPEG 或 PNG 格式，单个文件不超过 %(mb)d MB。") % {
             "mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024) or 1
         }

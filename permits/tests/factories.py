@@ -20,7 +20,7 @@ from permits.models import (
     PrecheckBooking,
     PrecheckSlot,
 )
-from permits.rules import REQUIRED_MATERIALS
+from permits.rules import uploads_required
 
 _counter = {"n": 0}
 
@@ -105,7 +105,7 @@ def make_application(
         application.commitment_signatory = application.legal_representative
         application.save(update_fields=["commitment_signed_at", "commitment_signatory"])
     if with_materials:
-        for kind in REQUIRED_MATERIALS[application.path]:
+        for kind in uploads_required(application.path):
             upload = pdf_upload()
             material = Material(
                 application=application,

@@ -87,22 +87,64 @@ def test_an_unknown_kind_is_a_form_error(client_for, citizen):
     assert response.context["form"].errors["kind"]
 
 
+def test_after_an_upload_the_type_proposed_is_the_next_one_still_missing(client_for, citizen):
+    application = make_application(citizen, with_materials=False, path="inspection")
+    client = client_for(citizen)
+    url = reverse("permits:apply_step", args=[application.pk, "materials"])
+
+    def proposed() -> str:
+        page = client.get(url).content.decode()
+        selected = re.findall(r'<option value="(\w+)" selected>', page)
+        assert len(selected) == 1, selected
+        return selected[0]
+
+    assert proposed() == "application_form"
+    upload(client, application, "application_form", pdf_upload())
+    assert proposed() == "business_licence"
+    # Out of order: the first kind still missing, not the one after the last upload.
+    upload(client, application, "fire_rules", pdf_upload())
+    assert proposed() == "business_licence"
+    upload(client, application, "business_licence", png_upload())
+    assert proposed() == "floor_plans"
+    upload(client, application, "floor_plans", pdf_upload())
+    assert proposed() == "other"
+
+
+def test_a_refused_upload_keeps_the_type_the_applicant_chose(client_for, citizen):
+    application = make_application(citizen, with_materials=False, path="inspection")
+    response = upload(
+        client_for(citizen),
+        application,
+        "floor_plans",
+        SimpleUploadedFile("x.pdf", EXECUTABLE, content_type="application/pdf"),
+    )
+    assert response.status_code == 400
+    assert '<option value="floor_plans" selected>' in response.content.decode()
+
+
+def test_the_commitment_letter_is_not_an_upload_on_the_commitment_path(client_for, citizen):
+    application = make_application(citizen, with_materials=False)
+    response = upload(client_for(citizen), application, "commitment_letter", pdf_upload())
+    assert response.status_code == 400
+    assert response.context["form"].errors["kind"]
+    assert not Material.objects.exists()
+
+
 def test_a_pdf_and_a_png_are_accepted_under_random_names(client_for, citizen, media):
     application = make_application(citizen, with_materials=False)
     client = client_for(citizen)
     assert (
-        upload(client, application, "commitment_letter", pdf_upload("我的承诺书.pdf")).status_code
-        == 302
+        upload(client, application, "fire_rules", pdf_upload("我的消防制度.pdf")).status_code == 302
     )
     assert (
         upload(client, application, "business_licence", png_upload("营业执照.png")).status_code
         == 302
     )
     materials = {m.kind: m for m in Material.objects.filter(application=application)}
-    pdf, png = materials["commitment_letter"], materials["business_licence"]
+    pdf, png = materials["fire_rules"], materials["business_licence"]
     assert (pdf.content_type, png.content_type) == ("application/pdf", "image/png")
-    assert pdf.original_name == "我的承诺书.pdf"
-    for material, user_name in ((pdf, "我的承诺书"), (png, "营业执照")):
+    assert pdf.original_name == "我的消防制度.pdf"
+    for material, user_name in ((pdf, "我的消防制度"), (png, "营业执照")):
         assert user_name not in material.file.name
         assert re.fullmatch(
             r"permits/materials/\d{4}/\d{2}/[0-9a-f]{16}[^/]*\.(pdf|png)", material.file.name

@@ -79,12 +79,13 @@ def test_it_walks_the_commitment_path_from_draft_to_submitted(client_for, citize
     assert "第五十八条" in page
     assert client.post(step_url(application, "path"), {"path": "commitment"}).status_code == 302
 
-    # Submitting now lists every problem at once: the signature and both materials.
+    # Submitting now lists every problem at once: the signature and the licence. The letter is
+    # signed online, never asked for as an upload as well.
     response = client.post(reverse("permits:submit_application", args=[application.pk]))
     assert response.status_code == 400
     page = response.content.decode()
     assert "尚未签署消防安全告知承诺书" in page
-    assert "缺少材料：消防安全告知承诺书" in page
+    assert "缺少材料：消防安全告知承诺书" not in page
     assert "缺少材料：营业执照或其他主体资格证明" in page
     application.refresh_from_db()
     assert application.status == "draft"
@@ -100,10 +101,12 @@ def test_it_walks_the_commitment_path_from_draft_to_submitted(client_for, citize
     application.refresh_from_db()
     assert application.commitment_signatory == "张三"
 
-    # The materials page says what is still required, then accepts a PDF and a PNG.
+    # The materials page says what is still required (the signed letter counts), then accepts
+    # a PNG and a PDF.
     page = client.get(step_url(application, "materials")).content.decode()
-    assert page.count("尚未上传") == 2
-    for kind, upload in (("commitment_letter", pdf_upload()), ("business_licence", png_upload())):
+    assert page.count("尚未上传") == 1
+    assert "已在线签署，无需上传" in page
+    for kind, upload in (("business_licence", png_upload()), ("fire_rules", pdf_upload())):
         response = client.post(step_url(application, "materials"), {"kind": kind, "file": upload})
         assert response.status_code == 302
     assert client.get(step_url(application, "review")).context["problems"] == []
@@ -350,3 +353,37 @@ def test_two_concurrent_deliveries_of_the_form_make_one_draft_and_use_one_number
     # The losers' reference numbers were rolled back with them: the next one follows on.
     nxt = create_draft(applicant=citizen, brigade=org_units["LD"], **fields)
     assert int(nxt.reference[-5:]) == int(only.reference[-5:]) + 1
+
+
+# --- The commitment signed online is the commitment material ---------------------------------------
+def test_the_commitment_signed_online_is_not_asked_for_again_as_an_upload(client_for, citizen):
+    application = make_application(citizen, with_materials=False, signed=True)
+    client = client_for(citizen)
+
+    response = client.get(step_url(application, "materials"))
+    kinds = [value for value, _label in response.context["form"].fields["kind"].choices]
+    assert "commitment_letter" not in kinds
+    checklist = {str(item["label"]): item for item in response.context["checklist"]}
+    assert checklist["消防安全告知承诺书"]["present"] is True
+    assert checklist["营业执照或其他主体资格证明"]["present"] is False
+
+    client.post(
+        step_url(application, "materials"), {"kind": "business_licence", "file": png_upload()}
+    )
+    assert client.get(step_url(application, "review")).context["problems"] == []
+    response = client.post(reverse("permits:submit_application", args=[application.pk]))
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == "submitted"
+    assert not application.materials.filter(kind="commitment_letter").exists()
+
+
+def test_an_unsigned_commitment_is_one_problem_with_the_way_to_sign(client_for, citizen):
+    application = make_application(citizen, with_materials=False, signed=False)
+    client = client_for(citizen)
+
+    problems = client.get(step_url(application, "review")).context["problems"]
+    assert [p for p in problems if "承诺书" in p] == ["尚未签署消防安全告知承诺书。"]
+    page = client.get(step_url(application, "materials")).content.decode()
+    assert "尚未签署" in page
+    assert f'href="{step_url(application, "sign")}"' in page

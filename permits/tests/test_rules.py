@@ -37,11 +37,67 @@ EVENTS = rules.Events(
 
 
 class TestMaterials:
-    def test_commitment_needs_the_letter_and_the_licence_up_front(self):
-        assert rules.missing_materials(PermitPath.COMMITMENT, []) == [
+    def test_commitment_needs_the_licence_uploaded_and_the_letter_signed_online(self):
+        assert rules.REQUIRED_MATERIALS[PermitPath.COMMITMENT] == (
             MaterialKind.COMMITMENT_LETTER,
             MaterialKind.BUSINESS_LICENCE,
-        ]
+        )
+        # The letter is signed in the wizard; that signature is the letter, not an upload.
+        assert rules.missing_materials(PermitPath.COMMITMENT, []) == [MaterialKind.BUSINESS_LICENCE]
+        assert rules.uploads_required(PermitPath.COMMITMENT) == (MaterialKind.BUSINESS_LICENCE,)
+
+    def test_inspection_path_uploads_everything_it_needs(self):
+        assert (
+            rules.uploads_required(PermitPath.INSPECTION)
+            == rules.REQUIRED_MATERIALS[PermitPath.INSPECTION]
+        )
+
+    @pytest.mark.parametrize(
+        ("path", "offered", "not_offered"),
+        [
+            (
+                PermitPath.COMMITMENT,
+                [MaterialKind.BUSINESS_LICENCE, MaterialKind.FIRE_RULES, MaterialKind.OTHER],
+                [MaterialKind.COMMITMENT_LETTER, MaterialKind.APPLICATION_FORM],
+            ),
+            (
+                PermitPath.INSPECTION,
+                [MaterialKind.APPLICATION_FORM, MaterialKind.FLOOR_PLANS, MaterialKind.OTHER],
+                [MaterialKind.COMMITMENT_LETTER],
+            ),
+        ],
+    )
+    def test_the_upload_form_offers_only_the_paths_own_kinds(self, path, offered, not_offered):
+        kinds = rules.upload_kinds(path)
+        assert all(k in kinds for k in offered)
+        assert not any(k in kinds for k in not_offered)
+
+    @pytest.mark.parametrize(
+        ("path", "present", "expected"),
+        [
+            (PermitPath.COMMITMENT, [], MaterialKind.BUSINESS_LICENCE),
+            (PermitPath.COMMITMENT, [MaterialKind.BUSINESS_LICENCE], MaterialKind.OTHER),
+            (PermitPath.INSPECTION, [], MaterialKind.APPLICATION_FORM),
+            (PermitPath.INSPECTION, [MaterialKind.APPLICATION_FORM], MaterialKind.BUSINESS_LICENCE),
+            (
+                PermitPath.INSPECTION,
+                [MaterialKind.APPLICATION_FORM, MaterialKind.FIRE_RULES],
+                MaterialKind.BUSINESS_LICENCE,
+            ),
+            (
+                PermitPath.INSPECTION,
+                [
+                    MaterialKind.APPLICATION_FORM,
+                    MaterialKind.BUSINESS_LICENCE,
+                    MaterialKind.FIRE_RULES,
+                ],
+                MaterialKind.FLOOR_PLANS,
+            ),
+            (PermitPath.INSPECTION, rules.REQUIRED_MATERIALS[PermitPath.INSPECTION], "other"),
+        ],
+    )
+    def test_the_next_kind_proposed_is_the_first_still_missing(self, path, present, expected):
+        assert rules.next_upload_kind(path, present) == expected
 
     def test_inspection_path_needs_four_materials(self):
         missing = rules.missing_materials(PermitPath.INSPECTION, [MaterialKind.FLOOR_PLANS])

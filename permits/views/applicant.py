@@ -312,10 +312,13 @@ def _sign_step(request: HttpRequest, application: PermitApplication) -> HttpResp
 
 
 def _materials_step(request: HttpRequest, application: PermitApplication) -> HttpResponse:
+    materials = list(application.materials.all())
+    present = {m.kind for m in materials}
     form = MaterialUploadForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
         path=application.path,
+        present=present,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -334,10 +337,19 @@ def _materials_step(request: HttpRequest, application: PermitApplication) -> Htt
                 % {"kind": material.get_kind_display(), "name": material.original_name},
             )
             return redirect("permits:apply_step", pk=application.pk, step="materials")
-    materials = list(application.materials.all())
-    present = {m.kind for m in materials}
+    signed_online = rules.SIGNED_ONLINE[application.path]
     checklist = [
-        {"label": MaterialKind(kind).label, "present": kind in present}
+        {
+            "label": MaterialKind(kind).label,
+            # The commitment letter signed in the wizard is the letter: shown as signed, not
+            # asked for as an upload.
+            "signed_online": kind in signed_online,
+            "present": (
+                application.commitment_signed_at is not None
+                if kind in signed_online
+                else kind in present
+            ),
+        }
         for kind in rules.REQUIRED_MATERIALS[application.path]
     ]
     return _render_step(
