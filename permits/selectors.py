@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from lishui_fire.accounts.models import CASE_READER_ROLES, OrgUnit
@@ -25,7 +25,7 @@ from .models import (
     PrecheckBooking,
     PrecheckSlot,
 )
-from .workflow import OPEN_STATUSES, BookingStatus, PermitStatus
+from .workflow import ACTIVE_BOOKING_STATUSES, OPEN_STATUSES, BookingStatus, PermitStatus
 
 
 # --- Applications -------------------------------------------------------------------------------
@@ -98,20 +98,48 @@ def bookings_for_user(*, user: Any) -> QuerySet[PrecheckBooking]:
     )
 
 
+def venue_bookings_for_applicant(*, user: Any) -> QuerySet[PrecheckBooking]:
+    """The applicant's own live pre-check bookings (the ones an application may link), newest
+    first: the venues she can carry into an application. Only her own, whatever her scope."""
+    return (
+        PrecheckBooking.objects.select_related("slot", "brigade")
+        .filter(applicant=user, status__in=ACTIVE_BOOKING_STATUSES)
+        .order_by("-slot__starts_at", "-pk")
+    )
+
+
+def _day_bookings(user: Any) -> QuerySet[PrecheckBooking]:
+    """The pre-checks on an inspector's days: their own slots' (supervisors: the brigade's)."""
+    bookings = bookings_for_user(user=user).exclude(status=BookingStatus.CANCELLED)
+    if user.is_inspector:
+        bookings = bookings.filter(slot__inspector=user)
+    return bookings
+
+
+def _day_home_visits(user: Any) -> QuerySet[HomeServiceRequest]:
+    # An inspector's own visits; supervisors see the brigade's.
+    return scope_queryset(
+        HomeServiceRequest.objects.select_related("brigade"),
+        user,
+        owner_field="applicant",
+        assigned_field="assigned_to",
+    ).filter(status="scheduled")
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
 def inspector_day(*, user: Any, day: dt.date) -> dict[str, Any]:
     """An inspector's day: booked pre-checks, inspections and verifications due, home visits."""
-    tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+    start = _local_midnight(day)
     end = start + dt.timedelta(days=1)
     bookings = (
-        bookings_for_user(user=user)
+        _day_bookings(user)
         .filter(slot__starts_at__gte=start, slot__starts_at__lt=end)
-        .exclude(status=BookingStatus.CANCELLED)
         .annotate(finding_count=Count("findings"))
         .order_by("slot__starts_at", "pk")
     )
-    if user.is_inspector:
-        bookings = bookings.filter(slot__inspector=user)
     visits_due = (
         applications_for_user(user=user)
         .filter(
@@ -122,17 +150,46 @@ def inspector_day(*, user: Any, day: dt.date) -> dict[str, Any]:
         .order_by("next_due", "pk")
     )
     home_visits = (
-        # An inspector's own visits; supervisors see the brigade's.
-        scope_queryset(
-            HomeServiceRequest.objects.select_related("brigade"),
-            user,
-            owner_field="applicant",
-            assigned_field="assigned_to",
-        )
-        .filter(appointment_at__gte=start, appointment_at__lt=end, status="scheduled")
+        _day_home_visits(user)
+        .filter(appointment_at__gte=start, appointment_at__lt=end)
         .order_by("appointment_at")
     )
     return {"bookings": bookings, "visits_due": visits_due, "home_visits": home_visits}
+
+
+def inspector_coming_visits(
+    *, user: Any, after: dt.date, until: dt.date, limit: int
+) -> dict[str, list[Any]]:
+    """The visits booked on the days after ``after`` up to ``until`` (inclusive), at most
+    ``limit`` of each kind, earliest first: two queries, whatever the brigade holds."""
+    start = _local_midnight(after + dt.timedelta(days=1))
+    end = _local_midnight(until + dt.timedelta(days=1))
+    bookings = (
+        _day_bookings(user)
+        .filter(slot__starts_at__gte=start, slot__starts_at__lt=end)
+        .order_by("slot__starts_at", "pk")[:limit]
+    )
+    home_visits = (
+        _day_home_visits(user)
+        .filter(appointment_at__gte=start, appointment_at__lt=end)
+        .order_by("appointment_at", "pk")[:limit]
+    )
+    return {"bookings": list(bookings), "home_visits": list(home_visits)}
+
+
+def next_visit_day(*, user: Any, after: dt.date) -> dt.date | None:
+    """The first day after ``after`` with a booked pre-check or home visit (two queries)."""
+    start = _local_midnight(after + dt.timedelta(days=1))
+    firsts = [
+        _day_bookings(user)
+        .filter(slot__starts_at__gte=start)
+        .aggregate(first=Min("slot__starts_at"))["first"],
+        _day_home_visits(user)
+        .filter(appointment_at__gte=start)
+        .aggregate(first=Min("appointment_at"))["first"],
+    ]
+    found = [timezone.localtime(at).date() for at in firsts if at is not None]
+    return min(found) if found else None
 
 
 # --- Dashboard ----------------------------------------------------------------------------------------

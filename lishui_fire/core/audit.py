@@ -130,8 +130,15 @@ class Entry:
     additional_data: Mapping[str, Any] = field(default_factory=dict)
 
 
-def record_bulk(entries: Iterable[Entry], *, actor: Any, timestamp: datetime | None = None) -> int:
-    """Write many entries with one INSERT (bulk writers bypass auditlog's signals)."""
+def record_bulk(
+    entries: Iterable[Entry],
+    *,
+    actor: Any,
+    timestamp: datetime | None = None,
+    remote_addr: str | None = None,
+) -> int:
+    """Write many entries with one INSERT (bulk writers bypass auditlog's signals; a list page
+    showing many full numbers records its views this way)."""
     timestamp = timestamp or timezone.now()
     cid = get_cid()
     content_types: dict[type[models.Model], ContentType] = {}
@@ -153,6 +160,7 @@ def record_bulk(entries: Iterable[Entry], *, actor: Any, timestamp: datetime | N
                 cid=cid,
                 timestamp=timestamp,
                 additional_data=dict(e.additional_data) or None,
+                remote_addr=remote_addr,
             )
         )
     LogEntry.objects.bulk_create(rows)

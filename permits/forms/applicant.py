@@ -216,6 +216,7 @@ class DeliveryForm(forms.Form):
     method = forms.ChoiceField(
         label=_("送达方式"),
         choices=DeliveryMethod.choices,
+        help_text=_("许可文书可以网上下载，也可以免费邮寄；邮寄请填写收件人、地址和电话。"),
         error_messages={"invalid_choice": _("请选择送达方式。")},
     )
     recipient = forms.CharField(label=_("收件人"), max_length=64, required=False)
@@ -243,6 +244,7 @@ class LinkPrecheckForm(forms.Form):
         queryset=PrecheckBooking.objects.none(),
         required=False,
         empty_label=_("不关联"),
+        help_text=_("关联后，办理人员可以看到体检发现的问题和整改情况。"),
     )
 
     def __init__(self, *args: Any, bookings: QuerySet[PrecheckBooking], **kwargs: Any) -> None:

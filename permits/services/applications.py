@@ -904,8 +904,7 @@ def choose_delivery(
 ) -> Delivery:
     """Download, or free mail of the legal documents (法律文书免费邮寄)."""
     authorize(policies.is_owner(actor, application))
-    if application.status == S.DRAFT:
-        raise DomainError(_("申请提交后才能选择文书送达方式。"))
+    # Chosen in the wizard before submission, or later on the application's page until posted.
     if application.status in (S.WITHDRAWN, S.NOT_ACCEPTED):
         raise DomainError(_("该申请已结束，无需选择文书送达方式。"))
     existing = Delivery.objects.select_for_update().filter(application=application).first()
@@ -1052,6 +1051,23 @@ def reveal_contact_phone(*, obj: Any, actor: Any, remote_addr: str | None = None
     brigade, recorded in the audit log as an ACCESS (PIPL: every view of a full value)."""
     authorize(policies.can_reveal_contact_phone(actor, obj))
     return audit.reveal(obj, "contact_phone", actor=actor, remote_addr=remote_addr)
+
+
+def reveal_contact_phones(
+    *, objs: Iterable[Any], actor: Any, remote_addr: str | None = None, purpose: str = "reveal"
+) -> dict[tuple[type, int], str]:
+    """The full contact phones of the records ``actor`` may reveal (a list page the inspector
+    calls from), keyed by (model, pk), every view recorded as an ACCESS entry in one INSERT."""
+    shown = [obj for obj in objs if policies.can_reveal_contact_phone(actor, obj)]
+    audit.record_bulk(
+        [
+            audit.Entry(obj, audit.ACCESS, {}, {"field": "contact_phone", "purpose": purpose})
+            for obj in shown
+        ],
+        actor=actor,
+        remote_addr=remote_addr,
+    )
+    return {(type(obj), obj.pk): obj.contact_phone for obj in shown}
 
 
 @transaction.atomic

@@ -265,8 +265,16 @@ ROWS = [
     Row("permits:apply_step", "GET", OWNER_PAGE, pk="@returned", step="materials"),
     *[
         Row("permits:apply_step", "GET", DRAFT, pk="@draft", step=step)
-        for step in ("venue", "unit", "path", "sign", "materials", "review")
+        for step in ("venue", "unit", "path", "sign", "materials", "delivery", "review")
     ],
+    Row(
+        "permits:apply_step",
+        "POST",
+        DRAFT,
+        pk="@draft",
+        step="delivery",
+        data={"method": "download", "booking": ""},
+    ),
     Row("permits:apply_step", "POST", DRAFT, pk="@draft", step="venue", data=_venue),
     Row("permits:apply_step", "POST", DRAFT, pk="@draft", step="path", data={"path": "commitment"}),
     Row(

@@ -203,8 +203,9 @@ def test_free_mail_without_an_address_is_refused_and_nothing_saved(client_for, c
     assert not Delivery.objects.exists()
 
 
-@pytest.mark.parametrize("status", ["draft", "withdrawn"])
-def test_no_delivery_choice_on_a_draft_or_a_withdrawn_application(client_for, citizen, status):
+# A draft chooses in the wizard (test_applicant_wizard); a finished application not at all.
+@pytest.mark.parametrize("status", ["withdrawn", "not_accepted"])
+def test_no_delivery_choice_on_a_withdrawn_application(client_for, citizen, status):
     application = make_application(citizen, status=status)
     response = client_for(citizen).post(
         reverse("permits:choose_delivery", args=[application.pk]),

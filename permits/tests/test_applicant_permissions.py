@@ -78,7 +78,9 @@ def test_application_page(personas, client_for, application, persona, expected):
 
 
 # A draft is the applicant's alone: staff who could see the submitted application get 404 too.
-@pytest.mark.parametrize("step", ["venue", "unit", "path", "sign", "materials", "review"])
+@pytest.mark.parametrize(
+    "step", ["venue", "unit", "path", "sign", "materials", "delivery", "review"]
+)
 @table(200, 404, 404, 404, 404, 404, 404, 404, 404, LOGIN)
 def test_wizard_steps(personas, client_for, draft, step, persona, expected):
     url = reverse("permits:apply_step", args=[draft.pk, step])

@@ -7,8 +7,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lishui_fire.accounts.models import OrgUnit
-from permits.models import Material, PermitApplication
-from permits.tests.factories import make_application, pdf_upload, png_upload, valid_uscc
+from permits.models import Delivery, Material, PermitApplication
+from permits.tests.factories import (
+    make_application,
+    make_booking,
+    make_slot,
+    pdf_upload,
+    png_upload,
+    valid_uscc,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -387,3 +394,136 @@ def test_an_unsigned_commitment_is_one_problem_with_the_way_to_sign(client_for, 
     page = client.get(step_url(application, "materials")).content.decode()
     assert "尚未签署" in page
     assert f'href="{step_url(application, "sign")}"' in page
+
+
+# --- The venue of her own pre-check booking -----------------------------------------------------------
+def test_the_venue_step_offers_her_pre_check_venue_and_links_the_booking(
+    client_for, citizen, inspector
+):
+    booking = make_booking(
+        citizen,
+        make_slot(inspector),
+        venue_name="丽水市莲都区月光茶楼",
+        venue_address="丽水市莲都区紫金路 8 号",
+        venue_type="teahouse",
+    )
+    client = client_for(citizen)
+
+    page = client.get(reverse("permits:apply")).content.decode()
+    assert f'href="?booking={booking.pk}"' in page
+    assert "丽水市莲都区月光茶楼" in page
+
+    response = client.get(reverse("permits:apply") + f"?booking={booking.pk}")
+    form = response.context["form"]
+    assert form["venue_name"].value() == "丽水市莲都区月光茶楼"
+    assert form["venue_address"].value() == "丽水市莲都区紫金路 8 号"
+    assert form["venue_type"].value() == "teahouse"
+    assert form["county"].value() == inspector.org_unit_id
+    page = response.content.decode()
+    assert f'name="precheck" value="{booking.pk}"' in page
+
+    data = venue_data(
+        venue_name="丽水市莲都区月光茶楼",
+        venue_address="丽水市莲都区紫金路 8 号",
+        venue_type="teahouse",
+        precheck=str(booking.pk),
+    )
+    assert client.post(reverse("permits:apply"), data).status_code == 302
+    application = PermitApplication.objects.get(applicant=citizen)
+    assert application.precheck_id == booking.pk
+
+
+def test_another_persons_booking_is_neither_offered_nor_filled_nor_linked(
+    client_for, citizen, other_citizen, inspector
+):
+    theirs = make_booking(other_citizen, make_slot(inspector), venue_name="别人的场所")
+    client = client_for(citizen)
+
+    page = client.get(reverse("permits:apply")).content.decode()
+    assert "别人的场所" not in page
+    response = client.get(reverse("permits:apply") + f"?booking={theirs.pk}")
+    assert response.status_code == 200
+    assert response.context["form"]["venue_name"].value() in (None, "")
+    assert "别人的场所" not in response.content.decode()
+    missing = client.get(reverse("permits:apply") + "?booking=999999")
+    # The same words for someone else's booking and for none at all.
+    assert [str(m) for m in response.context["messages"]] == [
+        str(m) for m in missing.context["messages"]
+    ]
+
+    client.post(reverse("permits:apply"), venue_data(precheck=str(theirs.pk)))
+    assert PermitApplication.objects.get(applicant=citizen).precheck_id is None
+
+
+# --- Free mailing and the pre-check, before submission -------------------------------------------------
+def test_free_mailing_and_the_pre_check_are_chosen_in_the_wizard_before_submitting(
+    client_for, citizen, inspector
+):
+    booking = make_booking(citizen, make_slot(inspector))
+    application = make_application(citizen, status="draft")
+    client = client_for(citizen)
+
+    # The materials step leads to it, and the review step after it.
+    materials = client.get(step_url(application, "materials")).content.decode()
+    assert step_url(application, "delivery") in materials
+    response = client.get(step_url(application, "delivery"))
+    assert response.status_code == 200
+    initial = response.context["delivery_form"].initial
+    assert (initial["recipient"], initial["address"]) == (
+        application.contact_name,
+        application.venue_address,
+    )
+
+    response = client.post(
+        step_url(application, "delivery"),
+        {
+            "method": "mail",
+            "recipient": "张三",
+            "address": "丽水市莲都区解放街 88 号",
+            "phone": "138 5781 2345",
+            "booking": str(booking.pk),
+        },
+    )
+    assert response.status_code == 302
+    assert response.url == step_url(application, "review")
+    delivery = Delivery.objects.get(application=application)
+    assert (delivery.method, delivery.address, delivery.phone) == (
+        "mail",
+        "丽水市莲都区解放街 88 号",
+        "13857812345",
+    )
+    application.refresh_from_db()
+    assert application.precheck_id == booking.pk
+    assert application.status == "draft"
+
+    review = client.get(step_url(application, "review")).content.decode()
+    assert "免费邮寄" in review
+    assert reverse("permits:booking_detail", args=[booking.pk]) in review
+    step = client.get(step_url(application, "delivery")).content.decode()
+    assert reverse("permits:booking_detail", args=[booking.pk]) in step
+
+
+def test_free_mail_without_an_address_in_the_wizard_is_refused_and_nothing_saved(
+    client_for, citizen
+):
+    application = make_application(citizen, status="draft")
+    response = client_for(citizen).post(
+        step_url(application, "delivery"),
+        {"method": "mail", "recipient": "张三", "address": "", "phone": "13857812345"},
+    )
+    assert response.status_code == 400
+    assert "address" in response.context["delivery_form"].errors
+    assert not Delivery.objects.exists()
+
+
+def test_the_wizard_links_only_her_own_pre_check(client_for, citizen, other_citizen, inspector):
+    theirs = make_booking(other_citizen, make_slot(inspector))
+    application = make_application(citizen, status="draft")
+    response = client_for(citizen).post(
+        step_url(application, "delivery"), {"method": "download", "booking": str(theirs.pk)}
+    )
+    assert response.status_code == 400
+    assert response.context["link_form"].errors["booking"]
+    application.refresh_from_db()
+    assert application.precheck_id is None
+    assert not Delivery.objects.exists()

@@ -143,6 +143,7 @@ def test_list_pages_cost_the_same_queries_for_3_and_15_rows(
         url += "?date=" + (timezone.localdate() + DAY).isoformat()
     client.get(url)  # the kernel calendar and the session are cached after a first request
     make_rows(citizen, inspector, 3, 0)
+    client.get(url)  # warms the per-process caches (content types of the audited views)
     few, response = count_queries(client, url)
     make_rows(citizen, inspector, 12, 3)
     many, response = count_queries(client, url)
@@ -259,13 +260,136 @@ def test_day_view_shows_prechecks_due_visits_and_home_visits(client_for, citizen
     assert "09:30" in html
     assert accepted.venue_name in html
     assert "赵六" in html
-    assert "138****0003" in html
-    assert "13857800003" not in html
+    # The inspector calls from here: the full number as a tel: link (audited, below).
+    assert '<a class="st-tel" href="tel:13857800003">13857800003</a>' in html
     assert response.context["day"] == tomorrow
-    # Today has none of it.
-    empty = client.get(reverse("permits:today"))
-    assert empty.context["day"] == now.date()
-    assert "星光KTV" not in empty.content.decode()
+    # Today has none of it on the day itself, and shows it among the coming visits.
+    today = client.get(reverse("permits:today"))
+    assert today.context["day"] == now.date()
+    assert today.context["booking_rows"] == []
+    coming = [row["obj"].pk for row in today.context["coming_rows"]]
+    assert coming == [slot.bookings.get().pk, home.pk]
+
+
+def test_day_view_numbers_are_tel_links_and_every_showing_is_audited(
+    client_for, citizen, inspector
+):
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    start = timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(9, 30)))
+    booking = make_booking(
+        citizen, make_slot(inspector, starts_in=start - timezone.now()), contact_phone="13957800021"
+    )
+    client = client_for(inspector)
+    before = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count()
+
+    response = client.get(reverse("permits:today"), {"date": tomorrow.isoformat()})
+
+    html = response.content.decode()
+    assert 'href="tel:13957800021"' in html
+    entries = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).order_by("pk")[before:]
+    assert [(e.object_pk, e.actor_id, e.additional_data["field"]) for e in entries] == [
+        (str(booking.pk), inspector.pk, "contact_phone")
+    ]
+    assert entries[0].remote_addr == "127.0.0.1"
+
+
+def test_day_view_shows_masked_numbers_without_tel_links_to_who_may_not_reveal(
+    client_for, citizen, inspector, other_inspector, make_user
+):
+    """A detachment-wide reader who does not handle the booking's brigade sees it masked."""
+    from permits import policies
+
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    start = timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(9, 30)))
+    booking = make_booking(
+        citizen, make_slot(inspector, starts_in=start - timezone.now()), contact_phone="13957800022"
+    )
+    viewers = [
+        u
+        for u in (inspector, make_user("brigade_supervisor", "LD", username="sup-ld2"))
+        if not policies.can_reveal_contact_phone(u, booking)
+    ]
+    for viewer in viewers:  # none today: every viewer of this page handles the brigade
+        html = client_for(viewer).get(reverse("permits:today"), {"date": tomorrow.isoformat()})
+        assert "13957800022" not in html.content.decode()
+    assert policies.can_reveal_contact_phone(inspector, booking)
+
+
+def test_day_view_addresses_open_a_map(client_for, citizen, inspector):
+    from django.utils.html import escape
+
+    from lishui_fire.accounts.contacts import map_url
+
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    start = timezone.make_aware(dt.datetime.combine(tomorrow, dt.time(9, 30)))
+    make_booking(
+        citizen,
+        make_slot(inspector, starts_in=start - timezone.now()),
+        venue_address="丽水市莲都区紫金路 8 号",
+    )
+    html = client_for(inspector).get(reverse("permits:today"), {"date": tomorrow.isoformat()})
+    assert f'href="{escape(map_url("丽水市莲都区紫金路 8 号"))}"' in html.content.decode()
+
+
+def test_an_empty_day_leads_to_the_next_day_with_a_visit(client_for, citizen, inspector):
+    """Nothing today and nothing in the coming working days: the page names the first day that
+    has a visit and links it, instead of a dead end."""
+    far = timezone.localdate() + dt.timedelta(days=30)
+    start = timezone.make_aware(dt.datetime.combine(far, dt.time(10, 0)))
+    make_booking(citizen, make_slot(inspector, starts_in=start - timezone.now()))
+    client = client_for(inspector)
+
+    response = client.get(reverse("permits:today"))
+
+    assert response.context["empty"]
+    assert response.context["coming_rows"] == []
+    assert response.context["next_day_with_visits"] == far
+    assert f'href="?date={far.isoformat()}"' in response.content.decode()
+    # A day with nothing after it at all says so and offers no link.
+    after = client.get(reverse("permits:today"), {"date": far.isoformat()})
+    assert after.context["next_day_with_visits"] is None
+    assert len(after.context["booking_rows"]) == 1
+
+
+def test_the_coming_visits_are_the_next_working_days_only(client_for, citizen, inspector):
+    from lishui_fire.core.calendar import add_working_days
+    from permits.views.staff import COMING_WORKING_DAYS
+
+    today = timezone.localdate()
+    last = add_working_days(today, COMING_WORKING_DAYS).date
+    inside, outside = [
+        make_booking(
+            citizen,
+            make_slot(
+                inspector,
+                starts_in=timezone.make_aware(dt.datetime.combine(day, dt.time(16, 0)))
+                - timezone.now(),
+            ),
+            venue_name=name,
+        )
+        for day, name in (
+            (last, "最后一个工作日的场所"),
+            (last + dt.timedelta(days=1), "之后的场所"),
+        )
+    ]
+    response = client_for(inspector).get(reverse("permits:today"))
+    assert [row["obj"].pk for row in response.context["coming_rows"]] == [inside.pk]
+    assert "之后的场所" not in response.content.decode()
+    assert outside.pk
+
+
+def test_the_coming_visits_cost_the_same_queries_for_3_and_15_rows(client_for, citizen, inspector):
+    client = client_for(inspector)
+    url = reverse("permits:today")  # today: the rows two days ahead are coming visits
+    make_rows(citizen, inspector, 3, 0)
+    client.get(url)  # warms the per-process caches (content types of the audited views)
+    few, response = count_queries(client, url)
+    assert len(response.context["coming_rows"]) == 6
+    make_rows(citizen, inspector, 12, 3)
+    many, response = count_queries(client, url)
+    assert len(response.context["coming_rows"]) == 20  # capped: a page, not a report
+    assert response.context["coming_full"]
+    assert few == many
 
 
 @pytest.mark.parametrize("bad", ["2026-13-45", "yesterday", "2026/10/01", "9" * 40])

@@ -63,6 +63,8 @@ from .common import add_errors
 from .public import paths
 
 APPLICATIONS_PER_PAGE = 20
+# How many of her pre-check bookings the venue step offers to start from (the newest).
+PREFILL_BOOKINGS = 5
 
 # The wizard, in order. "sign" exists only on the commitment path.
 STEPS: tuple[tuple[str, Any], ...] = (
@@ -71,6 +73,7 @@ STEPS: tuple[tuple[str, Any], ...] = (
     ("path", gettext_lazy("办理方式")),
     ("sign", gettext_lazy("签署承诺")),
     ("materials", gettext_lazy("上传材料")),
+    ("delivery", gettext_lazy("送达与体检")),
     ("review", gettext_lazy("核对提交")),
 )
 
@@ -210,8 +213,42 @@ def _form_token(request: HttpRequest) -> uuid.UUID:
         return uuid.uuid4()
 
 
+def _booking_to_prefill(request: HttpRequest) -> PrecheckBooking | None:
+    """The applicant's own pre-check booking named by ``?booking=`` (GET, to fill the form) or
+    by the form's ``precheck`` field (POST, to link it). Anyone else's, or none: nothing, and
+    the same message for both (it never says whether another person's booking exists)."""
+    raw = (request.GET if request.method == "GET" else request.POST).get(
+        "booking" if request.method == "GET" else "precheck", ""
+    )
+    if not raw:
+        return None
+    booking = (
+        selectors.venue_bookings_for_applicant(user=request.user).filter(pk=raw).first()
+        if raw.isdigit()
+        else None
+    )
+    if booking is None:
+        messages.warning(request, _("没有找到您的这次预约体检，请直接填写场所信息。"))
+    return booking
+
+
 def _venue_step(request: HttpRequest, application: PermitApplication | None) -> HttpResponse:
-    form = VenueForm(request.POST if request.method == "POST" else None, instance=application)
+    booking = _booking_to_prefill(request)
+    # Her pre-check booking already says where the venue is: the form starts from it (she
+    # completes the area, capacity and floors the booking does not ask for).
+    initial = (
+        {
+            "venue_name": booking.venue_name,
+            "venue_address": booking.venue_address,
+            "venue_type": booking.venue_type,
+            "county": booking.brigade_id,
+        }
+        if booking is not None and request.method == "GET"
+        else {}
+    )
+    form = VenueForm(
+        request.POST if request.method == "POST" else None, instance=application, initial=initial
+    )
     form_token = _form_token(request) if application is None else None
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
@@ -228,12 +265,21 @@ def _venue_step(request: HttpRequest, application: PermitApplication | None) -> 
         except ValidationError as exc:
             add_errors(form, exc)
         else:
+            if booking is not None:
+                services.link_precheck(application=application, actor=request.user, booking=booking)
             return _saved(request, application, "venue")
     return _render_step(
         request,
         application,
         "venue",
-        {"form": form, "form_token": form_token},
+        {
+            "form": form,
+            "form_token": form_token,
+            "prefilled_from": booking,
+            "venue_bookings": list(
+                selectors.venue_bookings_for_applicant(user=request.user)[:PREFILL_BOOKINGS]
+            ),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -361,6 +407,59 @@ def _materials_step(request: HttpRequest, application: PermitApplication) -> Htt
     )
 
 
+def _delivery_initial(application: PermitApplication, delivery: Delivery | None) -> dict[str, Any]:
+    return {
+        "method": delivery.method if delivery else DeliveryMethod.DOWNLOAD,
+        "recipient": (delivery.recipient if delivery else "") or application.contact_name,
+        "address": (delivery.address if delivery else "") or application.venue_address,
+        "phone": (delivery.phone if delivery else "") or application.contact_phone,
+    }
+
+
+def _delivery_step(request: HttpRequest, application: PermitApplication) -> HttpResponse:
+    """Before submitting: free mail of the documents (法律文书免费邮寄) and the link to her
+    pre-check, so neither waits for a page she sees only after submission."""
+    user = request.user
+    delivery = Delivery.objects.filter(application=application).first()
+    bookings = _my_bookings(user)
+    if request.method == "POST":
+        delivery_form = DeliveryForm(request.POST)
+        link_form = LinkPrecheckForm(request.POST, bookings=bookings)
+        if delivery_form.is_valid() and link_form.is_valid():
+            data = delivery_form.cleaned_data
+            try:
+                services.choose_delivery(
+                    application=application,
+                    actor=user,
+                    method=data["method"],
+                    recipient=data["recipient"],
+                    address=data["address"],
+                    phone=data["phone"],
+                )
+                services.link_precheck(
+                    application=application, actor=user, booking=link_form.cleaned_data["booking"]
+                )
+            except ValidationError as exc:
+                add_errors(delivery_form, exc)
+            else:
+                return _saved(request, application, "delivery")
+    else:
+        delivery_form = DeliveryForm(initial=_delivery_initial(application, delivery))
+        link_form = LinkPrecheckForm(
+            bookings=bookings, initial={"booking": application.precheck_id}
+        )
+    precheck = (
+        bookings.filter(pk=application.precheck_id).first() if application.precheck_id else None
+    )
+    return _render_step(
+        request,
+        application,
+        "delivery",
+        {"delivery_form": delivery_form, "link_form": link_form, "precheck": precheck},
+        status=400 if delivery_form.errors or link_form.errors else 200,
+    )
+
+
 def _review_step(
     request: HttpRequest,
     application: PermitApplication,
@@ -374,7 +473,16 @@ def _review_step(
         request,
         application,
         "review",
-        {"problems": problems, "materials": list(application.materials.all())},
+        {
+            "problems": problems,
+            "materials": list(application.materials.all()),
+            "delivery": Delivery.objects.filter(application=application).first(),
+            "precheck": (
+                _my_bookings(request.user).filter(pk=application.precheck_id).first()
+                if application.precheck_id
+                else None
+            ),
+        },
         status=status,
     )
 
@@ -385,6 +493,7 @@ STEP_VIEWS = {
     "path": _path_step,
     "sign": _sign_step,
     "materials": _materials_step,
+    "delivery": _delivery_step,
     "review": _review_step,
 }
 
@@ -502,14 +611,7 @@ def _render_detail(
         and delivery_form is None
         and (delivery is None or delivery.status == DeliveryStatus.PENDING)
     ):
-        delivery_form = DeliveryForm(
-            initial={
-                "method": delivery.method if delivery else DeliveryMethod.DOWNLOAD,
-                "recipient": (delivery.recipient if delivery else "") or application.contact_name,
-                "address": (delivery.address if delivery else "") or application.venue_address,
-                "phone": (delivery.phone if delivery else "") or application.contact_phone,
-            }
-        )
+        delivery_form = DeliveryForm(initial=_delivery_initial(application, delivery))
     if not show_delivery or (delivery is not None and delivery.status != DeliveryStatus.PENDING):
         delivery_form = None
     can_link = application.status not in (

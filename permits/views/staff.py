@@ -26,9 +26,12 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lishui_fire.accounts.contacts import map_url
 from lishui_fire.accounts.decorators import policy_required
+from lishui_fire.core.calendar import add_working_days
 from lishui_fire.core.errors import DomainError
 from lishui_fire.core.masking import mask_phone
+from lishui_fire.core.validators import tel_uri
 
 from .. import policies, rules, selectors
 from ..forms import staff as forms
@@ -57,6 +60,10 @@ from ..workflow import PermitStatus as S
 from .common import add_errors, labelled_history, remote_addr
 
 PAGE_SIZE = 25
+# The day view's "coming visits": the following working days, and at most this many visits
+# (a page for the field, not a report; the queue and the slot list hold the rest).
+COMING_WORKING_DAYS = 5
+COMING_LIMIT = 20
 STALE = gettext_lazy("该记录刚被其他人更新，请刷新页面后重试。")
 
 
@@ -84,17 +91,34 @@ def today(request: HttpRequest) -> HttpResponse:
             messages.warning(request, _("只能查看 2000 年至 2100 年之间的日期，已显示今天。"))
     items = selectors.inspector_day(user=user, day=day)
     bookings = list(items["bookings"])
-    booking_rows = [
-        {
-            "booking": b,
-            "phone": mask_phone(b.contact_phone),
-        }
-        for b in bookings
-    ]
     visits = list(items["visits_due"])
-    home_visits = [
-        {"request": h, "phone": mask_phone(h.contact_phone)} for h in items["home_visits"]
-    ]
+    home = list(items["home_visits"])
+    # What comes next, so an empty day still leads somewhere: the visits of the following
+    # working days, and when those are empty too, the first day that has one.
+    until = add_working_days(day, COMING_WORKING_DAYS).date
+    coming = selectors.inspector_coming_visits(
+        user=user, after=day, until=until, limit=COMING_LIMIT
+    )
+    coming_rows = sorted(
+        [
+            *({"kind": "booking", "obj": b, "at": b.slot.starts_at} for b in coming["bookings"]),
+            *({"kind": "home", "obj": h, "at": h.appointment_at} for h in coming["home_visits"]),
+        ],
+        key=lambda row: row["at"],
+    )[:COMING_LIMIT]
+    next_day_with_visits = (
+        timezone.localtime(coming_rows[0]["at"]).date()
+        if coming_rows
+        else selectors.next_visit_day(user=user, after=until)
+    )
+    # The inspector calls from this page: full numbers as tel: links for the records they
+    # handle, each showing written to the audit log (one INSERT for the page).
+    phones = services.reveal_contact_phones(
+        objs=[*bookings, *home, *(row["obj"] for row in coming_rows)],
+        actor=user,
+        remote_addr=remote_addr(request),
+        purpose="inspector day",
+    )
     return render(
         request,
         "permits/today.html",
@@ -104,12 +128,36 @@ def today(request: HttpRequest) -> HttpResponse:
             "previous_day": day - dt.timedelta(days=1),
             "next_day": day + dt.timedelta(days=1),
             "today_date": current,
-            "booking_rows": booking_rows,
-            "visit_rows": _due_badges(visits, day),
-            "home_visits": home_visits,
-            "empty": not (booking_rows or visits or home_visits),
+            "booking_rows": [_visit_card(b, phones, booking=b) for b in bookings],
+            "visit_rows": [
+                {**row, "map_url": map_url(row["application"].venue_address)}
+                for row in _due_badges(visits, day)
+            ],
+            "home_visits": [_visit_card(h, phones, home=h) for h in home],
+            "coming_rows": [
+                {**row, **_visit_card(row["obj"], phones, **{row["kind"]: row["obj"]})}
+                for row in coming_rows
+            ],
+            "coming_until": until,
+            "coming_full": len(coming_rows) >= COMING_LIMIT,
+            "next_day_with_visits": next_day_with_visits,
+            "empty": not (bookings or visits or home),
         },
     )
+
+
+def _visit_card(obj: Any, phones: dict[tuple[type, int], str], **named: Any) -> dict[str, Any]:
+    """A visit's contact on the day view: the full number (as a tel: link) when revealed for
+    this viewer, else the masked one; the address as a map link."""
+    full = phones.get((type(obj), obj.pk))
+    address = getattr(obj, "venue_address", None) or getattr(obj, "address", "")
+    return {
+        **named,
+        "phone": full or mask_phone(obj.contact_phone),
+        "tel": tel_uri(full) if full else "",
+        "address": address,
+        "map_url": map_url(address) if address else "",
+    }
 
 
 # --- Intake queue and overdue list ----------------------------------------------------------------------

@@ -2,8 +2,10 @@
 
 An applicant books a pre-check; the inspector — on a phone, at the venue — records the arrival and
 two problems (one with a photo) and issues the one-time notice; the applicant downloads the
-notice, applies on the commitment path through the wizard, links the pre-check, and, once the
-brigade has granted the permit, follows the timeline and downloads the decision letter.
+notice, applies on the commitment path through the wizard (starting from the booked venue, the
+signed commitment counting as the letter, free mailing and the pre-check chosen before
+submitting), and, once the brigade has granted the permit, follows the timeline and downloads
+the decision letter.
 
 The whole journey runs twice: with the applicant at a desk and with every actor on a phone, where
 no page may scroll sideways. Each actor has a browser context of their own (own cookies). Only the
@@ -210,10 +212,13 @@ def test_precheck_notice_commitment_permit_and_decision_letter(
     _check_layout(applicant, phone)
     _click_and_wait(applicant, applicant.get_by_role("link", name="新建消防安全检查申请"))
     _check_layout(applicant, phone)
-    _label(applicant, "场所名称").fill(VENUE)
-    _label(applicant, "场所地址").fill(ADDRESS)
-    _label(applicant, "所在县（市、区）").select_option(str(org_units["LD"].pk))
-    _label(applicant, "场所类型").select_option("dance")
+    # Her pre-check booking already says where the venue is: the wizard offers it.
+    _click_and_wait(applicant, applicant.get_by_role("link", name=f"使用“{VENUE}”"))
+    _check_layout(applicant, phone)
+    expect(_label(applicant, "场所名称")).to_have_value(VENUE)
+    expect(_label(applicant, "场所地址")).to_have_value(ADDRESS)
+    expect(_label(applicant, "所在县（市、区）")).to_have_value(str(org_units["LD"].pk))
+    expect(_label(applicant, "场所类型")).to_have_value("dance")
     _label(applicant, "使用面积（平方米）").fill("860.5")
     _label(applicant, "容纳人数").fill("300")
     _label(applicant, "使用楼层").fill("1-2 层")
@@ -238,20 +243,40 @@ def test_precheck_notice_commitment_permit_and_decision_letter(
     applicant.get_by_role("checkbox").check()
     _click_and_wait(applicant, applicant.get_by_role("button", name="签署承诺书"))
 
+    # The letter she has just signed is the commitment material: not asked for again, and the
+    # type offered is the one still missing, before and after each upload.
     _check_layout(applicant, phone)
-    for kind, filename in (
-        ("commitment_letter", "告知承诺书.pdf"),
-        ("business_licence", "营业执照.pdf"),
-    ):
-        _label(applicant, "材料类型").select_option(kind)
+    expect(applicant.locator(".ap-checklist")).to_contain_text("已在线签署，无需上传")
+    kind = _label(applicant, "材料类型")
+    expect(kind.locator("option[value=commitment_letter]")).to_have_count(0)
+    expect(kind).to_have_value("business_licence")
+    for filename in ("营业执照.pdf", "消防安全制度.pdf"):
         _label(applicant, "选择文件").set_input_files(
             {"name": filename, "mimeType": "application/pdf", "buffer": pdf_bytes(filename)}
         )
         _click_and_wait(applicant, applicant.get_by_role("button", name="上传", exact=True))
         expect(applicant.get_by_role("link", name=filename).first).to_be_visible()
-    _click_and_wait(applicant, applicant.get_by_role("link", name="下一步：核对并提交"))
+        expect(kind).to_have_value("other")  # nothing required is missing any more
+    _click_and_wait(applicant, applicant.get_by_role("link", name="下一步：送达方式与预约体检"))
+
+    # Free mailing and her pre-check, before submitting, on the first screen of a phone.
+    _check_layout(applicant, phone)
+    method = _label(applicant, "送达方式")
+    linked = _label(applicant, "我的预约体检")
+    for control in (method, linked):
+        box = control.bounding_box()
+        assert box["y"] + box["height"] <= applicant.viewport_size["height"], control
+    expect(linked).to_have_value(str(booking.pk))  # linked when the venue was taken from it
+    expect(applicant.get_by_role("link", name=re.compile("体检结果和整改情况"))).to_be_visible()
+    method.select_option("mail")
+    expect(_label(applicant, "收件人")).to_have_value("王小明")
+    expect(_label(applicant, "邮寄地址")).to_have_value(ADDRESS)
+    _label(applicant, "收件电话").fill(APPLICANT_PHONE)
+    _click_and_wait(applicant, applicant.get_by_role("button", name="保存并继续"))
+
     _check_layout(applicant, phone)
     expect(applicant.locator("main")).to_contain_text("信息和材料已齐全")
+    expect(applicant.locator("main")).to_contain_text("免费邮寄")
     _click_and_wait(applicant, applicant.get_by_role("button", name="提交申请"))
     _check_layout(applicant, phone)
 
@@ -259,12 +284,10 @@ def test_precheck_notice_commitment_permit_and_decision_letter(
     assert application.status == "submitted"
     assert application.unit_uscc == valid_uscc(7)
     expect(applicant.locator("main")).to_contain_text(application.reference)
-
-    # The pre-check is linked, so the brigade sees what was found before.
-    _label(applicant, "我的预约体检").select_option(str(booking.pk))
-    _click_and_wait(applicant, applicant.get_by_role("button", name="保存关联"))
-    application.refresh_from_db()
+    # The pre-check is linked, so the brigade sees what was found before; the letters go by mail.
     assert application.precheck_id == booking.pk
+    assert application.delivery.method == "mail"
+    assert application.delivery.address == ADDRESS
 
     # --- 5. The brigade grants the permit on the spot (即办) ----------------------------------------
     log_in(supervisor, "ld-lead")
