@@ -1,0 +1,98 @@
+"""The header on a phone: the links fold behind 菜单, opened and used with the keyboard alone.
+
+Before, the phone header was five wrapped links taking 18% of a 390×844 screen; now it is the
+brand and one toggle, a <details> (no script: the pages carry none). On a desk the links show
+as a row with no toggle.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the ``browser`` fixture then skips (or fails under REQUIRE_SERVICES)
+    expect = None
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+NO_OVERFLOW = "document.documentElement.scrollWidth <= window.innerWidth"
+HEADER_SHARE = (
+    "document.querySelector('.site-header').getBoundingClientRect().height / window.innerHeight"
+)
+
+
+@pytest.fixture
+def inspector(make_user):
+    return make_user("inspector", "LD", username="ld-insp", real_name="陈监督")
+
+
+def _focused_text(page) -> str:
+    return page.evaluate("document.activeElement.textContent.trim()")
+
+
+def test_the_phone_header_is_a_menu_opened_and_used_with_the_keyboard(
+    phone_page, inspector, log_in, artifact_path
+):
+    page = phone_page
+    log_in(page, "ld-insp")
+    page.goto("/permits/today/")
+    menu = page.locator("details.nav-menu")
+    toggle = menu.locator("summary")
+    home = page.get_by_role("link", name="我的工作台")
+
+    # Closed: the brand and one toggle, a small share of the screen, and no sideways scroll.
+    expect(toggle).to_be_visible()
+    expect(toggle).to_have_text("菜单")
+    expect(home).to_be_hidden()
+    assert page.evaluate(HEADER_SHARE) < 0.1, page.evaluate(HEADER_SHARE)
+    assert page.evaluate(NO_OVERFLOW)
+    box = toggle.bounding_box()
+    assert box["width"] >= 44
+    assert box["height"] >= 44
+    page.screenshot(path=str(artifact_path("phone-menu-closed.png")))
+
+    # The keyboard reaches the toggle right after the brand, and Enter opens it.
+    page.keyboard.press("Tab")  # the skip link
+    page.keyboard.press("Tab")  # the brand
+    page.keyboard.press("Tab")
+    assert _focused_text(page) == "菜单"
+    page.keyboard.press("Enter")
+    assert menu.evaluate("el => el.open")
+    for name in ("我的工作台", "修改密码"):
+        expect(page.get_by_role("link", name=name)).to_be_visible()
+    expect(page.get_by_role("button", name="退出")).to_be_visible()
+    assert page.evaluate(NO_OVERFLOW)
+    page.screenshot(path=str(artifact_path("phone-menu-open.png")))
+
+    # Space closes and opens it again; Tab then walks into its links, Enter follows one.
+    page.keyboard.press("Space")
+    assert not menu.evaluate("el => el.open")
+    page.keyboard.press("Space")
+    assert menu.evaluate("el => el.open")
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        if _focused_text(page) == "修改密码":
+            break
+    else:
+        pytest.fail("Tab never reached 修改密码 inside the open menu")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/accounts/password/change/")
+    # A new page starts with the menu closed.
+    expect(page.locator("details.nav-menu")).not_to_have_attribute("open", "")
+    expect(page.get_by_role("link", name="我的工作台")).to_be_hidden()
+
+
+def test_on_a_desk_the_links_show_as_a_row_without_a_toggle(page, inspector, log_in):
+    log_in(page, "ld-insp")
+    page.goto("/permits/today/")
+    expect(page.locator("details.nav-menu > summary")).to_be_hidden()
+    for name in ("我的工作台", "修改密码"):
+        expect(page.get_by_role("link", name=name)).to_be_visible()
+    expect(page.get_by_role("button", name="退出")).to_be_visible()
+    # One row: every link's top within a few pixels of the first one's.
+    tops = page.locator(".top-nav li").evaluate_all(
+        "items => items.map(li => li.getBoundingClientRect().top)"
+    )
+    assert max(tops) - min(tops) < 10, tops
