@@ -133,6 +133,9 @@ def test_an_applicant_books_a_precheck_with_the_keyboard_only(
     # sign-in link; the login form focuses its first field itself (autofocus).
     page.goto("/")
     keys.tab_to("跳到主要内容" if zh else "Skip to main content", tag="a", limit=1)
+    if device == "phone":  # the header's links fold behind the menu toggle, opened by Enter
+        keys.tab_to("^(菜单|Menu)$", tag="summary", limit=3)
+        keys.press("Enter")
     keys.tab_to("^登录$" if zh else "^Sign in$", tag="a", limit=5)
     keys.press("Enter", navigates=True)
     assert keys.focused()["text"].startswith("用户名" if zh else "Username")
