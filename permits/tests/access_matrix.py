@@ -67,6 +67,7 @@ def world(personas):
         make_application,
         make_booking,
         make_slot,
+        pdf_upload,
         png_bytes,
     )
 
@@ -90,6 +91,10 @@ def world(personas):
         )
 
     draft = make_application(owner)
+    # A second file, for the removal row (the commitment path uploads one required material).
+    applications.add_material(
+        application=draft, actor=owner, kind="fire_rules", uploaded=pdf_upload("消防安全制度.pdf")
+    )
     returned = make_application(owner, status="returned", path="inspection")
     withdrawn = make_application(owner, status="withdrawn")
     in_longquan = make_application(owner, brigade="LQ", status="submitted")
