@@ -492,3 +492,8 @@ PHONE_CODE_DIGITS = env.int("PHONE_CODE_DIGITS", default=6)
 PROGRESS_LOOKUP_RATE_ADDRESS = env.str("THROTTLE_PROGRESS_LOOKUP_ADDRESS", default="10/hour")
 PROGRESS_LOOKUP_RATE_REFERENCE = env.str("THROTTLE_PROGRESS_LOOKUP_REFERENCE", default="5/hour")
 PROGRESS_VIEW_SECONDS = env.int("PROGRESS_VIEW_SECONDS", default=15 * 60)
+# A download of a letter whose PDF is not rendered yet answers "being prepared" (never renders in
+# the request): the client is told to try again after this many seconds, and the render it asked
+# for is not asked again within the window (core.documents.request_render, ADR 0030).
+DOCUMENT_RENDER_RETRY_AFTER = env.int("DOCUMENT_RENDER_RETRY_AFTER", default=3)
+DOCUMENT_RENDER_REQUEST_WINDOW = env.int("DOCUMENT_RENDER_REQUEST_WINDOW", default=60)

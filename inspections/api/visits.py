@@ -33,7 +33,7 @@ from rest_framework.response import Response
 from lishui_fire.accounts import policies as kernel
 from lishui_fire.core.api import PDFActionMixin
 from lishui_fire.core.api import Serializer as BaseSerializer
-from lishui_fire.core.documents import pdf_response, render_issued_document
+from lishui_fire.core.document_api import PREPARING_RESPONSE, issued_document_api_response
 
 from .. import policies_visits as policies
 from .. import rules_visits as rules
@@ -222,6 +222,7 @@ ACTION_RESPONSES = {
 }
 PDF_RESPONSES = {
     (200, "application/pdf"): OpenApiTypes.BINARY,
+    202: PREPARING_RESPONSE,
     404: OpenApiResponse(description="没有该文书，或不在本人权限范围内"),
 }
 
@@ -380,11 +381,9 @@ class InspectionViewSet(
         document = inspection.documents.filter(kind=kind).first()
         if document is None:
             raise NotFound(_("该检查没有这份文书。"))
-        if not document.file:
-            document = render_issued_document(InspectionDocument, document.pk)
-        with document.file.open("rb") as handle:
-            pdf = handle.read()
-        return pdf_response(pdf, f"{inspection.reference}-{document.get_kind_display()}.pdf")
+        return issued_document_api_response(
+            document, f"{inspection.reference}-{document.get_kind_display()}.pdf"
+        )
 
     @extend_schema(responses=PDF_RESPONSES, tags=["inspections"], summary="消防监督检查记录（PDF）")
     @action(detail=True, methods=["get"], url_path="record.pdf", url_name="record-pdf")

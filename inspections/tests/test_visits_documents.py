@@ -117,3 +117,29 @@ def test_the_contact_sees_nothing_before_both_officers_confirmed(team, client_fo
     assert client_for(contact).get(photo).status_code == 404
     confirm_both(inspection, *team)
     assert client_for(contact).get(photo).status_code == 200
+
+
+def test_a_record_not_rendered_yet_is_being_prepared_not_rendered_in_the_request(
+    ordered, client_for, api_for, inspector, monkeypatch
+):
+    """The kernel's download (ADR 0030): 202 with Retry-After, the render asked for once through
+    the jobs door; the page and the API never render a PDF themselves."""
+    from lishui_fire.core import documents as kernel
+
+    asked = []
+    monkeypatch.setattr(kernel, "enqueue_now", lambda name, *args: asked.append((name, *args)))
+
+    def refuse(document):
+        raise AssertionError("a PDF was rendered inside the request")
+
+    monkeypatch.setattr("inspections.documents.render_inspection_document_pdf", refuse)
+    document = InspectionDocument.objects.get(inspection=ordered, kind="record")
+    InspectionDocument.objects.filter(pk=document.pk).update(file="", sha256="")
+    page = client_for(inspector).get(reverse("inspections:visit_document", args=[document.pk]))
+    assert page.status_code == 202
+    assert page["Retry-After"]
+    assert "正在生成" in page.content.decode()
+    api = api_for(inspector).get(f"/api/v1/inspections/{ordered.pk}/record.pdf")
+    assert api.status_code == 202
+    assert api.json()["status"] == "pending"
+    assert asked == [(kernel.RENDER_TASK, "inspections.InspectionDocument", document.pk)]

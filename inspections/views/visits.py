@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lishui_fire.accounts.decorators import policy_required
 from lishui_fire.accounts.policies import authorize
-from lishui_fire.core.documents import render_issued_document
+from lishui_fire.core.document_views import serve_issued_document
 from lishui_fire.core.errors import DomainError
 from lishui_fire.core.views import act
 from lishui_fire.core.workflow import history_for
@@ -33,7 +33,7 @@ from .. import policies_visits as policies
 from .. import rules_visits as rules
 from .. import selectors_visits as selectors
 from ..forms.visits import FindingForm, RecordForm, ReturnForm, ScheduleForm
-from ..models import InspectionDocument, InspectionKind, InspectionStatus
+from ..models import InspectionKind, InspectionStatus
 from ..services import visits as services
 from ..workflow import INSPECTION_WORKFLOW
 
@@ -333,11 +333,9 @@ def _file(storage: Any, name: str, content_type: str, filename: str) -> FileResp
 def visit_document(request: HttpRequest, pk: int) -> HttpResponse:
     """A document of an inspection: its officers, the brigade's staff, the unit's contact."""
     document = selectors.get_document_for_user(user=request.user, pk=pk)
-    if not document.file:
-        # Rendered after commit by a task; if that has not run yet, render now (idempotent).
-        document = render_issued_document(InspectionDocument, document.pk)
+    # Rendered after commit by a task; not there yet, the page says "being prepared" (ADR 0030).
     name = f"{document.inspection.reference}-{document.get_kind_display()}.pdf"
-    return _file(document.file.storage, document.file.name, "application/pdf", name)
+    return serve_issued_document(request, document, name)
 
 
 @login_required

@@ -1,4 +1,5 @@
-"""``/api/v1/documents/verify/?number=&code=``: anyone checks whether an official letter is genuine."""
+"""``/api/v1/documents/verify/?number=&code=``: anyone checks whether an official letter is
+genuine; and the one API download of an issued document every app's ``….pdf`` actions use."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -14,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .api import Serializer
-from .documents import IssuedDocument, find_issued_document
+from .documents import IssuedDocument, find_issued_document, pdf_response, request_render
 from .throttling import AnonRateThrottle, CountingThrottle
 
 
@@ -48,6 +50,31 @@ class VerifiedDocumentSerializer(Serializer):
     brigade = serializers.CharField(source="brigade.name_zh", help_text="出具单位")
     party = serializers.CharField(source="party_masked", help_text="当事人（已遮蔽）")
     sha256 = serializers.CharField(help_text="PDF 文件的 SHA-256；尚未生成时为空")
+
+
+PREPARING = gettext_lazy("文书正在生成，请稍后重试。")
+
+# The OpenAPI entry of a document download's "not ready yet" answer (add it to each ….pdf action).
+PREPARING_RESPONSE = OpenApiResponse(
+    description="文书的电子文件正在生成：稍后（Retry-After 秒后）重试", response=OpenApiTypes.OBJECT
+)
+
+
+def issued_document_api_response(document: IssuedDocument, filename: str) -> Any:
+    """``application/pdf`` when the document's PDF is stored (read as it is, no row lock, no
+    render); otherwise 202 ``{"detail", "status": "pending"}`` with ``Retry-After``, after asking
+    the workers for it once (``request_render``). The caller has checked who may see it."""
+    if document.file or request_render(document):
+        with document.file.open("rb") as handle:
+            return pdf_response(handle.read(), filename)
+    retry_after = settings.DOCUMENT_RENDER_RETRY_AFTER
+    response = Response(
+        {"detail": str(PREPARING), "status": "pending", "retry_after": retry_after},
+        status=202,
+        headers={"Retry-After": str(retry_after)},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 NOT_FOUND = gettext_lazy("未找到与该文书编号和验证码相符的文书，请核对后重试。")

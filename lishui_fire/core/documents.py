@@ -50,6 +50,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core import checks
+from django.core.cache import cache
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -64,7 +65,7 @@ from django.utils.translation import gettext_lazy as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .jobs import enqueue
+from .jobs import enqueue, enqueue_now
 from .masking import mask_id_number, mask_name, mask_phone
 from .models import Sequence
 
@@ -378,6 +379,31 @@ def render_after_commit(document: IssuedDocument) -> None:
     enqueue(RENDER_TASK, document._meta.label, document.pk)
 
 
+def request_render(document: IssuedDocument) -> bool:
+    """Ask the workers for the PDF of a document that has none yet; True if it is there now.
+
+    What a download does when the file is not there (the task has not run yet, or the broker was
+    down when the letter was issued): it never renders in the request. The ask goes through the
+    jobs door once per ``DOCUMENT_RENDER_REQUEST_WINDOW`` seconds and document (a cache key
+    taken with ``add``), so a person refreshing the page, or a client polling the API, enqueues
+    one render, not one per request; the task itself renders a row once however often it runs.
+    The row is committed (the download read it), so the message goes at once. Without a broker
+    (eager mode, ADR 0003: no worker exists) the task has run in-process by the time this
+    returns, and the document is read again to say so.
+    """
+    if document.file:
+        return True
+    key = (
+        f"documents:render-requested:{document._meta.label_lower}:{document.pk}"
+        f":{document.verification_code}"  # unique per row: a reused pk is another key
+    )
+    if not cache.add(key, 1, timeout=settings.DOCUMENT_RENDER_REQUEST_WINDOW):
+        return False
+    enqueue_now(RENDER_TASK, document._meta.label, document.pk)
+    document.refresh_from_db(fields=["file", "sha256", "rendered_at"])
+    return bool(document.file)
+
+
 def render_issued_document_by_label(label: str, pk: int) -> IssuedDocument:
     """``render_issued_document`` for ``app_label.ModelName`` (what the task receives)."""
     return render_issued_document(issued_document_model(label), pk)
@@ -393,6 +419,11 @@ def render_issued_document(model: type[D], pk: int) -> D:
     renderer = import_string(model.renderer)
     error: Exception | None = None
     manager = model._default_manager
+    # A row that has its file is read without a lock: only a render needs one.
+    done = manager.select_related("brigade", "issued_by", *model.render_related).filter(pk=pk)
+    found = done.exclude(file="").first()
+    if found is not None:
+        return found
     with transaction.atomic():
         document = (
             # of=("self",): issued_by is nullable, and PostgreSQL refuses FOR UPDATE on the

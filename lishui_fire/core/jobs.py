@@ -63,6 +63,22 @@ def enqueue(task_name: str, /, *args: Any, **kwargs: Any) -> None:
     transaction.on_commit(lambda: _publish(task, args, kwargs), robust=True)
 
 
+def enqueue_now(task_name: str, /, *args: Any, **kwargs: Any) -> None:
+    """Send ``task_name(*args, **kwargs)`` at once, for work on rows committed before the caller
+    began (a download asking for a letter's PDF reads a committed row; nothing of its own is
+    waiting for a commit, and inside a test's transaction ``on_commit`` would never come).
+
+    The same guarantees otherwise: a broker outage is logged, never raised; in eager mode the
+    task runs here, and its failure is logged with its traceback like ``on_commit``'s robust
+    mode does, never turned into the caller's error.
+    """
+    task = get_task(task_name)
+    try:
+        _publish(task, args, kwargs)
+    except Exception:
+        logger.exception("%s%s failed in-process", task.name, _describe(args, kwargs))
+
+
 def get_task(task_name: str) -> Task:
     from lishui_fire.celery import app
 

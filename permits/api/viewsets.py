@@ -26,7 +26,7 @@ from lishui_fire.accounts import policies as kernel
 from lishui_fire.accounts.models import OrgUnit
 from lishui_fire.accounts.permissions import IsApplicant, ReadAnyWriteStaff
 from lishui_fire.core.api import PDFActionMixin
-from lishui_fire.core.documents import pdf_response
+from lishui_fire.core.document_api import PREPARING_RESPONSE, issued_document_api_response
 from lishui_fire.core.idempotency import idempotent
 
 from .. import policies, selectors
@@ -303,6 +303,7 @@ class PermitViewSet(
     @extend_schema(
         responses={
             (200, "application/pdf"): OpenApiTypes.BINARY,
+            202: PREPARING_RESPONSE,
             404: OpenApiResponse(description="尚未作出许可决定，或无权查看"),
         },
         tags=["permits"],
@@ -314,11 +315,13 @@ class PermitViewSet(
         document = application.documents.filter(kind=DocumentKind.DECISION).first()
         if document is None:
             raise Http404
-        document = app_services.render_document_file(document_id=document.pk)
-        if application.served_at is None:
+        response = issued_document_api_response(
+            document, f"{application.reference}-消防安全检查意见书.pdf"
+        )
+        if response.status_code == 200 and application.served_at is None:
             # The applicant's own download serves the permit document (行政许可法 art. 44).
             app_services.record_download_service(application=application, actor=request.user)
-        return pdf_response(document.file.read(), f"{application.reference}-消防安全检查意见书.pdf")
+        return response
 
 
 @extend_schema_view(
@@ -445,6 +448,7 @@ class PrecheckBookingViewSet(
     @extend_schema(
         responses={
             (200, "application/pdf"): OpenApiTypes.BINARY,
+            202: PREPARING_RESPONSE,
             404: OpenApiResponse(description="尚未出具"),
         },
         tags=["precheck"],
@@ -455,5 +459,7 @@ class PrecheckBookingViewSet(
         booking = self.get_object()
         if not booking.notice_issued_at:
             raise Http404
-        booking = precheck_services.render_notice_file(booking_id=booking.pk)
-        return pdf_response(booking.notice_file.read(), f"{booking.notice_number}-一次性告知书.pdf")
+        notice = booking.notice
+        if notice is None:
+            raise Http404
+        return issued_document_api_response(notice, f"{booking.notice_number}-一次性告知书.pdf")

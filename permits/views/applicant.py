@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lishui_fire.accounts.decorators import applicant_required
+from lishui_fire.core.document_views import serve_issued_document
 from lishui_fire.core.errors import DomainError
 from lishui_fire.core.masking import mask_name, mask_phone
 from lishui_fire.core.workflow import history_for
@@ -783,16 +784,19 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     if document is None:
         raise Http404
     application = policies.get_application_for_user(user=request.user, pk=document.application_id)
-    if not document.file:
-        # Rendered after commit by a task; if that has not run yet, render now (idempotent).
-        document = services.render_document_file(document_id=document.pk)
+    # Rendered after commit by a task; not there yet, the page says "being prepared" (ADR 0030).
     name = rules.safe_download_name(
         f"{application.reference}-{document.get_kind_display()}", "application/pdf"
     )
-    if document.kind == DocumentKind.DECISION and application.served_at is None:
+    response = serve_issued_document(request, document, name)
+    if (
+        response.status_code == 200
+        and document.kind == DocumentKind.DECISION
+        and application.served_at is None
+    ):
         # The applicant's own download of the permit document serves it (行政许可法 art. 44).
         services.record_download_service(application=application, actor=request.user)
-    return _file_response(document.file.storage, document.file.name, "application/pdf", name)
+    return response
 
 
 # --- Door-to-door service (上门服务) ---------------------------------------------------------------

@@ -30,7 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from lishui_fire.accounts.decorators import applicant_required
 from lishui_fire.accounts.models import OrgUnit
-from lishui_fire.core.documents import pdf_response
+from lishui_fire.core.document_views import serve_issued_document
 from lishui_fire.core.errors import DomainError
 from lishui_fire.core.masking import mask_name, mask_phone
 
@@ -372,11 +372,13 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     booking = policies.get_booking_for_user(user=request.user, pk=pk)
     if booking.status != BookingStatus.NOTICE_ISSUED:
         raise Http404
-    booking = services.render_notice_file(booking_id=booking.pk)
-    with booking.notice_file.open("rb") as handle:
-        pdf = handle.read()
+    notice = booking.notice
+    if notice is None:
+        raise Http404
     version = f"-第{booking.notice_version}版" if booking.notice_version > 1 else ""
-    return pdf_response(pdf, f"{booking.notice_number}-一次性告知书{version}.pdf")
+    return serve_issued_document(
+        request, notice, f"{booking.notice_number}-一次性告知书{version}.pdf"
+    )
 
 
 @login_required
