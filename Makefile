@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 # What ruff looks at: the project, not the virtualenv or runtime files (see pyproject excludes).
 RUFF_PATHS := .
 
-.PHONY: venv install run test static check lint mypy fmt bench clean-venv
+.PHONY: venv install run test static check lint mypy fmt bench bench-lists clean-venv
 .PHONY: fuzz
 
 venv: $(PY)
@@ -73,6 +73,11 @@ bench: install
 		echo "== $$f"; $(PY) "$$f" || exit $$?; \
 	done; \
 	if [ $$found = 0 ]; then echo "no benchmarks yet (bench/*.py)"; fi
+
+# Every list at 5k/50k/200k rows on gunicorn + PostgreSQL against the bare views of the same
+# server (bench/lists_bench.py, ADR 0030): BENCH_SCALES=5000,200000 BENCH_ROUNDS=40 to change.
+bench-lists: install
+	$(PY) bench/lists_bench.py
 
 # API fuzzing, the long run (tests/harness/test_fuzz_api.py; `make test` runs it small): every role
 # of the demo world, FUZZ_EXAMPLES generated cases per operation and role plus Schemathesis'

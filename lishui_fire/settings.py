@@ -497,3 +497,7 @@ PROGRESS_VIEW_SECONDS = env.int("PROGRESS_VIEW_SECONDS", default=15 * 60)
 # for is not asked again within the window (core.documents.request_render, ADR 0030).
 DOCUMENT_RENDER_RETRY_AFTER = env.int("DOCUMENT_RENDER_RETRY_AFTER", default=3)
 DOCUMENT_RENDER_REQUEST_WINDOW = env.int("DOCUMENT_RENDER_REQUEST_WINDOW", default=60)
+# Lists (API and staff pages) count their rows exactly up to this many; beyond it the count says
+# "at least this many" (``count_exact`` false) and the pages go on: a count must not cost what
+# the whole table costs (core.pagination, ADR 0030).
+LIST_EXACT_COUNT_LIMIT = env.int("LIST_EXACT_COUNT_LIMIT", default=1000)

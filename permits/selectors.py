@@ -18,6 +18,7 @@ from lishui_fire.core.clocks import clocks_of
 from lishui_fire.core.models import Clock
 
 from .models import (
+    OPEN_ROW,
     HomeServiceRequest,
     PermitApplication,
     PermitApplicationQuerySet,
@@ -42,6 +43,20 @@ def applications_for_user(*, user: Any) -> QuerySet[PermitApplication]:
     return qs
 
 
+def application_api_list(*, user: Any) -> QuerySet[PermitApplication]:
+    """``/api/v1/permits/``: newest first, an index in that order for every scope (ADR 0030).
+
+    ``home_service`` is an ``EXISTS`` per row of the page, not a ``COUNT`` that would group every
+    visible row before the page is cut (and make the page's count wrap the same grouping)."""
+    return (
+        applications_for_user(user=user)
+        .annotate(
+            has_home_service=Exists(HomeServiceRequest.objects.filter(application=OuterRef("pk")))
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
 def application_list_for_applicant(*, user: Any) -> QuerySet[PermitApplication]:
     return applications_for_user(user=user).prefetch_related(
         Prefetch("documents", queryset=PermitDocument.objects.order_by("issued_at"))
@@ -52,7 +67,9 @@ def staff_queue(*, user: Any, statuses: Any = None) -> QuerySet[PermitApplicatio
     """The intake queue: open applications of the caller's brigades, green channel first, then
     the nearest statutory date."""
     qs = applications_for_user(user=user).exclude(applicant=user)
-    qs = qs.filter(status__in=statuses or OPEN_STATUSES).select_related("handled_by")
+    # The open rows as the partial indexes name them (SQLite matches the term as written).
+    qs = qs.filter(status__in=statuses) if statuses else qs.filter(OPEN_ROW)
+    qs = qs.select_related("handled_by")
     annotated = qs.annotate(
         has_precheck=Exists(PrecheckBooking.objects.filter(pk=OuterRef("precheck_id")))
     )

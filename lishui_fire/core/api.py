@@ -27,6 +27,7 @@ from rest_framework.utils.serializer_helpers import ReturnDict
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
+from .pagination import CappedCountPaginator
 
 
 class PortalRouter(SimpleRouter):
@@ -45,11 +46,30 @@ class PortalRouter(SimpleRouter):
 
 
 class StandardPagination(PageNumberPagination):
-    """``{"count", "next", "previous", "results"}``; ``?page_size=`` up to 100."""
+    """``{"count", "next", "previous", "results"}``; ``?page_size=`` up to 100.
+
+    The count is exact up to ``LIST_EXACT_COUNT_LIMIT`` rows; beyond, it is that limit and the
+    response says so in ``X-Count-Exact: false`` (core.pagination, ADR 0030): the body keeps
+    API.md's four keys, and ``next`` still leads to every row.
+    """
 
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+    django_paginator_class = CappedCountPaginator
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        response["X-Count-Exact"] = "true" if self.page.paginator.count_exact else "false"
+        return response
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        described = super().get_paginated_response_schema(schema)
+        described["properties"]["count"]["description"] = (
+            "结果总数；结果很多时只计到上限（响应头 X-Count-Exact: false 表示“至少这么多”），"
+            "翻页（next）不受影响"
+        )
+        return described
 
     def get_page_number(self, request: Any, paginator: Any) -> Any:
         # A garbage page number is the first page, not an error (API.md: never a 500, and a

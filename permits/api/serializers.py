@@ -90,7 +90,7 @@ class PermitSerializer(ModelSerializer):
         ]
 
     def get_home_service(self, obj: PermitApplication) -> bool:
-        return bool(getattr(obj, "home_service_count", 0))
+        return bool(getattr(obj, "has_home_service", False))
 
     def get_commitment_signed(self, obj: PermitApplication) -> bool:
         return obj.commitment_signed_at is not None

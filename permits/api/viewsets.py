@@ -97,13 +97,7 @@ class PermitViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[PermitApplication]:
-        from django.db.models import Count
-
-        return (
-            selectors.applications_for_user(user=self.request.user)
-            .annotate(home_service_count=Count("home_service_requests"))
-            .order_by("-created_at", "-pk")
-        )
+        return selectors.application_api_list(user=self.request.user)
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()

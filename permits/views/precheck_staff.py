@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,6 +27,7 @@ from lishui_fire.accounts.models import OrgUnit
 from lishui_fire.core.calendar import is_workday
 from lishui_fire.core.errors import DomainError
 from lishui_fire.core.masking import mask_phone
+from lishui_fire.core.pagination import CappedCountPaginator
 
 from .. import policies, selectors
 from ..forms import precheck as forms
@@ -133,7 +133,7 @@ def staff_slots(request: HttpRequest) -> HttpResponse:
     )
     if brigade is not None:
         qs = qs.filter(brigade=brigade)
-    page = Paginator(qs, STAFF_SLOTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedCountPaginator(qs, STAFF_SLOTS_PER_PAGE).get_page(request.GET.get("page"))
     rows = [
         {
             "slot": s,

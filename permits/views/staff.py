@@ -15,7 +15,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,6 +30,7 @@ from lishui_fire.accounts.decorators import policy_required
 from lishui_fire.core.calendar import add_working_days
 from lishui_fire.core.errors import DomainError
 from lishui_fire.core.masking import mask_phone
+from lishui_fire.core.pagination import CappedCountPaginator
 from lishui_fire.core.validators import tel_uri
 
 from .. import policies, rules, selectors
@@ -173,7 +173,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     applications = selectors.staff_queue(user=user, statuses=[status] if status else None)
     if path_:
         applications = applications.filter(path=path_)
-    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedCountPaginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -197,7 +197,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
     applications = selectors.overdue_applications(user=user, today=today_).order_by(
         "next_due", "pk"
     )
-    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedCountPaginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"application": a, "days": (today_ - a.next_due).days} for a in page.object_list]
     return render(request, "permits/staff/overdue.html", {"page_obj": page, "rows": rows})
 
@@ -648,7 +648,7 @@ def home_services(request: HttpRequest) -> HttpResponse:
         requests = requests.filter(
             status__in=(HomeServiceStatus.REQUESTED, HomeServiceStatus.SCHEDULED)
         )
-    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedCountPaginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"request": r, "phone": mask_phone(r.contact_phone)} for r in page.object_list]
     return render(
         request,

@@ -1,0 +1,81 @@
+"""Pagination whose cost is the page's, not the table's (ADR 0030).
+
+An exact ``COUNT(*)`` reads every row the list could show: at 200,000 applications the count of a
+detachment's list costs hundreds of times its page. ``CappedCountPaginator`` counts at most
+``LIST_EXACT_COUNT_LIMIT`` rows (``SELECT COUNT(*) FROM (SELECT id … LIMIT n + 1)``): up to the
+limit the count is exact, as before; beyond it the count says "at least the limit"
+(``count_exact`` is False) and the pages still go on, each one telling whether another follows
+by reading one row more than it shows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.utils.functional import cached_property
+
+
+class CappedPage(Page):
+    """A page that knows whether another follows, also when the count is only a lower bound."""
+
+    more: bool = False
+
+    def has_next(self) -> bool:
+        if getattr(self.paginator, "count_exact", True):
+            return super().has_next()
+        return self.more
+
+
+class CappedCountPaginator(Paginator):
+    """Django's paginator with the count capped at ``LIST_EXACT_COUNT_LIMIT``."""
+
+    def __init__(self, *args: Any, count_limit: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.count_limit = settings.LIST_EXACT_COUNT_LIMIT if count_limit is None else count_limit
+
+    @cached_property
+    def count(self) -> int:  # type: ignore[override]
+        rows = self.object_list
+        if hasattr(rows, "values") and hasattr(rows, "order_by"):
+            # Only the key, no order and no annotation: the cheapest rows to count.
+            counted = rows.order_by().values("pk")[: self.count_limit + 1].count()
+        else:
+            counted = len(rows)
+        self._count_exact = counted <= self.count_limit
+        return min(counted, self.count_limit)
+
+    @property
+    def count_exact(self) -> bool:
+        """Whether ``count`` is the number of rows (else: at least that many)."""
+        self.count  # noqa: B018  (counting sets the flag)
+        return self._count_exact
+
+    def validate_number(self, number: Any) -> int:
+        if self.count_exact:
+            return super().validate_number(number)
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError) as exc:
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from exc
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        if self.count_exact:
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        page = self._get_page(rows[: self.per_page], number, self)
+        page.more = len(rows) > self.per_page
+        return page
+
+    def _get_page(self, *args: Any, **kwargs: Any) -> CappedPage:
+        return CappedPage(*args, **kwargs)
