@@ -194,7 +194,7 @@ def test_api_list_queries_are_pinned(
         ("supervisor", "permits:staff_home_services", 9),
         ("citizen", "permits:mine", 8),
         ("citizen", "permits:my_bookings", 5),
-        ("citizen", "permits:precheck_slots", 5),
+        ("citizen", "permits:precheck_slots", 6),
     ],
 )
 def test_page_list_queries_are_pinned(
