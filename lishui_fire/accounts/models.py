@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lishui_fire.accounts.token_keys import digest_of, new_key
 from lishui_fire.core.validators import (
     validate_mainland_mobile,
     validate_phone_number,
@@ -288,8 +289,6 @@ class ApiToken(models.Model):
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         if self._state.adding and not self.digest:
             from django.utils import timezone
-
-            from .tokens import digest_of, new_key
 
             self.key = new_key()
             self.digest = digest_of(self.key)

@@ -11,8 +11,6 @@ longer than the idle time plus the interval).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,14 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import ApiToken, User
-
-
-def new_key() -> str:
-    return secrets.token_hex(20)
-
-
-def digest_of(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+from .token_keys import digest_of
 
 
 def idle_seconds(user: User) -> int:
