@@ -231,7 +231,7 @@ def stampede(people: dict[str, object]) -> None:
                     applicant=applicant,
                     slot_id=slot_id,
                     venue_name="压力测试场所",
-                    venue_address="莲都区测试路 1 号",
+                    venue_address=f"莲都区测试路 {slot_id} 号",  # one venue, one booking
                     contact_phone="13900000002",
                 )
                 key = "ok"

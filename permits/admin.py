@@ -197,6 +197,20 @@ class PrecheckSlotAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(models.PrecheckBookingLimits)
+class PrecheckBookingLimitsAdmin(admin.ModelAdmin):
+    """The limits on open pre-check bookings: one row, edited, never added twice or deleted."""
+
+    list_display = ("__str__", "max_open_per_applicant", "max_open_per_venue", "updated_at")
+    readonly_fields = ("updated_at",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not models.PrecheckBookingLimits.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class FindingInline(admin.TabularInline):
     model = models.Finding
     extra = 0
@@ -225,6 +239,8 @@ class PrecheckBookingAdmin(PersonalDataAdmin):
         "notice_file",
         "notice_version",
         "cancelled_at",
+        "venue_county",
+        "county_mismatch_confirmed",
         "created_at",
         "updated_at",
     )

@@ -474,8 +474,10 @@ class HomeServiceReason(models.TextChoices):
     OTHER = "other", _("其他特殊困难")
 
 
+# About the applicant's own account only: a request never says whether anybody else has one for a
+# number (that would tell a stranger that the person at that number has a disability; issue 9).
 ONE_OPEN_HOME_SERVICE_MESSAGE = _(
-    "这个电话号码已有一项正在办理的上门服务申请，无需重复提交；如需变更，请取消原申请或致电大队。"
+    "您已有一项正在办理的上门服务申请，无需重复提交；如需变更，请取消原申请或致电大队。"
 )
 
 
@@ -533,12 +535,15 @@ class HomeServiceRequest(models.Model):
         verbose_name = _("上门服务申请")
         verbose_name_plural = _("上门服务申请")
         constraints = [
-            # One open request per phone number and brigade: a form sent twice, or the same
-            # person asking online and by phone, is one visit to plan, not two.
+            # One open online request per account, person (phone) and brigade: a form sent twice
+            # is one visit to plan, not two. Tied to the account, not to the phone alone: a rule
+            # on the phone told anyone that a stranger's number had an open request, and let
+            # anyone block it by asking first (issue 9). Staff, who see their brigade's requests,
+            # are told of an open one when they log a call (services.channels).
             models.UniqueConstraint(
-                fields=["brigade", "contact_phone"],
-                condition=Q(status__in=["requested", "scheduled"]),
-                name="home_service_one_open_per_phone",
+                fields=["brigade", "applicant", "contact_phone"],
+                condition=Q(status__in=["requested", "scheduled"], applicant__isnull=False),
+                name="home_service_one_open_per_applicant",
                 violation_error_message=ONE_OPEN_HOME_SERVICE_MESSAGE,
             ),
         ]
@@ -625,6 +630,23 @@ class PrecheckBooking(models.Model):
     notice_issued_at = models.DateTimeField(_("告知书出具时间"), null=True, blank=True)
     notice_version = models.PositiveSmallIntegerField(default=0)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Where the venue is, as the applicant said (issue 9); blank for bookings made before, or
+    # through the API without it. A county other than the slot's brigade is booked only when
+    # she confirmed it, and the staff see that she did (ADR 0027).
+    venue_county = models.ForeignKey(
+        BRIGADE,
+        verbose_name=_("场所所在县（市、区）"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    county_mismatch_confirmed = models.BooleanField(_("申请人确认跨县预约"), default=False)
+    # The venue as the open-booking limit counts it: its address, normalised (rules.venue_key).
+    venue_key = models.CharField(max_length=255, blank=True, editable=False)
+    # When the confirmation and the reminders were written (by the job enqueued on commit);
+    # null until then, so the sweep finds a booking whose job never ran.
+    announced_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -637,6 +659,14 @@ class PrecheckBooking(models.Model):
             models.Index(fields=["-created_at", "-id"], name="booking_newest_idx"),
             models.Index(
                 fields=["brigade", "-created_at", "-id"], name="booking_brigade_newest_idx"
+            ),
+            # The open-booking limits count an applicant's and a venue's open bookings.
+            models.Index(fields=["applicant", "status"], name="booking_applicant_status"),
+            models.Index(fields=["venue_key", "status"], name="booking_venue_status"),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(announced_at__isnull=True),
+                name="booking_unannounced",
             ),
         ]
         constraints = [
@@ -661,6 +691,49 @@ class PrecheckBooking(models.Model):
     def notice_file(self) -> models.fields.files.FieldFile | None:
         notice = self.notice
         return notice.file if notice is not None else None
+
+
+class PrecheckBookingLimits(models.Model):
+    """How many open pre-check bookings one account and one venue may hold (issue 9): one row,
+    edited by an administrator. "Open" is a booking still booked whose slot has not ended.
+
+    Defaults and why (ADR 0027): 3 per account lets an agent book for a few venues at once while
+    a throwaway account can no longer empty a county's calendar; 1 per venue is all a venue needs
+    (another time is a reschedule, which replaces the booking).
+    """
+
+    max_open_per_applicant = models.PositiveSmallIntegerField(
+        _("每个账号未完成预约上限"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+    )
+    max_open_per_venue = models.PositiveSmallIntegerField(
+        _("每个场所未完成预约上限"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_("场所按地址识别（忽略空格、标点和全角半角差异）。"),
+    )
+    basis = models.CharField(
+        _("依据"),
+        max_length=255,
+        default="丽水市消防救援支队预约体检服务规则：防止恶意占用预约名额（issue 9）",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("预约体检数量限制")
+        verbose_name_plural = _("预约体检数量限制")
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="precheck_limits_one_row"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("预约体检数量限制"))
+
+    @classmethod
+    def current(cls) -> PrecheckBookingLimits:
+        """The row in force; the defaults when an administrator has not saved one yet."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
 class Finding(models.Model):

@@ -8,6 +8,8 @@ still be changed, whether an inspector was on time, and what an uploaded file re
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -315,3 +317,13 @@ def safe_download_name(stem: str, content_type: str) -> str:
     cleaned = "".join(c for c in stem if c.isprintable() and c not in '\\/:*?"<>|;')
     cleaned = cleaned.strip(" .")[:80] or "file"
     return cleaned + EXTENSIONS.get(content_type, "")
+
+
+# --- Pre-check venues -----------------------------------------------------------------------------
+_VENUE_NOISE = re.compile(r"[\s\u3000.,，。、·\-－—_#＃()（）\[\]【】/]+")
+
+
+def venue_key(address: str) -> str:
+    """A venue as the open-booking limit counts it: its address with width, case, spaces and
+    punctuation folded, so "丽阳街12号" and "丽阳街 12 号" are one venue (ADR 0027)."""
+    return _VENUE_NOISE.sub("", unicodedata.normalize("NFKC", address or "").casefold())[:255]

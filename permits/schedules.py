@@ -14,4 +14,9 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "schedule": crontab(minute="*/10"),
         "description": "每 10 分钟将逾期未告知补正的申请依法视为受理（《行政许可法》第三十二条）",
     },
+    "permits.sweep_unannounced_bookings": {
+        "task": "permits.sweep_unannounced_bookings",
+        "schedule": crontab(minute="*/5"),
+        "description": "每 5 分钟补发未发出的预约体检确认短信和提醒",
+    },
 }

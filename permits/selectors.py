@@ -326,12 +326,12 @@ def applicant_county(*, user: Any) -> OrgUnit | None:
     (or slot), else that of her latest application; ``None`` for somebody new (issue 9)."""
     booking = (
         PrecheckBooking.objects.filter(applicant=user)
-        .select_related("brigade")
+        .select_related("brigade", "venue_county")
         .order_by("-created_at", "-pk")
         .first()
     )
     if booking is not None:
-        return booking.brigade
+        return booking.venue_county or booking.brigade
     application = (
         PermitApplication.objects.filter(applicant=user)
         .select_related("brigade")

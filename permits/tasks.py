@@ -42,3 +42,25 @@ def sweep_deemed_acceptance() -> int:
     from .services.applications import sweep_deemed_acceptance as sweep
 
     return sweep()
+
+
+@shared_task(
+    name="permits.announce_booking",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def announce_booking(booking_id: int) -> None:
+    """A new pre-check booking's confirmation SMS and reminders (enqueued on commit)."""
+    from .services.prechecks import announce_booking as announce
+
+    announce(booking_id=booking_id)
+
+
+@shared_task(name="permits.sweep_unannounced_bookings")
+def sweep_unannounced_bookings() -> int:
+    """Bookings whose announcement job was lost (broker down when they committed)."""
+    from .services.prechecks import sweep_unannounced_bookings as sweep
+
+    return sweep()

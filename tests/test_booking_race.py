@@ -13,6 +13,7 @@ check constraint agree afterwards, and nothing else was raised.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -31,7 +32,7 @@ from django.urls import reverse
 
 from conftest import skip_or_fail
 from lishui_fire.core.errors import Conflict
-from permits.models import PrecheckBooking, PrecheckSlot
+from permits.models import PrecheckBooking, PrecheckBookingLimits, PrecheckSlot
 from permits.services import prechecks as services
 from permits.tests.factories import make_slot
 from permits.workflow import ACTIVE_BOOKING_STATUSES
@@ -42,6 +43,11 @@ VENUE = {
     "venue_address": "丽水市莲都区丽阳街 12 号",
     "contact_phone": "13957800001",
 }
+
+
+def venue(i: int) -> dict[str, str]:
+    """Applicant ``i``'s own venue: one venue holds one open booking (ADR 0027)."""
+    return {**VENUE, "venue_address": f"丽水市莲都区丽阳街 {i} 号"}
 
 
 def race(n: int, attempt) -> tuple[Counter, list[str], float]:
@@ -102,7 +108,7 @@ def test_concurrent_bookings_on_postgresql(postgres, applicants, inspector, capa
 
     def attempt(i: int) -> str:
         try:
-            services.book_precheck(applicant=applicants[i], slot_id=slot.pk, **VENUE)
+            services.book_precheck(applicant=applicants[i], slot_id=slot.pk, **venue(i))
         except Conflict:
             return "conflict"
         return "booked"
@@ -130,7 +136,7 @@ def test_concurrent_bookings_through_the_web_page(postgres, applicants, inspecto
         clients.append(client)
 
     def attempt(i: int) -> str:
-        response = clients[i].post(url, VENUE)
+        response = clients[i].post(url, {**venue(i), "county": slot.brigade_id})
         if response.status_code >= 500:
             return "server_error"
         assert response.status_code == 302, response.status_code
@@ -149,6 +155,67 @@ def test_concurrent_bookings_through_the_web_page(postgres, applicants, inspecto
             f"\n[race pg http] {ATTEMPTS} requests → {outcomes['booked']} booked, "
             f"{outcomes['conflict']} saw the message, 0 errors in {seconds:.2f}s"
         )
+
+
+# --- The open-booking limits hold under concurrency (issue 9) ------------------------------------
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_account_booking_many_slots_at_once_gets_only_its_limit(
+    postgres, applicants, inspector, capsys
+):
+    """The throwaway account of issue 9: twelve slots at once, one account; three succeed."""
+    limit = PrecheckBookingLimits.current().max_open_per_applicant
+    slots = [make_slot(inspector, starts_in=dt.timedelta(days=2, hours=i)) for i in range(12)]
+    hoarder = applicants[0]
+
+    def attempt(i: int) -> str:
+        try:
+            services.book_precheck(applicant=hoarder, slot_id=slots[i].pk, **venue(i))
+        except services.BookingLimitReached:
+            return "limit"
+        return "booked"
+
+    outcomes, errors, seconds = race(len(slots), attempt)
+    assert errors == []
+    assert outcomes == Counter(booked=limit, limit=len(slots) - limit)
+    assert PrecheckBooking.objects.filter(applicant=hoarder).count() == limit
+    assert (
+        sum(
+            PrecheckSlot.objects.filter(pk__in=[s.pk for s in slots]).values_list(
+                "booked", flat=True
+            )
+        )
+        == limit
+    )
+    with capsys.disabled():
+        print(  # noqa: T201 - the race figures are part of the report
+            f"\n[race pg one account] {len(slots)} slots at once → {outcomes['booked']} booked, "
+            f"{outcomes['limit']} refused by the limit in {seconds:.2f}s"
+        )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_many_accounts_booking_one_venue_at_once_get_only_its_limit(
+    postgres, applicants, inspector
+):
+    limit = PrecheckBookingLimits.current().max_open_per_venue
+    slots = [make_slot(inspector, starts_in=dt.timedelta(days=2, hours=i)) for i in range(12)]
+
+    def attempt(i: int) -> str:
+        # The same address written differently: one venue all the same.
+        address = "丽水市莲都区丽阳街12号" if i % 2 else "丽水市莲都区 丽阳街 12 号"
+        try:
+            services.book_precheck(
+                applicant=applicants[i], slot_id=slots[i].pk, **{**VENUE, "venue_address": address}
+            )
+        except services.BookingLimitReached:
+            return "limit"
+        return "booked"
+
+    outcomes, errors, _seconds = race(len(slots), attempt)
+    assert errors == []
+    assert outcomes == Counter(booked=limit, limit=len(slots) - limit)
 
 
 # --- SQLite, in a subprocess with its own file database ------------------------------------------------
@@ -195,7 +262,7 @@ SQLITE_SCRIPT = textwrap.dedent(
                 barrier.wait(timeout=30)
                 try:
                     book_precheck(applicant=applicants[i], slot_id=slot.pk,
-                                  venue_name="丽水市莲都区星光KTV", venue_address="丽阳街 12 号",
+                                  venue_name="丽水市莲都区星光KTV", venue_address=f"丽阳街 {i} 号",
                                   contact_phone="13957800001")
                     outcome = "booked"
                 except Conflict:

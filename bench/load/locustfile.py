@@ -99,7 +99,7 @@ class Applicant(Portal):
             json={
                 "slot": slot["id"],
                 "venue_name": sc.BOOKING_VENUE,
-                "venue_address": "莲都区测试路 1 号",
+                "venue_address": f"莲都区测试路 {slot['id']} 号",  # one venue, one open booking
                 "contact_phone": "13900000002",
             },
             headers=self.api_headers(),

@@ -61,7 +61,7 @@ def tomorrow_bookings(people: dict[str, object], rng: random.Random) -> int:
                 applicant=rng.choice(applicants),
                 slot_id=slot.pk,
                 venue_name=SEEDED_VENUE,
-                venue_address="莲都区测试路 8 号",
+                venue_address=f"莲都区测试路 {slot.pk} 号",  # one venue, one open booking
                 contact_phone="13900000008",
             )
             made += 1

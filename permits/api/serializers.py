@@ -192,6 +192,19 @@ class PrecheckBookingSerializer(ModelSerializer):
     venue_type = serializers.ChoiceField(
         choices=GatheringVenueType.choices, required=False, allow_blank=True
     )
+    county = serializers.CharField(
+        source="venue_county.code",
+        required=False,
+        allow_null=True,
+        max_length=16,
+        help_text="场所所在县（市、区）的大队代码，如 LD；与时段所属大队不同时须确认（issue 9）",
+    )
+    confirm_county_mismatch = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="场所所在县与时段所属大队不同时，确认仍要预约",
+    )
 
     class Meta:
         model = PrecheckBooking
@@ -200,6 +213,8 @@ class PrecheckBookingSerializer(ModelSerializer):
             "slot",
             "starts_at",
             "brigade",
+            "county",
+            "confirm_county_mismatch",
             "venue_name",
             "venue_address",
             "venue_type",

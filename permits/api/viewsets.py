@@ -368,9 +368,12 @@ class PrecheckSlotViewSet(
 
 
 BOOKING_RESPONSES = {
-    400: OpenApiResponse(description="输入有误，或时段已开始"),
+    400: OpenApiResponse(
+        description="输入有误，时段已开始，或场所所在县与时段所属大队不同而未确认"
+        "（confirm_county_mismatch）"
+    ),
     403: OpenApiResponse(description="只有申请人可以预约"),
-    409: OpenApiResponse(description="该时段已约满，或已预约过"),
+    409: OpenApiResponse(description="该时段已约满，已预约过，或已达未完成预约数上限"),
 }
 
 
@@ -406,6 +409,8 @@ class PrecheckBookingViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        code = (data.get("venue_county") or {}).get("code")
+        county = _brigade_by_code(code) if code else None
         try:
             booking = precheck_services.book_precheck(
                 applicant=request.user,
@@ -414,9 +419,13 @@ class PrecheckBookingViewSet(
                 venue_address=data["venue_address"],
                 contact_phone=data["contact_phone"],
                 venue_type=data.get("venue_type", ""),
+                venue_county=county,
+                confirm_county_mismatch=data.get("confirm_county_mismatch", False),
             )
         except precheck_services.SlotStarted as exc:
             raise ValidationError({"slot": [exc.message]}) from exc
+        except precheck_services.CountyMismatch as exc:
+            raise ValidationError({"confirm_county_mismatch": [exc.message]}) from exc
         except DjangoValidationError as exc:
             raise _validation(exc) from exc
         return Response(self.get_serializer(booking).data, status=status.HTTP_201_CREATED)

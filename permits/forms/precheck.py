@@ -19,7 +19,7 @@ from lishui_fire.accounts.models import Role, User
 
 from .. import rules
 from ..models import GatheringVenueType
-from .applicant import brigades, mobile_field
+from .applicant import brigades, county_field, mobile_field
 
 WEEKDAYS = [
     ("0", _("星期一")),
@@ -185,17 +185,34 @@ class BookingForm(forms.Form):
         choices=[("", _("暂不确定")), *GatheringVenueType.choices],
     )
     contact_phone = mobile_field(_("联系手机"), help_text=_("体检前一天会发短信提醒。"))
+    # Where the venue is (issue 9): a slot of another county is booked only once confirmed.
+    county = county_field()
+    confirm_county = forms.BooleanField(
+        label=_("我确认场所所在县（市、区）与时段所属大队不同，仍要预约这个时段"),
+        required=False,
+    )
+
+    field_order = ["county", "venue_name", "venue_address", "venue_type", "contact_phone"]
+
+    def __init__(self, *args: Any, ask_confirmation: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["county"].label = _("场所所在县（市、区）")
+        if not ask_confirmation:
+            # Offered only once the mismatch has been shown (the page's warning explains it).
+            self.fields["confirm_county"].widget = forms.HiddenInput()
 
     def clean_contact_phone(self) -> str:
         return _normalise_mobile(self.cleaned_data["contact_phone"])
 
-    def service_fields(self) -> dict[str, str]:
+    def service_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
             "venue_name": data["venue_name"],
             "venue_address": data["venue_address"],
             "venue_type": data["venue_type"],
             "contact_phone": data["contact_phone"],
+            "venue_county": data["county"],
+            "confirm_county_mismatch": bool(data.get("confirm_county")),
         }
 
 

@@ -16,8 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,13 +28,21 @@ from lishui_fire.accounts.policies import authorize
 from lishui_fire.core import documents
 from lishui_fire.core.calendar import is_workday
 from lishui_fire.core.errors import Conflict, DomainError
+from lishui_fire.core.jobs import enqueue
 from lishui_fire.core.notifications import notify
 from lishui_fire.core.reminders import cancel_reminders_for, schedule_reminder
 from lishui_fire.core.storage import save_or_refuse
 from lishui_fire.core.workflow import transition
 
 from .. import policies, rules
-from ..models import Finding, NoticeAmendment, PrecheckBooking, PrecheckNotice, PrecheckSlot
+from ..models import (
+    Finding,
+    NoticeAmendment,
+    PrecheckBooking,
+    PrecheckBookingLimits,
+    PrecheckNotice,
+    PrecheckSlot,
+)
 from ..workflow import (
     ACTIVE_BOOKING_STATUSES,
     AMENDMENT_FLOW,
@@ -165,6 +173,29 @@ class SlotStarted(DomainError):
     """The slot has started or passed: a bad request (400), not a conflict."""
 
 
+class CountyMismatch(DomainError):
+    """The venue's county is not the slot's: booked only once the applicant confirms (400)."""
+
+    def __init__(self, message: str, *, venue_county: OrgUnit, slot_brigade: OrgUnit) -> None:
+        super().__init__(message)
+        self.venue_county = venue_county
+        self.slot_brigade = slot_brigade
+
+
+class BookingLimitReached(Conflict):
+    """The account or the venue already holds as many open bookings as the limits allow (409)."""
+
+
+def county_mismatch_message(*, venue_county: OrgUnit, slot_brigade: OrgUnit) -> str:
+    return _(
+        "场所位于%(venue)s，而这个时段属于%(brigade)s。体检由场所所在地的大队办理，"
+        "请改选%(venue)s的时段；如确需预约这个时段（如场所位于两地交界或已与大队约定），请确认后再提交。"
+    ) % {
+        "venue": venue_county.division_name or venue_county.display_name,
+        "brigade": slot_brigade.display_name,
+    }
+
+
 def book_precheck(
     *,
     applicant: Any,
@@ -173,8 +204,18 @@ def book_precheck(
     venue_address: str,
     contact_phone: str,
     venue_type: str = "",
+    venue_county: OrgUnit | None = None,
+    confirm_county_mismatch: bool = False,
+    replacing: PrecheckBooking | None = None,
 ) -> PrecheckBooking:
-    """Book one place in a slot for a venue; the loser of a race gets ``Conflict``."""
+    """Book one place in a slot for a venue; the loser of a race gets ``Conflict``.
+
+    ``venue_county`` is where the venue is: a county other than the slot's brigade raises
+    ``CountyMismatch`` unless ``confirm_county_mismatch``. The open-booking limits
+    (``PrecheckBookingLimits``) are checked under advisory locks on the applicant and the venue,
+    so concurrent requests cannot pass them together; ``replacing`` is the booking a reschedule
+    gives up, not counted. The confirmation and reminders are one job enqueued on commit.
+    """
     authorize(kernel.is_applicant(applicant))
     booking = PrecheckBooking(
         applicant=applicant,
@@ -182,39 +223,152 @@ def book_precheck(
         venue_address=venue_address.strip(),
         contact_phone=contact_phone.strip(),
         venue_type=venue_type,
+        venue_county=venue_county,
+        county_mismatch_confirmed=False,
     )
-    booking.full_clean(exclude=["slot", "brigade", "applicant"])
-    if PrecheckBooking.objects.filter(
-        slot_id=slot_id, applicant=applicant, status__in=ACTIVE_BOOKING_STATUSES
-    ).exists():
-        # Said first, or a full slot would answer "just taken" to the person who took it; the
-        # unique index below still decides a race between two tabs of the same applicant.
-        raise Conflict(_("您已预约了这个时段。"))
+    booking.full_clean(exclude=["slot", "brigade", "applicant", "venue_county"])
+    booking.venue_key = rules.venue_key(booking.venue_address)
     now = timezone.now()
+    slot = PrecheckSlot.objects.select_related("brigade").filter(pk=slot_id).first()
+    if slot is None:
+        raise ValidationError({"slot": _("该时段不存在。")})
+    if not rules.can_book(starts_at=slot.starts_at, now=now):
+        raise SlotStarted(_("该时段已开始或已结束，请选择其他时段。"))
+    if venue_county is not None and venue_county.pk != slot.brigade_id:
+        if not confirm_county_mismatch:
+            raise CountyMismatch(
+                county_mismatch_message(venue_county=venue_county, slot_brigade=slot.brigade),
+                venue_county=venue_county,
+                slot_brigade=slot.brigade,
+            )
+        booking.county_mismatch_confirmed = True
     try:
         with transaction.atomic():
+            _lock_quota(applicant.pk, booking.venue_key)
+            _check_limits(applicant, slot, booking.venue_key, now=now, replacing=replacing)
             taken = PrecheckSlot.objects.filter(
                 pk=slot_id, starts_at__gt=now, booked__lt=F("capacity")
             ).update(booked=F("booked") + 1)
             if taken != 1:
-                slot = PrecheckSlot.objects.filter(pk=slot_id).first()
-                if slot is None:
-                    raise ValidationError({"slot": _("该时段不存在。")})
-                if not rules.can_book(starts_at=slot.starts_at, now=now):
-                    raise SlotStarted(_("该时段已开始或已结束，请选择其他时段。"))
                 raise Conflict(_("该时段刚刚被约满，请选择其他时段。"))
-            slot = PrecheckSlot.objects.select_related("inspector").get(pk=slot_id)
             booking.slot = slot
             booking.brigade_id = slot.brigade_id
             booking.save()
-            _schedule_booking_reminders(booking)
-            # In the outbox with the booking: it is sent once the booking commits, never for
-            # a booking that rolled back.
-            _confirm_booking(booking)
+            # The confirmation SMS and the day-before reminders are written by a job once the
+            # booking commits (never for one that rolled back; the sweep catches a lost job).
+            enqueue("permits.announce_booking", booking.pk)
     except IntegrityError as exc:
         # The partial unique index: this applicant already holds a place in this slot.
         raise Conflict(_("您已预约了这个时段。")) from exc
     return booking
+
+
+def _lock_quota(applicant_id: int, venue_key: str) -> None:
+    """Serialise the bookings of one applicant and of one venue until the transaction ends.
+
+    PostgreSQL: transaction-scoped advisory locks, applicant first and venue second (one order,
+    so two bookings cannot deadlock). SQLite opens every transaction with BEGIN IMMEDIATE, which
+    serialises all writers already (ADR 0005).
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, %s), pg_advisory_xact_lock(hashtext(%s))",
+            [QUOTA_LOCK_CLASS, applicant_id, f"precheck-venue:{venue_key}"],
+        )
+
+
+# The first key of the applicant's advisory lock ("PB": pre-check booking), apart from others.
+QUOTA_LOCK_CLASS = 0x5042
+
+
+def _check_limits(
+    applicant: Any,
+    slot: PrecheckSlot,
+    venue_key: str,
+    *,
+    now: dt.datetime,
+    replacing: PrecheckBooking | None,
+) -> None:
+    limits = PrecheckBookingLimits.current()
+    open_q = Q(status=BookingStatus.BOOKED, slot__ends_at__gt=now)
+    mine = Q(applicant=applicant)
+    here = Q(venue_key=venue_key) if venue_key else Q(pk__in=[])
+    qs = PrecheckBooking.objects.filter(
+        mine & Q(slot=slot, status__in=ACTIVE_BOOKING_STATUSES) | (open_q & (mine | here))
+    )
+    if replacing is not None:
+        qs = qs.exclude(pk=replacing.pk)
+    counts = qs.aggregate(
+        same_slot=Count("pk", filter=mine & Q(slot=slot, status__in=ACTIVE_BOOKING_STATUSES)),
+        applicant=Count("pk", filter=open_q & mine),
+        venue=Count("pk", filter=open_q & here),
+    )
+    if counts["same_slot"]:
+        # Said first, or a full slot would answer "just taken" to the person who took it; the
+        # unique index still decides a race between two tabs of the same applicant.
+        raise Conflict(_("您已预约了这个时段。"))
+    if counts["applicant"] >= limits.max_open_per_applicant:
+        raise BookingLimitReached(
+            _(
+                "您已有 %(n)d 个未完成的体检预约，每个账号最多同时预约 %(max)d 个。"
+                "请等已约的体检完成，或取消其中一个后再预约。"
+            )
+            % {"n": counts["applicant"], "max": limits.max_open_per_applicant}
+        )
+    if counts["venue"] >= limits.max_open_per_venue:
+        contact = contact_for(slot.brigade)
+        raise BookingLimitReached(
+            _(
+                "这个场所地址已有未完成的体检预约，每个场所最多同时预约 %(max)d 个。"
+                "如需换时间，请在原预约中改约；如原预约不是您本人所约，请致电%(unit)s（%(hotline)s）。"
+            )
+            % {
+                "max": limits.max_open_per_venue,
+                "unit": contact.unit_name,
+                "hotline": contact.hotline,
+            }
+        )
+
+
+def announce_booking(*, booking_id: int) -> None:
+    """The confirmation SMS and the day-before reminders of a booking; run once, by the job
+    enqueued when the booking committed or by the sweep. Safe to call twice."""
+    with transaction.atomic():
+        booking = (
+            PrecheckBooking.objects.select_for_update()
+            .filter(pk=booking_id, announced_at__isnull=True)
+            .first()
+        )
+        if booking is None:
+            return
+        booking = PrecheckBooking.objects.select_related("slot__inspector", "applicant").get(
+            pk=booking.pk
+        )
+        if booking.status == BookingStatus.BOOKED:
+            _schedule_booking_reminders(booking)
+            _confirm_booking(booking)
+        PrecheckBooking.objects.filter(pk=booking.pk).update(announced_at=timezone.now())
+
+
+# A booking's job that has not run within this time is run by the sweep (the broker was down).
+ANNOUNCE_GRACE = dt.timedelta(minutes=2)
+
+
+def sweep_unannounced_bookings(*, now: dt.datetime | None = None, limit: int = 200) -> int:
+    """Announce the bookings whose job never ran; returns how many."""
+    now = now or timezone.now()
+    ids = list(
+        PrecheckBooking.objects.filter(
+            announced_at__isnull=True, created_at__lt=now - ANNOUNCE_GRACE
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in ids:
+        announce_booking(booking_id=pk)
+    return len(ids)
 
 
 def cancel_booking(*, booking: PrecheckBooking, actor: Any) -> PrecheckBooking:
@@ -258,6 +412,10 @@ def reschedule_booking(
             venue_address=booking.venue_address,
             contact_phone=booking.contact_phone,
             venue_type=booking.venue_type,
+            venue_county=booking.venue_county,
+            # Same brigade as before (checked above): what she confirmed then still holds.
+            confirm_county_mismatch=True,
+            replacing=booking,
         )
         cancel_booking(booking=booking, actor=actor)
     return new_booking

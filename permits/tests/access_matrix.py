@@ -518,11 +518,12 @@ ROWS = [
         "POST",
         APPLICANTS,
         slot_id="@slot",
-        data={
+        data=lambda w: {
             "venue_name": "丽水市莲都区星光KTV",
             "venue_address": "丽水市莲都区丽阳街 12 号",
             "venue_type": "hotel",
             "contact_phone": "13957800001",
+            "county": w["slot"].brigade_id,
         },
     ),
     Row("permits:my_bookings", "GET", APPLICANTS, shows={"@booked.venue_name": BOOKING}),

@@ -22,7 +22,6 @@ BOOKING = {
     "venue_address": "丽水市莲都区丽阳街 12 号",
     "venue_type": "dance",
     "contact_phone": "13957800001",
-    "county": "LD",
 }
 HOTLINE = "0578-2111119"
 TEL = 'href="tel:05782111119"'
@@ -86,7 +85,11 @@ def test_confirmation_of_a_late_booking_shows_no_past_deadline_and_the_number(
 ):
     slot = make_slot(inspector, starts_in=dt.timedelta(hours=5))
     client = client_for(citizen)
-    response = client.post(reverse("permits:precheck_book", args=[slot.pk]), BOOKING, follow=True)
+    response = client.post(
+        reverse("permits:precheck_book", args=[slot.pk]),
+        {**BOOKING, "county": slot.brigade_id},
+        follow=True,
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert "预约成功" in body

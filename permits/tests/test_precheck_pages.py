@@ -65,12 +65,15 @@ def test_calendar_navigates_by_week_and_survives_bad_input(client_for, citizen, 
         assert client_for(citizen).get(url, bad).status_code == 200
 
 
-def test_booking_page_books_and_shows_the_confirmation(client_for, citizen, inspector):
+def test_booking_page_books_and_shows_the_confirmation(
+    client_for, citizen, inspector, django_capture_on_commit_callbacks
+):
     slot = make_slot(inspector, starts_in=dt.timedelta(days=3))
     client = client_for(citizen)
     url = reverse("permits:precheck_book", args=[slot.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, BOOKING, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {**BOOKING, "county": slot.brigade_id}, follow=True)
     booking = PrecheckBooking.objects.get()
     assert response.redirect_chain[-1][0] == reverse("permits:booking_confirmed", args=[booking.pk])
     body = response.content.decode()
@@ -91,7 +94,7 @@ def test_booking_a_full_slot_says_it_was_just_taken(client_for, citizen, other_c
     client = client_for(citizen)
     client.get(url)  # the page was open while somebody else booked
     make_booking(other_citizen, slot)
-    response = client.post(url, BOOKING, follow=True)
+    response = client.post(url, {**BOOKING, "county": slot.brigade_id}, follow=True)
     assert response.status_code == 200
     assert any("该时段刚刚被约满" in m for m in messages_of(response))
     assert PrecheckBooking.objects.filter(applicant=citizen).count() == 0

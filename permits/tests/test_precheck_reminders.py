@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.test import TestCase
 from django.utils import timezone
 
 from lishui_fire.core.models import Notification, Reminder
@@ -20,13 +21,15 @@ INSPECTOR_PHONE = "13900000077"
 
 
 def book(applicant, slot):
-    return services.book_precheck(
-        applicant=applicant,
-        slot_id=slot.pk,
-        venue_name="丽水市莲都区星光KTV",
-        venue_address="丽水市莲都区丽阳街 12 号",
-        contact_phone="13957800001",
-    )
+    # The reminders are written by the job the booking enqueues on commit (ADR 0027).
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return services.book_precheck(
+            applicant=applicant,
+            slot_id=slot.pk,
+            venue_name="丽水市莲都区星光KTV",
+            venue_address=f"丽水市莲都区丽阳街 {applicant.pk} 号",
+            contact_phone="13957800001",
+        )
 
 
 def keys(booking) -> tuple[str, str]:

@@ -31,7 +31,8 @@ def _media(settings, tmp_path):
 def book(applicant, slot, **extra):
     fields = {
         "venue_name": "丽水市莲都区星光KTV",
-        "venue_address": "丽水市莲都区丽阳街 12 号",
+        # Each applicant's own venue: one venue holds one open booking (ADR 0027).
+        "venue_address": f"丽水市莲都区丽阳街 {applicant.pk} 号",
         "contact_phone": "13957800001",
     }
     fields.update(extra)

@@ -206,15 +206,33 @@ def book(request: HttpRequest, slot_id: int) -> HttpResponse:
     if request.method == "GET" and slot.remaining == 0:
         messages.error(request, _("该时段刚刚被约满，请选择其他时段。"))
         return redirect(_calendar_url(slot.brigade, timezone.localdate(slot.starts_at)))
-    form = forms.BookingForm(
-        request.POST if request.method == "POST" else None,
-        initial={"contact_phone": user.phone},  # type: ignore[union-attr]
+    home = selectors.applicant_county(user=user)
+    data = request.POST if request.method == "POST" else None
+    # The confirmation box is offered once the page has said the counties differ.
+    mismatch_shown = bool(
+        data and data.get("county") and data.get("county") != str(slot.brigade_id)
     )
+    form = forms.BookingForm(
+        data,
+        initial={"contact_phone": user.phone, "county": home},  # type: ignore[union-attr]
+        ask_confirmation=mismatch_shown,
+    )
+    mismatch: OrgUnit | None = home if home is not None and home.pk != slot.brigade_id else None
+    status = 200
     if request.method == "POST" and form.is_valid():
+        mismatch = None
         try:
             booking = services.book_precheck(
                 applicant=user, slot_id=slot.pk, **form.service_fields()
             )
+        except services.CountyMismatch as exc:
+            mismatch = exc.venue_county
+            form = forms.BookingForm(data, ask_confirmation=True)
+            form.is_valid()
+            status = 400
+        except services.BookingLimitReached as exc:
+            messages.error(request, exc.message)
+            return redirect("permits:my_bookings")
         except ValidationError as exc:
             add_errors(form, exc)
         except DomainError as exc:
@@ -224,6 +242,10 @@ def book(request: HttpRequest, slot_id: int) -> HttpResponse:
         else:
             messages.success(request, _("预约成功。"))
             return redirect("permits:booking_confirmed", pk=booking.pk)
+    elif form.is_bound:
+        venue_county = form.cleaned_data.get("county") if hasattr(form, "cleaned_data") else None
+        if venue_county is not None and venue_county.pk != slot.brigade_id:
+            mismatch = venue_county
     return render(
         request,
         "permits/precheck/book.html",
@@ -235,8 +257,15 @@ def book(request: HttpRequest, slot_id: int) -> HttpResponse:
             "change_until": rules.online_change_deadline(
                 starts_at=slot.starts_at, now=timezone.now(), cutoff_hours=_cutoff_hours()
             ),
+            "mismatch": mismatch,
+            "mismatch_message": services.county_mismatch_message(
+                venue_county=mismatch, slot_brigade=slot.brigade
+            )
+            if mismatch is not None
+            else "",
+            "mismatch_url": _calendar_url(mismatch) if mismatch is not None else "",
         },
-        status=400 if form.errors else 200,
+        status=400 if form.errors else status,
     )
 
 
