@@ -6,7 +6,7 @@
 #   BENCH_CLIENTS=12 BENCH_SECONDS=15 bench/booking/run.sh
 #
 # Creates (once) the PostgreSQL database $BENCH_DB, seeds applicants with API tokens and free
-# slots (bench/booking/bench.py), starts gunicorn on 127.0.0.1:$BENCH_PORT and measures; then a
+# slots (bench/booking/driver.py), starts gunicorn on 127.0.0.1:$BENCH_PORT and measures; then a
 # contention round (many applicants, few places) checks that no slot holds more than its capacity.
 # Traffic goes to 127.0.0.1 only; gunicorn is stopped on exit. The figures depend on the machine,
 # the ratios much less.
@@ -42,7 +42,7 @@ if command -v redis-cli >/dev/null; then
 fi
 "$PY" manage.py migrate --noinput -v 0
 "$PY" manage.py collectstatic --noinput -v 0
-"$PY" bench/booking/bench.py seed
+"$PY" bench/booking/driver.py seed
 
 "$ROOT/.venv/bin/gunicorn" lishui_fire.wsgi:application --bind "127.0.0.1:$BENCH_PORT" \
   --workers 2 --graceful-timeout 5 --log-level warning \
@@ -54,5 +54,5 @@ for _ in $(seq 120); do
   kill -0 "$GUNICORN" 2>/dev/null || { cat "$OUT/gunicorn.log"; exit 1; }
   sleep 0.5
 done
-"$PY" bench/booking/bench.py measure | tee "$OUT/report.txt"
+"$PY" bench/booking/driver.py measure | tee "$OUT/report.txt"
 echo "(machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"

@@ -74,7 +74,8 @@ def test_cancelling_cancels_both_reminders(citizen, inspector_with_phone):
 def test_rescheduling_moves_the_reminders_to_the_new_booking(citizen, inspector_with_phone):
     booking = book(citizen, make_slot(inspector_with_phone, starts_in=dt.timedelta(days=3)))
     other = make_slot(inspector_with_phone, starts_in=dt.timedelta(days=6))
-    moved = services.reschedule_booking(booking=booking, actor=citizen, new_slot_id=other.pk)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        moved = services.reschedule_booking(booking=booking, actor=citizen, new_slot_id=other.pk)
     scheduled = set(
         Reminder.objects.filter(status=Reminder.Status.SCHEDULED).values_list("key", flat=True)
     )

@@ -114,7 +114,7 @@ def test_cancel_frees_the_place_and_is_recorded(citizen, inspector):
 def test_cancel_is_refused_after_the_cutoff(citizen, inspector):
     slot = make_slot(inspector, starts_in=dt.timedelta(hours=23))
     booking = book(citizen, slot)
-    with pytest.raises(DomainError, match="请致电大队"):
+    with pytest.raises(DomainError, match="请致电莲都区消防救援大队（"):
         services.cancel_booking(booking=booking, actor=citizen)
     booking.refresh_from_db()
     assert booking.status == BookingStatus.BOOKED
