@@ -112,6 +112,9 @@ def test_a_real_worker_sweeping_twice_sends_one_sms_per_recipient(
     worker = celery_worker_process
     booking = book(citizen, make_slot(inspector_with_phone, starts_in=dt.timedelta(days=3)))
     applicant_key, inspector_key = keys(booking)
+    # The reminders are written by the booking's job, which the worker runs (ADR 0027).
+    reminders = Reminder.objects.filter(key__in=[applicant_key, inspector_key])
+    assert wait_until(lambda: reminders.count() == 2, timeout=60), worker.log()[-4000:]
     # The worker is another process: time cannot be travelled there, so the day comes here.
     Reminder.objects.filter(key__in=[applicant_key, inspector_key]).update(
         due_at=timezone.now() - dt.timedelta(minutes=1)
