@@ -595,3 +595,106 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} {self.key}"
+
+
+# --- Penalties as data and referrals to enforcement ------------------------------------------------
+class PenaltyRange(models.Model):
+    """The fine a provision sets, as data with its legal basis (DOMAIN.md §0: never in code).
+
+    Like ``DeadlineRule``: a later row with a later ``effective_from`` replaces an amended
+    provision for facts found on or after that date. The apps that refer cases seed their rows.
+    """
+
+    code = models.CharField(_("代码"), max_length=64, db_index=True)
+    name = models.CharField(_("违法行为"), max_length=255)
+    fine_min = models.PositiveIntegerField(_("罚款下限（元）"))
+    fine_max = models.PositiveIntegerField(_("罚款上限（元）"))
+    other_measures = models.CharField(_("其他处理"), max_length=255, blank=True)
+    legal_basis = models.CharField(_("法律依据"), max_length=255)
+    effective_from = models.DateField(_("生效日期"))
+
+    class Meta:
+        ordering = ["code", "-effective_from"]
+        verbose_name = _("罚款幅度")
+        verbose_name_plural = _("罚款幅度")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "effective_from"], name="penalty_range_unique"),
+            models.CheckConstraint(
+                condition=Q(fine_min__lte=models.F("fine_max")),
+                name="penalty_range_min_le_max",
+                violation_error_message=_("罚款下限不能高于上限。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}：{self.fine_min}–{self.fine_max} 元"
+
+
+class ReferralStatus(models.TextChoices):
+    PENDING = "pending", _("待立案")
+    OPENED = "opened", _("已立案")
+    DECLINED = "declined", _("不予立案")
+
+
+class EnforcementReferral(models.Model):
+    """A matter an app hands to enforcement (立案查处): the facts, the provision, the evidence.
+
+    The enforcement app to come picks up the pending rows (``core.referrals``) and opens its
+    case; until then the row is the record that a case is owed. The source is named by app
+    label, model and id (no foreign key into a domain app), plus its human reference.
+    """
+
+    source_app = models.CharField(_("来源应用"), max_length=32)
+    source_model = models.CharField(_("来源记录类型"), max_length=64)
+    source_id = models.CharField(_("来源记录"), max_length=64)
+    source_reference = models.CharField(_("来源编号"), max_length=64)
+    kind = models.CharField(_("事由"), max_length=64)
+    brigade = models.ForeignKey(
+        "accounts.OrgUnit", verbose_name=_("承办单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    party_name = models.CharField(_("当事人"), max_length=128)
+    party_uscc = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    legal_basis = models.CharField(_("法律依据"), max_length=255)
+    facts = models.TextField(_("违法事实"))
+    # A list of items, each with a kind, a label and a "app.Model:pk" reference to the record.
+    evidence = models.JSONField(_("证据"), default=list, blank=True)
+    penalty = models.ForeignKey(
+        PenaltyRange,
+        verbose_name=_("罚款幅度"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    fine_min = models.PositiveIntegerField(_("罚款下限（元）"), null=True, blank=True)
+    fine_max = models.PositiveIntegerField(_("罚款上限（元）"), null=True, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ReferralStatus.choices, default=ReferralStatus.PENDING
+    )
+    case_reference = models.CharField(_("案件编号"), max_length=64, blank=True)
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("移送人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    referred_at = models.DateTimeField(_("移送时间"), default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-referred_at", "-pk"]
+        verbose_name = _("移送立案记录")
+        verbose_name_plural = _("移送立案记录")
+        indexes = [models.Index(fields=["status", "brigade"])]
+        constraints = [
+            # One referral per source record and matter: an event announced twice is one case.
+            models.UniqueConstraint(
+                fields=["source_app", "source_model", "source_id", "kind"],
+                name="enforcement_referral_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_reference} {self.get_status_display()}"
