@@ -77,6 +77,7 @@ DECISION = "permit.decision_after_inspection"
 VERIFICATION = "permit.verification"
 RECHECK = "permit.recheck"
 SERVICE = "permit.document_service"
+RECHECK_ON_REQUEST = "permit.recheck_on_request"
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,8 @@ class Events:
     decided: dt.date | None = None
     rectification_due: dt.date | None = None
     served: dt.date | None = None
+    recheck_requested: dt.date | None = None
+    rechecked: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -156,8 +159,10 @@ def clock_plan(*, path: str, status: str, events: Events) -> ClockPlan:
         plan(M_DECISION, COMMITMENT_DECISION, events.submitted, running=status == S.SUBMITTED)
         if status in (S.APPROVED, S.RECTIFICATION, S.VERIFIED, S.REVOKED):
             plan(M_VERIFICATION, VERIFICATION, events.decided, running=status == S.APPROVED)
-        if status == S.RECTIFICATION:
-            plan(M_RECHECK, RECHECK, events.rectification_due, running=True)
+        if status in (S.RECTIFICATION, S.VERIFIED, S.REVOKED):
+            code, start = recheck_start(events.rectification_due, events.recheck_requested)
+            running = status == S.RECTIFICATION and events.rechecked is None
+            plan(M_RECHECK, code, start, running=running)
         following: dict[str, str] = {
             S.SUBMITTED: M_DECISION,
             S.APPROVED: M_VERIFICATION,
@@ -186,6 +191,17 @@ def clock_plan(*, path: str, status: str, events: Events) -> ClockPlan:
     milestones = {p.milestone for p in planned}
     nxt = following.get(status)
     return ClockPlan(clocks=tuple(planned), next=nxt if nxt in milestones else None)
+
+
+def recheck_start(
+    rectification_due: dt.date | None, requested: dt.date | None
+) -> tuple[str, dt.date | None]:
+    """The rule and start of the re-check: 3 working days from the deadline, or from the unit's
+    request if it came first (a request after the deadline changes nothing: the deadline-based
+    re-check already runs)."""
+    if requested is not None and (rectification_due is None or requested < rectification_due):
+        return RECHECK_ON_REQUEST, requested
+    return RECHECK, rectification_due
 
 
 def due_dates(*, path: str, status: str, events: Events, due: DueFn) -> DueDates:
@@ -237,6 +253,41 @@ def deemed_accepted(*, status: str, period_ends: dt.datetime | None, now: dt.dat
     ``period_ends`` is the moment the period runs out (the midnight ending its last working day);
     a notice during its last day is in time, one a moment later is not."""
     return status == S.SUBMITTED and period_ends is not None and now >= period_ends
+
+
+# --- After the permit: re-check requests and revocation ------------------------------------------
+def recheck_request_refusal(
+    *, status: str, is_commitment: bool, requested: bool, rechecked: bool
+) -> str | None:
+    """Why the unit may not ask for the re-check now (``None``: it may).
+
+    Only while a rectification notice is in force (the commitment path's ``rectification``),
+    once, and not after the re-check was done.
+    """
+    if not is_commitment or status != S.RECTIFICATION:
+        return "no_rectification"
+    if rechecked:
+        return "rechecked"
+    if requested:
+        return "already_requested"
+    return None
+
+
+def revocation_refusal(
+    *, status: str, rectification_due: dt.date | None, today: dt.date, failed_rechecks: int
+) -> str | None:
+    """Why a commitment permit may not be revoked now (``None``: it may). Fire Law art. 58
+    para. 2: only after a rectification order that was not met, shown by a failed re-check.
+
+    The deadline day itself is still the unit's: it has passed from the day after.
+    """
+    if status != S.RECTIFICATION or rectification_due is None:
+        return "no_rectification"
+    if today <= rectification_due:
+        return "deadline_not_passed"
+    if failed_rechecks < 1:
+        return "no_failed_recheck"
+    return None
 
 
 # --- Pre-check booking ----------------------------------------------------------------------------

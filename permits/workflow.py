@@ -41,7 +41,9 @@ COMMITMENT_FLOW = Workflow(
         S.DRAFT: {S.SUBMITTED, S.WITHDRAWN},
         S.SUBMITTED: {S.APPROVED, S.RETURNED, S.NOT_ACCEPTED, S.WITHDRAWN},
         S.RETURNED: {S.SUBMITTED, S.WITHDRAWN},
-        S.APPROVED: {S.VERIFIED, S.RECTIFICATION, S.REVOKED},
+        S.APPROVED: {S.VERIFIED, S.RECTIFICATION},
+        # Revocation follows an order that was not met (Fire Law art. 58 para. 2): the service
+        # also asks for a passed deadline and a failed re-check (rules.revocation_refusal).
         S.RECTIFICATION: {S.VERIFIED, S.REVOKED},
     },
     # Granted at once, but the verification is still owed: finished when verified (or revoked).

@@ -22,6 +22,7 @@ def fake_due(code: str, start: dt.date) -> tuple[dt.date, bool]:
         rules.VERIFICATION: 20,
         rules.RECHECK: 3,
         rules.SERVICE: 10,
+        rules.RECHECK_ON_REQUEST: 3,
     }[code]
     end = start + dt.timedelta(days=days)
     return end, end.year >= 2027
@@ -34,6 +35,110 @@ EVENTS = rules.Events(
     decided=D(2026, 3, 11),
     rectification_due=D(2026, 4, 30),
 )
+
+
+class TestRecheckOnRequest:
+    """The re-check runs 3 working days from the deadline or from the unit's request, whichever
+    comes first (DOMAIN.md §1.2); it stops once done."""
+
+    DUE = D(2026, 4, 30)
+
+    @pytest.mark.parametrize(
+        ("requested", "expected"),
+        [
+            (None, (rules.RECHECK, D(2026, 4, 30))),
+            (D(2026, 4, 20), (rules.RECHECK_ON_REQUEST, D(2026, 4, 20))),
+            (D(2026, 4, 29), (rules.RECHECK_ON_REQUEST, D(2026, 4, 29))),
+            (D(2026, 4, 30), (rules.RECHECK, D(2026, 4, 30))),  # on the deadline: the same day
+            (D(2026, 5, 6), (rules.RECHECK, D(2026, 4, 30))),  # late: the deadline's clock runs
+        ],
+    )
+    def test_the_start_is_the_earlier_of_deadline_and_request(self, requested, expected):
+        assert rules.recheck_start(self.DUE, requested) == expected
+
+    def test_a_request_without_a_deadline_starts_from_the_request(self):
+        assert rules.recheck_start(None, D(2026, 4, 1)) == (rules.RECHECK_ON_REQUEST, D(2026, 4, 1))
+
+    def test_the_plan_counts_the_recheck_from_the_request(self):
+        events = rules.Events(
+            submitted=D(2026, 3, 2),
+            decided=D(2026, 3, 2),
+            rectification_due=self.DUE,
+            recheck_requested=D(2026, 4, 20),
+        )
+        plan = rules.clock_plan(path=PermitPath.COMMITMENT, status=S.RECTIFICATION, events=events)
+        [recheck] = [c for c in plan.clocks if c.milestone == rules.M_RECHECK]
+        assert (recheck.code, recheck.start, recheck.running) == (
+            rules.RECHECK_ON_REQUEST,
+            D(2026, 4, 20),
+            True,
+        )
+        assert plan.next == rules.M_RECHECK
+
+    @pytest.mark.parametrize("status", [S.RECTIFICATION, S.VERIFIED, S.REVOKED])
+    def test_a_done_recheck_stops_its_clock_but_stays_on_record(self, status):
+        events = rules.Events(
+            submitted=D(2026, 3, 2),
+            decided=D(2026, 3, 2),
+            rectification_due=self.DUE,
+            rechecked=D(2026, 5, 2),
+        )
+        plan = rules.clock_plan(path=PermitPath.COMMITMENT, status=status, events=events)
+        [recheck] = [c for c in plan.clocks if c.milestone == rules.M_RECHECK]
+        assert recheck.running is False
+
+    def test_no_recheck_clock_without_an_order(self):
+        events = rules.Events(submitted=D(2026, 3, 2), decided=D(2026, 3, 2))
+        plan = rules.clock_plan(path=PermitPath.COMMITMENT, status=S.VERIFIED, events=events)
+        assert [c.milestone for c in plan.clocks] == [rules.M_DECISION, rules.M_VERIFICATION]
+
+    @pytest.mark.parametrize(
+        ("status", "commitment", "requested", "rechecked", "expected"),
+        [
+            (S.RECTIFICATION, True, False, False, None),
+            (S.RECTIFICATION, True, True, False, "already_requested"),
+            (S.RECTIFICATION, True, False, True, "rechecked"),
+            (S.RECTIFICATION, True, True, True, "rechecked"),
+            (S.RECTIFICATION, False, False, False, "no_rectification"),
+            (S.APPROVED, True, False, False, "no_rectification"),
+            (S.VERIFIED, True, True, True, "no_rectification"),
+            (S.REVOKED, True, False, True, "no_rectification"),
+        ],
+    )
+    def test_who_may_ask(self, status, commitment, requested, rechecked, expected):
+        assert (
+            rules.recheck_request_refusal(
+                status=status, is_commitment=commitment, requested=requested, rechecked=rechecked
+            )
+            == expected
+        )
+
+
+class TestRevocation:
+    """Fire Law art. 58 para. 2: only an order not met, shown by a failed re-check."""
+
+    DUE = D(2026, 4, 30)
+
+    @pytest.mark.parametrize(
+        ("status", "due", "today", "failed", "expected"),
+        [
+            (S.RECTIFICATION, D(2026, 4, 30), D(2026, 5, 1), 1, None),
+            (S.RECTIFICATION, D(2026, 4, 30), D(2026, 5, 1), 2, None),
+            (S.RECTIFICATION, D(2026, 4, 30), D(2026, 4, 30), 1, "deadline_not_passed"),
+            (S.RECTIFICATION, D(2026, 4, 30), D(2026, 4, 29), 1, "deadline_not_passed"),
+            (S.RECTIFICATION, D(2026, 4, 30), D(2026, 5, 1), 0, "no_failed_recheck"),
+            (S.RECTIFICATION, None, D(2026, 5, 1), 1, "no_rectification"),
+            (S.APPROVED, D(2026, 4, 30), D(2026, 5, 1), 1, "no_rectification"),
+            (S.VERIFIED, D(2026, 4, 30), D(2026, 5, 1), 1, "no_rectification"),
+        ],
+    )
+    def test_the_refusals(self, status, due, today, failed, expected):
+        assert (
+            rules.revocation_refusal(
+                status=status, rectification_due=due, today=today, failed_rechecks=failed
+            )
+            == expected
+        )
 
 
 class TestMaterials:
