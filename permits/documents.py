@@ -25,6 +25,7 @@ from .models import (
     PrecheckNotice,
     SiteVisit,
     SiteVisitKind,
+    StopUseOrder,
 )
 from .workflow import AmendmentStatus
 
@@ -35,6 +36,7 @@ TEMPLATES = {
     DocumentKind.REJECTION: "permits/documents/rejection.html",
     DocumentKind.RECTIFICATION: "permits/documents/rectification.html",
     DocumentKind.REVOCATION: "permits/documents/revocation.html",
+    DocumentKind.STOP_USE: "permits/documents/stop_use.html",
 }
 
 DOCUMENT_LANGUAGE = "zh-hans"
@@ -63,7 +65,11 @@ def _last_visit(
 
 def permit_document_context(document: PermitDocument) -> dict[str, Any]:
     application: PermitApplication = document.application
-    visits = list(application.visits.select_related("inspector"))
+    visits = list(application.visits.select_related("inspector").prefetch_related("photos"))
+    for visit in visits:
+        # Photos are fetched by the PDF renderer through the ``media:`` scheme (MEDIA_ROOT only).
+        visit.photo_srcs = [f"media:{p.image.name}" for p in visit.photos.all()]
+    order = StopUseOrder.objects.filter(application=application).first()
     numbers = dict(application.documents.values_list("kind", "number"))
     inspection = _last_visit(visits, SiteVisitKind.INSPECTION)
     mismatch = _last_visit(visits, SiteVisitKind.VERIFICATION, SiteVisitKind.RECHECK, passed=False)
@@ -83,9 +89,22 @@ def permit_document_context(document: PermitDocument) -> dict[str, Any]:
         "mismatch_findings": mismatch.findings if mismatch else "",
         "decision_number": numbers.get(DocumentKind.DECISION, ""),
         "rectification_number": numbers.get(DocumentKind.RECTIFICATION, ""),
+        "stop_use_number": numbers.get(DocumentKind.STOP_USE, ""),
+        "stop_use": order,
+        "failed_rechecks": [v for v in visits if v.kind == SiteVisitKind.RECHECK and not v.passed],
+        "recheck_request_url": _recheck_request_url(application),
         "reconsideration_body": reconsideration_body(application.brigade),
         **verification_context(document),
     }
+
+
+def _recheck_request_url(application: PermitApplication) -> str:
+    """Where the unit asks for the re-check online (printed on the rectification notice)."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    base = str(settings.PORTAL_BASE_URL).rstrip("/")
+    return base + reverse("permits:request_recheck", args=[application.pk])
 
 
 def render_permit_document_pdf(document: PermitDocument) -> bytes:

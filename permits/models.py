@@ -161,6 +161,12 @@ class PermitApplication(models.Model):
         _("许可文书送达方式"), max_length=10, choices=ServiceMethod.choices, blank=True
     )
     service_note = models.CharField(_("送达说明"), max_length=255, blank=True)
+    # The unit says it has rectified and asks for the re-check (online): the re-check is due
+    # within 3 working days of the request, or of the deadline if that comes first.
+    recheck_requested_at = models.DateTimeField(_("申请复查时间"), null=True, blank=True)
+    recheck_request_note = models.TextField(_("整改情况说明"), blank=True, max_length=2000)
+    rechecked_at = models.DateTimeField(_("复查时间"), null=True, blank=True)
+    recheck_due = models.DateField(_("复查期限"), null=True, blank=True)
     # The nearest open statutory date, kept in step with the four above for queue ordering.
     next_due = models.DateField(_("最近期限"), null=True, blank=True, db_index=True)
     # Set when any due date reaches into a year whose holiday notice is not yet entered.
@@ -174,6 +180,7 @@ class PermitApplication(models.Model):
             "decision": "decision_due",
             "verification": "verification_due",
             "service": "service_due",
+            "recheck": "recheck_due",
         },
         next="next_due",
         provisional="due_provisional",
@@ -402,6 +409,7 @@ class DocumentKind(models.TextChoices):
     REJECTION = "rejection", _("不同意投入使用、营业决定书")
     RECTIFICATION = "rectification", _("责令限期改正通知书")
     REVOCATION = "revocation", _("撤销许可决定书")
+    STOP_USE = "stop_use", _("责令停止使用（停产停业）决定书")
 
 
 class PermitDocument(IssuedDocument):
@@ -423,6 +431,77 @@ class PermitDocument(IssuedDocument):
             models.UniqueConstraint(fields=["application", "kind"], name="permit_document_once"),
             models.UniqueConstraint(fields=["number"], name="permit_document_number_unique"),
         ]
+
+
+class PhotoPurpose(models.TextChoices):
+    RECHECK_REQUEST = "recheck_request", _("申请复查的整改照片")
+    VISIT = "visit", _("现场检查照片")
+
+
+class ApplicationPhoto(models.Model):
+    """A photo of the venue: the unit's, sent with its re-check request, or the inspector's, taken
+    at a verification or re-check visit (the evidence a revocation names)."""
+
+    application = models.ForeignKey(
+        PermitApplication, on_delete=models.CASCADE, related_name="photos"
+    )
+    visit = models.ForeignKey(
+        SiteVisit, on_delete=models.CASCADE, null=True, blank=True, related_name="photos"
+    )
+    purpose = models.CharField(_("用途"), max_length=16, choices=PhotoPurpose.choices)
+    image = models.ImageField(upload_to="permits/photos/%Y/%m/", max_length=255)
+    content_type = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("现场照片")
+        verbose_name_plural = _("现场照片")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(purpose="recheck_request", visit__isnull=True)
+                | Q(purpose="visit", visit__isnull=False),
+                name="permit_photo_visit_iff_visit_photo",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} {self.pk}"
+
+
+class StopUseKind(models.TextChoices):
+    STOP_USE = "stop_use", _("责令停止使用")
+    SUSPEND_BUSINESS = "suspend_business", _("责令停产停业")
+
+
+class StopUseOrder(models.Model):
+    """The order a verification mismatch brings (Fire Law art. 58(1)(iv)): stop using the venue
+    or suspend business, and the fine that follows (its range copied from ``PenaltyRange`` when
+    ordered). One per permit: the first verification that found the mismatch. The case that
+    imposes the fine is the enforcement app's, through ``referral`` (core.referrals)."""
+
+    application = models.OneToOneField(
+        PermitApplication, on_delete=models.PROTECT, related_name="stop_use_order"
+    )
+    visit = models.OneToOneField(SiteVisit, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("责令事项"), max_length=16, choices=StopUseKind.choices)
+    facts = models.TextField(_("违法事实"))
+    legal_basis = models.CharField(_("法律依据"), max_length=255)
+    fine_min = models.PositiveIntegerField(_("罚款下限（元）"))
+    fine_max = models.PositiveIntegerField(_("罚款上限（元）"))
+    referral = models.ForeignKey(
+        "core.EnforcementReferral", on_delete=models.PROTECT, related_name="+"
+    )
+    ordered_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    ordered_at = models.DateTimeField(_("责令时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("责令停止使用（停产停业）")
+        verbose_name_plural = _("责令停止使用（停产停业）")
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.get_kind_display()}"
 
 
 class DeliveryMethod(models.TextChoices):

@@ -23,9 +23,11 @@ urlpatterns = [
     path("my/<int:pk>/withdraw/", applicant.withdraw_application, name="withdraw_application"),
     path("my/<int:pk>/delivery/", applicant.choose_delivery, name="choose_delivery"),
     path("my/<int:pk>/precheck/", applicant.link_precheck, name="link_precheck"),
+    path("my/<int:pk>/recheck/", applicant.request_recheck, name="request_recheck"),
     # Downloads: the owner and the staff of the application's brigade.
     path("files/materials/<int:pk>/", applicant.material_download, name="material_download"),
     path("files/documents/<int:pk>/", applicant.document_download, name="document_download"),
+    path("files/photos/<int:pk>/", applicant.photo_download, name="photo_download"),
     path("home-service/", applicant.home_service, name="home_service"),
     path(
         "home-service/<int:pk>/cancel/",

@@ -18,6 +18,7 @@ from ..models import (
     PermitApplication,
     PrecheckBooking,
     PrecheckSlot,
+    StopUseKind,
 )
 
 
@@ -59,6 +60,9 @@ class PermitSerializer(ModelSerializer):
             "inspection_due",
             "decision_due",
             "verification_due",
+            "rectification_due",
+            "recheck_requested_at",
+            "recheck_due",
             "next_due",
             "due_provisional",
             "green_channel",
@@ -79,6 +83,9 @@ class PermitSerializer(ModelSerializer):
             "inspection_due",
             "decision_due",
             "verification_due",
+            "rectification_due",
+            "recheck_requested_at",
+            "recheck_due",
             "next_due",
             "due_provisional",
             "green_channel",
@@ -110,6 +117,10 @@ class ReasonSerializer(Serializer):
     )
 
 
+class RequiredReasonSerializer(Serializer):
+    reason = serializers.CharField(max_length=rules.REASON_MAX_LENGTH)
+
+
 class ProposalSerializer(Serializer):
     outcome = serializers.ChoiceField(choices=DecisionOutcome.choices)
     reason = serializers.CharField(
@@ -134,6 +145,28 @@ class InspectionResultSerializer(Serializer):
     passed = serializers.BooleanField()
     findings = serializers.CharField(
         max_length=rules.FINDINGS_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
+
+
+class VerificationSerializer(Serializer):
+    """The verification (核查) or, under a rectification order, the re-check (复查)."""
+
+    matches = serializers.BooleanField()
+    findings = serializers.CharField(
+        max_length=rules.FINDINGS_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
+    rectification_due = serializers.DateField(required=False, allow_null=True, default=None)
+    order = serializers.ChoiceField(
+        choices=StopUseKind.choices,
+        required=False,
+        default=StopUseKind.STOP_USE,
+        help_text="核查不符时责令的事项（《消防法》第五十八条第一款第四项）",
+    )
+
+
+class RecheckRequestSerializer(Serializer):
+    note = serializers.CharField(
+        max_length=rules.REASON_MAX_LENGTH, required=False, allow_blank=True, default=""
     )
 
 

@@ -42,9 +42,12 @@ from .serializers import (
     PrecheckSlotSerializer,
     ProposalSerializer,
     ReasonSerializer,
+    RecheckRequestSerializer,
+    RequiredReasonSerializer,
     ReturnSerializer,
     SendBackSerializer,
     SignSerializer,
+    VerificationSerializer,
 )
 
 
@@ -293,6 +296,45 @@ class PermitViewSet(
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._act(app_services.reject_application, **data.validated_data)
+
+    @extend_schema(
+        request=VerificationSerializer,
+        responses=PERMIT_ACTION_RESPONSES,
+        tags=["permits"],
+        summary="记录核查（整改期间为复查）结果",
+    )
+    @action(detail=True, methods=["post"])
+    def verify(self, request: Request, pk: str | None = None) -> Response:
+        self._require_staff()
+        data = VerificationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._act(app_services.record_verification, **data.validated_data)
+
+    @extend_schema(
+        request=RequiredReasonSerializer,
+        responses=PERMIT_ACTION_RESPONSES,
+        tags=["permits"],
+        summary="撤销许可（逾期未整改、复查不合格）",
+    )
+    @action(detail=True, methods=["post"])
+    def revoke(self, request: Request, pk: str | None = None) -> Response:
+        self._require_staff()
+        data = RequiredReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._act(app_services.revoke_permit, **data.validated_data)
+
+    @extend_schema(
+        request=RecheckRequestSerializer,
+        responses=PERMIT_ACTION_RESPONSES,
+        tags=["permits"],
+        summary="整改完毕，申请复查",
+    )
+    @action(detail=True, methods=["post"], url_path="request-recheck")
+    def request_recheck(self, request: Request, pk: str | None = None) -> Response:
+        self._require_applicant()
+        data = RecheckRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._act(app_services.request_recheck, **data.validated_data)
 
     @extend_schema(
         responses={

@@ -30,6 +30,7 @@ from ..models import (
     PermitPath,
     PrecheckBooking,
 )
+from .staff import MultipleImageField
 
 VENUE_FIELDS = (
     "venue_name",
@@ -293,3 +294,18 @@ class HomeServiceForm(forms.ModelForm):
                 "preferred_time",
             )
         }
+
+
+class RecheckRequestForm(forms.Form):
+    """The unit asks for the re-check once it has rectified (申请复查)."""
+
+    note = forms.CharField(
+        label=_("整改情况说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=_("可选：写明已整改的问题和整改方法。"),
+    )
+    photos = MultipleImageField(
+        label=_("整改后照片"), help_text=_("可选，可多选 JPEG 或 PNG，最多 9 张。")
+    )

@@ -24,6 +24,7 @@ from ..models import (
     PermitApplication,
     PermitPath,
     ServiceMethod,
+    StopUseKind,
 )
 from ..workflow import PermitStatus
 
@@ -149,6 +150,26 @@ class SendBackForm(DecisionForm):
     )
 
 
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    """Several photos in one field (Django's documented pattern); each is checked by content in
+    the service (JPEG or PNG, size), so the form only collects them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleImageInput(attrs={"accept": "image/jpeg,image/png"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
 class VerificationForm(DecisionForm):
     matches = forms.ChoiceField(
         label=_("场所与承诺是否相符"), choices=YES_NO, widget=forms.RadioSelect
@@ -163,7 +184,16 @@ class VerificationForm(DecisionForm):
         label=_("整改期限"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("不相符时必填。"),
+        help_text=_("首次核查不相符时必填；复查时不填（整改期限以通知书为准）。"),
+    )
+    order = forms.ChoiceField(
+        label=_("核查不符时责令"),
+        required=False,
+        choices=[("", _("请选择")), *StopUseKind.choices],
+        help_text=_("《消防法》第五十八条第一款第四项：首次核查不符时必选。"),
+    )
+    photos = MultipleImageField(
+        label=_("现场照片"), help_text=_("可选多张 JPEG 或 PNG，作为核查、复查记录的证据。")
     )
 
     def clean_matches(self) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from lishui_fire.accounts import policies as kernel
 from lishui_fire.accounts.models import OrgUnit, Role, User
 from lishui_fire.accounts.policies import authorize
-from lishui_fire.core import audit, clocks, documents, plugins
+from lishui_fire.core import audit, clocks, documents, plugins, referrals
 from lishui_fire.core.errors import Conflict, DomainError, Forbidden, StaleState
 from lishui_fire.core.models import StatusChange
 from lishui_fire.core.notifications import notify
@@ -27,6 +27,7 @@ from lishui_fire.enterprises import selectors as enterprise_selectors
 
 from .. import policies, rules
 from ..models import (
+    ApplicationPhoto,
     Channel,
     DecisionOutcome,
     DecisionProposal,
@@ -36,10 +37,13 @@ from ..models import (
     Material,
     PermitApplication,
     PermitDocument,
+    PhotoPurpose,
     PrecheckBooking,
     ServiceMethod,
     SiteVisit,
     SiteVisitKind,
+    StopUseKind,
+    StopUseOrder,
 )
 from ..workflow import (
     DELIVERY_FLOW,
@@ -740,6 +744,71 @@ def reject_application(
     return application
 
 
+# --- After the permit (commitment path): verification, stop-use order, re-check, revocation -----
+VERIFICATION_MISMATCH = "permit_verification_mismatch"  # the referral's matter (core.referrals)
+STOP_USE_PENALTY = "fire_law.58.1.4"  # the PenaltyRange row of Fire Law art. 58(1)(iv)
+PHOTOS_MAX = 9
+
+
+def _check_photos(photos: Sequence[UploadedFile], field: str = "photos") -> list[tuple[str, str]]:
+    """Every photo checked by its content before anything is written: (content type, sha256)."""
+    if len(photos) > PHOTOS_MAX:
+        raise ValidationError({field: _("最多上传 %(n)d 张照片。") % {"n": PHOTOS_MAX}})
+    checked = []
+    for photo in photos:
+        try:
+            checked.append(check_upload(photo, images_only=True))
+        except ValidationError as exc:
+            raise ValidationError({field: exc.messages}) from exc
+    return checked
+
+
+def _save_photos(
+    *,
+    application: PermitApplication,
+    actor: Any,
+    photos: Sequence[UploadedFile],
+    checked: list[tuple[str, str]],
+    purpose: str,
+    visit: SiteVisit | None = None,
+) -> list[ApplicationPhoto]:
+    saved = []
+    for photo, (content_type, digest) in zip(photos, checked, strict=True):
+        row = ApplicationPhoto(
+            application=application,
+            visit=visit,
+            purpose=purpose,
+            content_type=content_type,
+            uploaded_by=actor,
+        )
+        name = f"{digest[:16]}{rules.EXTENSIONS[content_type]}"
+        save_or_refuse(row.image, name, photo, form_field="photos")
+        stored = row.image.name
+        try:
+            row.save()
+        except Exception:
+            row.image.storage.delete(stored)
+            raise
+        saved.append(row)
+    return saved
+
+
+def _verification_problems(
+    *, matches: bool, findings: str, rectification_due: dt.date | None, recheck: bool
+) -> None:
+    if matches:
+        return
+    if not findings.strip():
+        raise ValidationError({"findings": _("核查不符时请写明与承诺不符的内容。")})
+    if recheck:
+        return  # the deadline of the order stands; a re-check sets none
+    if rectification_due is None or rectification_due <= local_today():
+        raise ValidationError({"rectification_due": _("请填写今天以后的整改期限。")})
+    if rectification_due > local_today() + rules.RECTIFICATION_HORIZON:
+        # A typing mistake (2062 for 2026); the re-check clock cannot count that far.
+        raise ValidationError({"rectification_due": _("整改期限不能晚于一年以后，请检查年份。")})
+
+
 @transaction.atomic
 def send_back_proposal(
     *, application: PermitApplication, actor: Any, note: str
@@ -777,44 +846,52 @@ def record_verification(
     findings: str,
     rectification_due: dt.date | None = None,
     visited_at: dt.datetime | None = None,
+    order: str = StopUseKind.STOP_USE,
+    photos: Sequence[UploadedFile] = (),
 ) -> SiteVisit:
-    """Commitment path: the verification visit (核查). A mismatch orders rectification."""
+    """Commitment path: the verification visit (核查), or the re-check (复查) under an order.
+
+    * verification, matches → verified;
+    * verification, mismatch (Fire Law art. 58(1)(iv)) → the order to stop use or suspend
+      business (``order``) with its decision letter and the enforcement referral for the fine,
+      and the rectification notice with its deadline (→ rectification);
+    * re-check, passed → verified; failed → recorded, with its findings and photos, as the
+      evidence a revocation needs once the deadline has passed (the status stays).
+    """
     authorize(policies.can_process_application(actor, application))
     visited_at = visited_at or timezone.now()
-    if not matches:
-        if not findings.strip():
-            raise ValidationError({"findings": _("核查不符时请写明与承诺不符的内容。")})
-        if rectification_due is None or rectification_due <= local_today():
-            raise ValidationError({"rectification_due": _("请填写今天以后的整改期限。")})
-        if rectification_due > local_today() + rules.RECTIFICATION_HORIZON:
-            # A typing mistake (2062 for 2026); the re-check clock cannot count that far.
-            raise ValidationError(
-                {"rectification_due": _("整改期限不能晚于一年以后，请检查年份。")}
-            )
-    kind = SiteVisitKind.VERIFICATION if application.status == S.APPROVED else SiteVisitKind.RECHECK
+    if visited_at > timezone.now() + dt.timedelta(minutes=5):
+        raise ValidationError({"visited_at": _("核查时间不能晚于现在。")})
+    recheck = application.status == S.RECTIFICATION
+    _verification_problems(
+        matches=matches, findings=findings, rectification_due=rectification_due, recheck=recheck
+    )
+    if not matches and not recheck and order not in StopUseKind.values:
+        raise ValidationError({"order": _("请选择责令停止使用或者责令停产停业。")})
+    checked = _check_photos(photos)
+    kind = SiteVisitKind.RECHECK if recheck else SiteVisitKind.VERIFICATION
     if matches:
-        _move(
-            application,
-            to=S.VERIFIED,
-            actor=actor,
-            note=findings,
-            updates={"verified_at": visited_at},
+        updates: dict[str, Any] = {"verified_at": visited_at}
+        if recheck:
+            updates["rechecked_at"] = visited_at
+        _move(application, to=S.VERIFIED, actor=actor, note=findings, updates=updates)
+    elif recheck:
+        # No move: the order stands, and the failed re-check is the evidence for revoking.
+        locked = PermitApplication.objects.select_for_update().get(pk=application.pk)
+        if locked.status != S.RECTIFICATION:
+            raise Conflict(_("该记录刚被其他人更新，请刷新页面后重试。"))
+        PermitApplication.objects.filter(pk=application.pk).update(
+            rechecked_at=visited_at, updated_at=timezone.now()
         )
+        application.rechecked_at = visited_at
+        refresh_due_dates(application, actor=actor)
     else:
-        if application.status == S.RECTIFICATION:
-            raise DomainError(_("复查仍不合格的，应依法撤销许可。"))
         _move(
             application,
             to=S.RECTIFICATION,
             actor=actor,
             note=findings,
             updates={"verified_at": visited_at, "rectification_due": rectification_due},
-        )
-        issue_document(application=application, kind=DocumentKind.RECTIFICATION, actor=actor)
-        _notify_applicant(
-            application,
-            _("核查发现场所与承诺不符，请于 %(due)s 前整改，详见责令限期改正通知书。")
-            % {"due": rectification_due},
         )
     visit = SiteVisit.objects.create(
         application=application,
@@ -824,6 +901,33 @@ def record_verification(
         passed=matches,
         findings=findings,
     )
+    _save_photos(
+        application=application,
+        actor=actor,
+        photos=photos,
+        checked=checked,
+        purpose=PhotoPurpose.VISIT,
+        visit=visit,
+    )
+    if not matches and not recheck:
+        stop = _order_stop_use(application=application, visit=visit, kind=order, actor=actor)
+        issue_document(application=application, kind=DocumentKind.RECTIFICATION, actor=actor)
+        _notify_applicant(application, _stop_use_message(application, stop))
+    elif not matches:
+        audit.record_change(
+            application,
+            actor=actor,
+            changes={"rechecked_at": (None, visited_at.isoformat())},
+            reason=_("复查不合格：%(findings)s") % {"findings": findings[:200]},
+        )
+        _notify_applicant(
+            application,
+            _(
+                "复查发现场所仍不符合消防安全要求（%(ref)s）。整改期限届满后仍未整改到位的，"
+                "将依法撤销许可。"
+            )
+            % {"ref": application.reference},
+        )
     if kind == SiteVisitKind.VERIFICATION:
         # The brigade's inspection of this verification (opened when the permit was granted)
         # records the visit too; the permit stays the record of the decision.
@@ -838,14 +942,195 @@ def record_verification(
     return visit
 
 
+def _order_stop_use(
+    *, application: PermitApplication, visit: SiteVisit, kind: str, actor: Any
+) -> StopUseOrder:
+    """The order of Fire Law art. 58(1)(iv), its letter, and the referral for the fine."""
+    visited_on = timezone.localdate(visit.visited_at)
+    penalty = referrals.penalty_in_force(STOP_USE_PENALTY, on=visited_on)
+    label = StopUseKind(kind).label
+    facts = _(
+        "%(unit)s 采用告知承诺方式取得 %(venue)s（%(address)s）投入使用、营业许可（%(ref)s），"
+        "经 %(day)s 核查，场所实际情况与承诺内容不符：%(findings)s"
+    ) % {
+        "unit": application.unit_name,
+        "venue": application.venue_name,
+        "address": application.venue_address,
+        "ref": application.reference,
+        "day": f"{visited_on:%Y-%m-%d}",
+        "findings": visit.findings,
+    }
+    referral = referrals.refer_for_enforcement(
+        source=application,
+        source_reference=application.reference,
+        kind=VERIFICATION_MISMATCH,
+        brigade_id=application.brigade_id,
+        party_name=application.unit_name,
+        party_uscc=application.unit_uscc,
+        facts=facts,
+        evidence=[
+            {
+                "kind": "site_visit",
+                "label": _("核查记录（%(day)s，%(n)d 张照片）")
+                % {"day": f"{visited_on:%Y-%m-%d}", "n": visit.photos.count()},
+                "ref": f"permits.SiteVisit:{visit.pk}",
+            },
+            {
+                "kind": "commitment",
+                "label": _("告知承诺书（%(who)s 签署）")
+                % {"who": application.commitment_signatory},
+                "ref": f"permits.PermitApplication:{application.pk}",
+            },
+        ],
+        penalty=penalty,
+        actor=actor,
+    )
+    order = StopUseOrder.objects.create(
+        application=application,
+        visit=visit,
+        kind=kind,
+        facts=facts,
+        legal_basis=penalty.legal_basis,
+        fine_min=penalty.fine_min,
+        fine_max=penalty.fine_max,
+        referral=referral,
+        ordered_by=actor,
+    )
+    issue_document(application=application, kind=DocumentKind.STOP_USE, actor=actor)
+    audit.record_change(
+        application, actor=actor, changes={"stop_use_order": (None, label)}, reason=facts[:255]
+    )
+    return order
+
+
+def _stop_use_message(application: PermitApplication, order: StopUseOrder) -> str:
+    """Exactly what the unit is told: the order, the provision, the fine and the deadline."""
+    return _(
+        "核查发现 %(venue)s 与承诺不符。依据%(basis)s，%(order)s，并将依法处 %(min)s 元以上 "
+        "%(max)s 元以下罚款（处罚前告知陈述、申辩和听证权利）；同时责令于 %(due)s 前整改，整改完毕"
+        "后可在网上申请复查。详见责令停止使用（停产停业）决定书和责令限期改正通知书（%(ref)s）。"
+    ) % {
+        "venue": application.venue_name,
+        "basis": order.legal_basis,
+        "order": order.get_kind_display(),
+        "min": f"{order.fine_min:,}",
+        "max": f"{order.fine_max:,}",
+        "due": application.rectification_due,
+        "ref": application.reference,
+    }
+
+
+@transaction.atomic
+def request_recheck(
+    *,
+    application: PermitApplication,
+    actor: Any,
+    note: str = "",
+    photos: Sequence[UploadedFile] = (),
+) -> PermitApplication:
+    """The unit says it has rectified and asks for the re-check online: the re-check is then
+    due within 3 working days of the request (or of the deadline, if that comes first)."""
+    authorize(policies.is_owner(actor, application))
+    note = (note or "").strip()
+    if len(note) > rules.REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"note": _("整改情况说明不能超过 %(n)d 字。") % {"n": rules.REASON_MAX_LENGTH}}
+        )
+    checked = _check_photos(photos)
+    locked = PermitApplication.objects.select_for_update().get(pk=application.pk)
+    refusal = rules.recheck_request_refusal(
+        status=locked.status,
+        is_commitment=locked.is_commitment,
+        requested=locked.recheck_requested_at is not None,
+        rechecked=locked.rechecked_at is not None,
+    )
+    if refusal == "already_requested":
+        raise Conflict(_("已申请复查，请等待检查人员到场。"))
+    if refusal is not None:
+        raise DomainError(RECHECK_REFUSALS[refusal]())
+    now = timezone.now()
+    PermitApplication.objects.filter(pk=locked.pk, recheck_requested_at__isnull=True).update(
+        recheck_requested_at=now, recheck_request_note=note, updated_at=now
+    )
+    application.recheck_requested_at, application.recheck_request_note = now, note
+    _save_photos(
+        application=application,
+        actor=actor,
+        photos=photos,
+        checked=checked,
+        purpose=PhotoPurpose.RECHECK_REQUEST,
+    )
+    audit.record_change(
+        application, actor=actor, changes={"recheck_requested_at": (None, now.isoformat())}
+    )
+    refresh_due_dates(application, actor=actor)
+    for officer in _recheck_officers(application):
+        notify(
+            channel="in_app",
+            recipient=officer,
+            subject=application.reference,
+            body=_("%(unit)s 已申请复查（%(ref)s %(venue)s），请于 %(due)s 前到场复查。")
+            % {
+                "unit": application.unit_name,
+                "ref": application.reference,
+                "venue": application.venue_name,
+                "due": application.recheck_due,
+            },
+        )
+    _notify_applicant(
+        application,
+        _("已收到您的复查申请（%(ref)s），我们将于 %(due)s 前到场复查。")
+        % {"ref": application.reference, "due": application.recheck_due},
+    )
+    return application
+
+
+RECHECK_REFUSALS = {
+    "no_rectification": lambda: _("只有收到责令限期改正通知书、正在整改的场所才能申请复查。"),
+    "rechecked": lambda: _("已经复查过，不能再申请复查。"),
+}
+
+
+def _recheck_officers(application: PermitApplication) -> list[Any]:
+    """Who goes: the handling officer and the inspector of the verification, once each."""
+    people = [application.handled_by]
+    visit = application.visits.filter(kind=SiteVisitKind.VERIFICATION).order_by("-pk").first()
+    if visit is not None:
+        people.append(visit.inspector)
+    unique: dict[int, Any] = {p.pk: p for p in people if p is not None}
+    return list(unique.values())
+
+
+REVOCATION_REFUSALS = {
+    "no_rectification": lambda: _(
+        "只有经核查不符、责令限期改正而逾期未改正或者复查仍不合格的，才能撤销许可"
+        "（《消防法》第五十八条第二款）。"
+    ),
+    "deadline_not_passed": lambda: _("整改期限尚未届满，不能撤销许可。"),
+    "no_failed_recheck": lambda: _(
+        "撤销许可前须先记录复查不合格的现场检查（检查情况和照片作为证据）。"
+    ),
+}
+
+
 @transaction.atomic
 def revoke_permit(*, application: PermitApplication, actor: Any, reason: str) -> PermitApplication:
-    """Revoke a commitment-path permit whose commitment proved false (Fire Law art. 58)."""
+    """Revoke a commitment-path permit whose rectification order was not met (Fire Law art. 58
+    para. 2): the deadline has passed and a failed re-check visit is on record as evidence."""
     authorize(policies.can_process_application(actor, application))
     if not policies.can_revoke_permit(actor, application):
         raise DomainError(_("撤销许可须由大队或支队领导决定。"))
     if not reason.strip():
         raise ValidationError({"reason": _("请写明撤销许可的事实和理由。")})
+    locked = PermitApplication.objects.select_for_update().get(pk=application.pk)
+    refusal = rules.revocation_refusal(
+        status=locked.status,
+        rectification_due=locked.rectification_due,
+        today=local_today(),
+        failed_rechecks=locked.visits.filter(kind=SiteVisitKind.RECHECK, passed=False).count(),
+    )
+    if refusal is not None:
+        raise DomainError(REVOCATION_REFUSALS[refusal]())
     _move(
         application,
         to=S.REVOKED,
@@ -1093,6 +1378,7 @@ DOCUMENT_PREFIX: dict[str, str] = {
     DocumentKind.REJECTION: "不检字",
     DocumentKind.RECTIFICATION: "限字",
     DocumentKind.REVOCATION: "撤字",
+    DocumentKind.STOP_USE: "停字",
 }
 
 

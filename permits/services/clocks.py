@@ -40,6 +40,8 @@ def refresh_due_dates(application: PermitApplication, *, actor: Any = None) -> P
             decided=local_date(application.decided_at),
             rectification_due=application.rectification_due,
             served=local_date(application.served_at),
+            recheck_requested=local_date(application.recheck_requested_at),
+            rechecked=local_date(application.rechecked_at),
         ),
     )
     existing = list(clocks.clocks_of(application))

@@ -150,6 +150,18 @@ def world(personas):
     amendment = prechecks.request_amendment(booking=amended, actor=inspector, reason="遗漏一项")
     finding(amended, amendment=amendment)
 
+    # After the permit: under a rectification order; and one revocable (deadline passed, a
+    # failed re-check with its photo on record).
+    from permits.tests.factories import deadline_passed, failed_recheck, in_rectification
+
+    rectifying = in_rectification(owner, inspector)
+    revocable_permit = failed_recheck(
+        deadline_passed(in_rectification(owner, inspector)),
+        inspector,
+        photos=(SimpleUploadedFile("recheck.png", png_bytes(), content_type="image/png"),),
+    )
+    visit_photo = revocable_permit.photos.get()
+
     home_request = channels.request_home_service(
         actor=owner,
         brigade=OrgUnit.objects.get(code="LD"),
@@ -189,6 +201,9 @@ def world(personas):
         "noticed_finding": noticed_finding,
         "amendment": amendment,
         "home_request": home_request,
+        "rectifying": rectifying,
+        "revocable_permit": revocable_permit,
+        "visit_photo": visit_photo,
     }
 
 
@@ -302,11 +317,15 @@ ROWS = [
     Row("permits:withdraw_application", "POST", OWNER_PAGE, pk="@submitted"),
     Row("permits:choose_delivery", "POST", DRAFT, pk="@draft", data={"method": "download"}),
     Row("permits:link_precheck", "POST", DRAFT, pk="@draft", data={"booking": ""}),
+    # The unit under a rectification order asks for the re-check (its own page; staff 403).
+    Row("permits:request_recheck", "GET", OWNER_PAGE, pk="@rectifying"),
+    Row("permits:request_recheck", "POST", OWNER_PAGE, pk="@rectifying", data={"note": "已整改"}),
     # Downloads: the owner and the readers of the brigade's applications; 404 for the rest.
     Row("permits:material_download", "GET", APPLICATION_FILE, pk="@material"),
     Row("permits:material_download", "GET", DRAFT, pk="@draft_material"),  # ADR 0008
     Row("permits:material_download", "GET", LONGQUAN_FILE, pk="@longquan_material"),
     Row("permits:document_download", "GET", APPLICATION_FILE, pk="@decision_letter"),
+    Row("permits:photo_download", "GET", APPLICATION_FILE, pk="@visit_photo"),
     Row("permits:home_service", "GET", APPLICANTS),
     Row(
         "permits:home_service",
@@ -419,9 +438,9 @@ ROWS = [
         "permits:staff_action",
         "POST",
         HANDLE,
-        pk="@approved",
+        pk="@revocable_permit",
         action="revoke",
-        data=_decision("revoke", "approved", reason="承诺内容与实际不符且拒不整改"),
+        data=_decision("revoke", "rectification", reason="承诺内容与实际不符且拒不整改"),
     ),
     Row(
         "permits:staff_action",
@@ -645,6 +664,17 @@ ROWS = [
     Row("permit-inspect", "POST", API_HANDLE, pk="@accepted", data={"passed": True}),
     Row("permit-reject", "POST", API_DECIDE, pk="@proposed_reject", data={}),
     Row("permit-decision-pdf", "GET", API_APPLICATION, pk="@approved"),
+    Row("permit-verify", "POST", API_HANDLE, pk="@approved", data={"matches": True}),
+    # A revocation is a supervisor's: the handling inspector is refused (409, the service's
+    # message, as the page's message says).
+    Row(
+        "permit-revoke",
+        "POST",
+        "403 403 409 404 ok ok ok 403 403 401",
+        pk="@revocable_permit",
+        data={"reason": "逾期未整改，复查仍不合格"},
+    ),
+    Row("permit-request-recheck", "POST", API_OWNER, pk="@rectifying", data={"note": "已整改"}),
     Row(
         "precheck-slot-list",
         "GET",

@@ -192,3 +192,52 @@ def decide(
     application.refresh_from_db()  # the caller's object moves with the decision, as before
     decision = services.approve_application if outcome == "approve" else services.reject_application
     return decision(application=application, actor=approver)
+
+
+# --- After the permit (commitment path) ------------------------------------------------------------
+def in_rectification(applicant: Any, inspector: Any, **overrides: Any) -> PermitApplication:
+    """A commitment permit whose verification found a mismatch: under a rectification order
+    (and a stop-use order), deadline in 10 days. Through the services."""
+    from permits.services import applications as services
+
+    application = make_application(applicant, status="draft", **overrides)
+    services.submit_application(application=application, actor=applicant)
+    decide(application, inspector)
+    services.record_verification(
+        application=application,
+        actor=inspector,
+        matches=False,
+        findings="安全出口数量与承诺不符",
+        rectification_due=timezone.localdate() + dt.timedelta(days=10),
+    )
+    return PermitApplication.objects.get(pk=application.pk)
+
+
+def deadline_passed(application: PermitApplication, days: int = 1) -> PermitApplication:
+    """Set-up: the rectification deadline ran out ``days`` ago (as if time had passed)."""
+    PermitApplication.objects.filter(pk=application.pk).update(
+        rectification_due=timezone.localdate() - dt.timedelta(days=days)
+    )
+    return PermitApplication.objects.get(pk=application.pk)
+
+
+def failed_recheck(
+    application: PermitApplication, inspector: Any, *, photos: tuple[Any, ...] = ()
+) -> PermitApplication:
+    """The re-check visit that found the venue still not rectified (through the service)."""
+    from permits.services import applications as services
+
+    services.record_verification(
+        application=application,
+        actor=inspector,
+        matches=False,
+        findings="复查：安全出口仍被封堵",
+        photos=photos,
+    )
+    return PermitApplication.objects.get(pk=application.pk)
+
+
+def revocable(applicant: Any, inspector: Any, **overrides: Any) -> PermitApplication:
+    """Under an order whose deadline passed, with a failed re-check on record."""
+    application = deadline_passed(in_rectification(applicant, inspector, **overrides))
+    return failed_recheck(application, inspector)

@@ -12,7 +12,7 @@ from permits.models import DocumentKind, PermitDocument, PermitPath
 from permits.services import applications as svc
 from permits.tests.factories import decide
 
-from .factories import make_application
+from .factories import deadline_passed, failed_recheck, make_application
 from .pdftext import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -207,8 +207,9 @@ def test_a_false_commitment_leads_to_rectification_then_revocation(
     assert decision_number in text
     assert "第五十八条" in text
 
-    application.refresh_from_db()
+    application = deadline_passed(application)
     with on_commit():
+        failed_recheck(application, inspector)
         svc.revoke_permit(
             application=application,
             actor=supervisor,

@@ -36,11 +36,13 @@ from ..forms.applicant import (
     LinkPrecheckForm,
     MaterialUploadForm,
     PathForm,
+    RecheckRequestForm,
     SignCommitmentForm,
     UnitForm,
     VenueForm,
 )
 from ..models import (
+    ApplicationPhoto,
     Delivery,
     DeliveryMethod,
     DocumentKind,
@@ -48,7 +50,9 @@ from ..models import (
     MaterialKind,
     PermitApplication,
     PermitDocument,
+    PhotoPurpose,
     PrecheckBooking,
+    StopUseOrder,
 )
 from ..services import applications as services
 from ..services import channels
@@ -634,6 +638,7 @@ def _render_detail(
             ("decision_due", _("决定期限")),
             ("verification_due", _("核查期限")),
             ("rectification_due", _("整改期限")),
+            ("recheck_due", _("复查期限")),
         )
         if getattr(application, name)
     ]
@@ -672,6 +677,15 @@ def _render_detail(
             "can_withdraw": workflow_for(application.path).can_move(
                 application.status, PermitStatus.WITHDRAWN
             ),
+            "stop_use": StopUseOrder.objects.filter(application=application).first(),
+            "can_request_recheck": rules.recheck_request_refusal(
+                status=application.status,
+                is_commitment=application.is_commitment,
+                requested=application.recheck_requested_at is not None,
+                rechecked=application.rechecked_at is not None,
+            )
+            is None,
+            "recheck_photos": list(application.photos.filter(purpose=PhotoPurpose.RECHECK_REQUEST)),
         },
         status=status,
     )
@@ -759,7 +773,78 @@ def link_precheck(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, application, link_form=form, status=400)
 
 
+# --- Re-check on request (申请复查) ----------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_recheck(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit under a rectification notice says it has rectified and asks for the re-check:
+    the brigade then owes it within 3 working days (the clock starts now)."""
+    application = _own_application(request, pk)
+    refusal = rules.recheck_request_refusal(
+        status=application.status,
+        is_commitment=application.is_commitment,
+        requested=application.recheck_requested_at is not None,
+        rechecked=application.rechecked_at is not None,
+    )
+    if refusal is not None:
+        messages.error(
+            request,
+            _("已申请复查，请等待检查人员到场。")
+            if refusal == "already_requested"
+            else services.RECHECK_REFUSALS[refusal](),
+        )
+        return redirect("permits:my_application", pk=application.pk)
+    form = RecheckRequestForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.request_recheck(
+                    application=application,
+                    actor=request.user,
+                    note=form.cleaned_data["note"],
+                    photos=form.cleaned_data["photos"],
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+                return redirect("permits:my_application", pk=application.pk)
+            else:
+                application.refresh_from_db()
+                messages.success(
+                    request,
+                    _("已申请复查。我们将于 %(due)s 前到场复查。")
+                    % {"due": application.recheck_due},
+                )
+                return redirect("permits:my_application", pk=application.pk)
+    return render(
+        request,
+        "permits/applicant/request_recheck.html",
+        {"application": application, "form": form},
+        status=status,
+    )
+
+
 # --- Downloads (owner, and staff of the application's brigade) -------------------------------------
+@login_required
+@require_GET
+def photo_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """A venue photo (the unit's re-check request, the inspector's visit): the owner and the
+    readers of the brigade's applications, like the materials."""
+    photo = ApplicationPhoto.objects.filter(pk=pk).first()
+    if photo is None:
+        raise Http404
+    policies.get_application_for_user(user=request.user, pk=photo.application_id)
+    return _file_response(
+        photo.image.storage,
+        photo.image.name,
+        photo.content_type,
+        rules.safe_download_name(f"photo-{photo.pk}", photo.content_type),
+    )
+
+
 @login_required
 @require_GET
 def material_download(request: HttpRequest, pk: int) -> HttpResponse:

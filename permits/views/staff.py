@@ -43,7 +43,9 @@ from ..models import (
     HomeServiceRequest,
     PermitApplication,
     PermitPath,
+    PhotoPurpose,
     SiteVisitKind,
+    StopUseOrder,
 )
 from ..services import applications as services
 from ..services import channels
@@ -345,6 +347,8 @@ ACTIONS: dict[str, Action] = {
             matches=d["matches"],
             findings=d["findings"],
             rectification_due=d["rectification_due"],
+            order=d["order"],
+            photos=d["photos"],
         ),
         gettext_lazy("核查结果已记录。"),
         lambda a, u, dl: _is_commitment(a) and a.status in (S.APPROVED, S.RECTIFICATION),
@@ -354,9 +358,7 @@ ACTIONS: dict[str, Action] = {
         lambda a, u, d: services.revoke_permit(application=a, actor=u, reason=d["reason"]),
         gettext_lazy("许可已撤销，撤销决定书已生成。"),
         lambda a, u, dl: (
-            policies.can_revoke_permit(u, a)
-            and _is_commitment(a)
-            and a.status in (S.APPROVED, S.RECTIFICATION)
+            policies.can_revoke_permit(u, a) and _is_commitment(a) and a.status == S.RECTIFICATION
         ),
     ),
     "green_channel": Action(
@@ -447,6 +449,7 @@ def _render_detail(
             "materials",
             "documents",
             "visits__inspector",
+            "visits__photos",
             Prefetch(
                 "proposals",
                 queryset=DecisionProposal.objects.select_related("proposed_by", "decided_by"),
@@ -456,6 +459,9 @@ def _render_detail(
     )
     proposals = list(application.proposals.all())
     application.pending = next((p for p in proposals if p.status == ProposalStatus.PENDING), None)
+    stop_use = (
+        StopUseOrder.objects.select_related("referral").filter(application=application).first()
+    )
     try:
         delivery: Delivery | None = application.delivery
     except Delivery.DoesNotExist:
@@ -523,6 +529,12 @@ def _render_detail(
             "action_forms": action_forms,
             "can_handle": can_handle,
             "home_requests": list(application.home_service_requests.all()),
+            "stop_use": stop_use,
+            "recheck_photos": (
+                list(application.photos.filter(purpose=PhotoPurpose.RECHECK_REQUEST))
+                if application.recheck_requested_at
+                else []
+            ),
         },
         status=status,
     )
@@ -555,7 +567,7 @@ def staff_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     spec = ACTIONS.get(action)
     if spec is None:
         raise Http404
-    form = spec.form(request.POST, prefix=action)
+    form = spec.form(request.POST, request.FILES, prefix=action)
     if not form.is_valid():
         return _render_detail(request, application, bound=(action, form), status=400)
     if form.cleaned_data["status"] != application.status:
