@@ -60,5 +60,7 @@ class PermitsConfig(AppConfig):
             models.HomeServiceRequest,
             models.Delivery,
             models.DecisionProposal,
+            models.StopUseOrder,
+            models.ApplicationPhoto,
         ):
             register(model, exclude_fields=["updated_at"])

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Subquery
+from django.http import HttpRequest
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -433,4 +434,30 @@ class IssuedDocumentAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(models.PenaltyRange)
+class PenaltyRangeAdmin(admin.ModelAdmin):
+    """Fine ranges as data: an amended provision is a new row with a later effective date."""
+
+    list_display = ("code", "name", "fine_min", "fine_max", "effective_from")
+    search_fields = ("code", "name", "legal_basis")
+
+
+@admin.register(models.EnforcementReferral)
+class EnforcementReferralAdmin(admin.ModelAdmin):
+    """Referrals waiting for the enforcement case (read-only here: apps write them)."""
+
+    list_display = ("source_reference", "kind", "brigade", "party_name", "status", "referred_at")
+    list_filter = ("status", "brigade")
+    search_fields = ("source_reference", "party_name", "party_uscc")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
