@@ -41,7 +41,7 @@ class PermitsConfig(AppConfig):
     reference_seeds = (
         "permits.migrations.0002_seed_deadline_rules.seed",
         "permits.migrations.0011_deemed_acceptance_and_service.seed",
-        "permits.migrations.0011_seed_verification_rules.seed",
+        "permits.migrations.0015_seed_verification_rules.seed",
     )
     # The law's list of public gathering venues a permit covers, beside the registry's broad one.
     api_enum_names = {"GatheringVenueTypeEnum": "permits.models.GatheringVenueType"}

@@ -44,8 +44,8 @@ def seed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("permits", "0010_verification_orders_and_recheck_requests"),
-        ("core", "0009_penalties_and_referrals"),
+        ("permits", "0014_verification_orders_and_recheck_requests"),
+        ("core", "0011_penalties_and_referrals"),
     ]
 
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
