@@ -15,7 +15,7 @@ from lishui_fire.core.errors import DomainError
 from lishui_fire.core.models import Reminder
 from permits.models import DocumentKind, PermitApplication
 from permits.services import applications as services
-from permits.tests.factories import decide, make_application
+from permits.tests.factories import decide, make_application, revocable
 from permits.workflow import PermitStatus as S
 
 pytestmark = pytest.mark.django_db
@@ -182,6 +182,7 @@ def test_overdue_service_is_on_the_brigades_board(citizen, inspector, supervisor
 
 
 def test_a_revoked_permit_owes_no_service(citizen, inspector, supervisor):
-    application = granted(citizen, inspector)
+    # Revocation needs the order's deadline passed and a failed re-check (ADR 0026).
+    application = revocable(citizen, inspector)
     services.revoke_permit(application=application, actor=supervisor, reason="承诺不实")
     assert not service_clock(fresh(application)).is_live
