@@ -90,7 +90,10 @@ class TestRecheckOnRequest:
     def test_no_recheck_clock_without_an_order(self):
         events = rules.Events(submitted=D(2026, 3, 2), decided=D(2026, 3, 2))
         plan = rules.clock_plan(path=PermitPath.COMMITMENT, status=S.VERIFIED, events=events)
-        assert [c.milestone for c in plan.clocks] == [rules.M_DECISION, rules.M_VERIFICATION]
+        milestones = [c.milestone for c in plan.clocks]
+        # The decision's own clocks (verification, the document's service) but no re-check.
+        assert milestones[:2] == [rules.M_DECISION, rules.M_VERIFICATION]
+        assert rules.M_RECHECK not in milestones
 
     @pytest.mark.parametrize(
         ("status", "commitment", "requested", "rechecked", "expected"),
