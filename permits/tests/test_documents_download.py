@@ -19,10 +19,9 @@ from django.utils import timezone
 
 from lishui_fire.core import documents as kernel
 from permits.models import DocumentKind, PermitDocument, PrecheckNotice
-from permits.services import applications as app_services
 from permits.services import prechecks as precheck_services
 
-from .factories import make_application, make_booking, make_slot
+from .factories import decide, make_application, make_booking, make_slot
 from .test_documents_broker_down import broker_down  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -55,17 +54,23 @@ def no_render(monkeypatch):
 
 @pytest.fixture
 def no_row_lock(monkeypatch):
+    """No lock on the document's row (the first download of a decision still records its
+    service, art. 44, which locks the application's clocks: a write, not the download's)."""
+    original = QuerySet.select_for_update
+
     def refuse(self, *args, **kwargs):
-        raise AssertionError(f"a download locked a row of {self.model.__name__}")
+        if issubclass(self.model, kernel.IssuedDocument):
+            raise AssertionError(f"a download locked a row of {self.model.__name__}")
+        return original(self, *args, **kwargs)
 
     monkeypatch.setattr(QuerySet, "select_for_update", refuse)
 
 
 @pytest.fixture
-def decided(citizen, supervisor, django_capture_on_commit_callbacks):
+def decided(citizen, inspector, supervisor, django_capture_on_commit_callbacks):
     application = make_application(citizen, status="submitted")
     with django_capture_on_commit_callbacks(execute=True):  # the worker renders the letter
-        app_services.approve_application(application=application, actor=supervisor)
+        decide(application, inspector, supervisor)
     return application
 
 
@@ -228,11 +233,12 @@ def test_with_the_broker_down_the_download_says_being_prepared(
     client_for,
     api_for,
     citizen,
+    inspector,
     supervisor,
     no_render,
 ):
     application = make_application(citizen, status="submitted")
-    app_services.approve_application(application=application, actor=supervisor)
+    decide(application, inspector, supervisor)
     document = _decision(application)
     assert not document.file  # the enqueue met the closed port
     page = client_for(citizen).get(reverse("permits:document_download", args=[document.pk]))

@@ -187,11 +187,11 @@ def test_api_list_queries_are_pinned(
 @pytest.mark.parametrize(
     ("who", "name", "expected"),
     [
-        ("supervisor", "permits:queue", 9),
-        ("chief", "permits:queue", 8),
-        ("supervisor", "permits:overdue", 9),
-        ("supervisor", "permits:precheck_staff_slots", 11),
-        ("supervisor", "permits:staff_home_services", 9),
+        ("supervisor", "permits:queue", 6),
+        ("chief", "permits:queue", 5),
+        ("supervisor", "permits:overdue", 6),
+        ("supervisor", "permits:precheck_staff_slots", 8),
+        ("supervisor", "permits:staff_home_services", 6),
         ("citizen", "permits:mine", 8),
         ("citizen", "permits:my_bookings", 5),
         ("citizen", "permits:precheck_slots", 6),
