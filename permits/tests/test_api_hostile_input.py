@@ -923,7 +923,11 @@ def test_inspector_day_survives_extreme_dates(client_for, inspector, day, says):
 
 @pytest.mark.parametrize(
     ("method", "url"),
-    [("get", "/api/v1/nothing-here/"), ("post", "/api/v1/permits/4/no-such-action/"), ("get", "/api/v2/")],
+    [
+        ("get", "/api/v1/nothing-here/"),
+        ("post", "/api/v1/permits/4/no-such-action/"),
+        ("get", "/api/v2/"),
+    ],
 )
 def test_unknown_api_addresses_answer_404_in_json(api_for, citizen, method, url):
     response = getattr(api_for(citizen), method)(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
