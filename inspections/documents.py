@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils import timezone, translation
 
-from lishui_fire.accounts.contacts import reconsideration_body
+from lishui_fire.accounts.contacts import issuing_authority, reconsideration_body
 from lishui_fire.core.documents import render_pdf, verification_context
 
 from .models import InspectionDocument, InspectionDocumentKind
@@ -24,15 +24,6 @@ TEMPLATES = {
     InspectionDocumentKind.IMMEDIATE_NOTICE: "inspections/visits/documents/immediate.html",
     InspectionDocumentKind.DEADLINE_NOTICE: "inspections/visits/documents/deadline.html",
 }
-
-
-def _issuer(brigade: Any) -> str:
-    """丽水市莲都区消防救援大队 for a district; a county-level city or county stands alone."""
-    name = brigade.name_zh
-    division = brigade.division_name or ""
-    if division.endswith("区") and not name.startswith("丽水市"):
-        return f"丽水市{name}"
-    return name
 
 
 def _local(value: dt.datetime | None) -> dt.datetime | None:
@@ -52,7 +43,7 @@ def inspection_document_context(document: InspectionDocument) -> dict[str, Any]:
         "document": document,
         "inspection": inspection,
         "enterprise": inspection.enterprise,
-        "issuer": _issuer(inspection.brigade),
+        "issuer": issuing_authority(inspection.brigade),
         "doc_number": document.number,
         "document_title": f"{document.get_kind_display()} {document.number}",
         "issued_on": timezone.localdate(document.issued_at),

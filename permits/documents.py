@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils import timezone, translation
 
-from lishui_fire.accounts.contacts import reconsideration_body
+from lishui_fire.accounts.contacts import issuing_authority, reconsideration_body
 from lishui_fire.core.documents import render_pdf, verification_context
 from lishui_fire.core.masking import mask_phone
 
@@ -42,16 +42,6 @@ TEMPLATES = {
 DOCUMENT_LANGUAGE = "zh-hans"
 
 
-def _issuer(brigade: Any) -> str:
-    """The issuing authority as printed: districts of the city carry the city's name
-    (丽水市莲都区消防救援大队); county-level cities and counties stand alone (龙泉市…)."""
-    name = brigade.name_zh
-    division = brigade.division_name or ""
-    if division.endswith("区") and not name.startswith("丽水市"):
-        return f"丽水市{name}"
-    return name
-
-
 def _local_date(value: dt.datetime | None) -> dt.date | None:
     return timezone.localdate(value) if value is not None else None
 
@@ -76,7 +66,7 @@ def permit_document_context(document: PermitDocument) -> dict[str, Any]:
     return {
         "document": document,
         "application": application,
-        "issuer": _issuer(application.brigade),
+        "issuer": issuing_authority(application.brigade),
         "doc_number": document.number,
         "document_title": f"{document.get_kind_display()} {document.number}",
         "issued_on": _local_date(document.issued_at),
@@ -143,7 +133,7 @@ def notice_context(notice: PrecheckNotice) -> dict[str, Any]:
         "booking": booking,
         "findings": rows,
         "with_photos": any(f.photo_src for f in rows),
-        "issuer": _issuer(booking.brigade),
+        "issuer": issuing_authority(booking.brigade),
         "doc_number": notice.number,
         "document_title": f"一次性告知书 {notice.number}",
         # The date of the first issue: a later version adds to the same notice.

@@ -89,6 +89,17 @@ def reconsideration_body(unit: OrgUnit | None) -> str:
     return DEFAULT_RECONSIDERATION_BODY
 
 
+def issuing_authority(unit: OrgUnit) -> str:
+    """The issuing authority as an official document prints it: a district of the city carries
+    the city's name (丽水市莲都区消防救援大队); a county-level city or a county stands alone
+    (龙泉市消防救援大队, 缙云县消防救援大队), and so does a name that already starts with the city."""
+    name = unit.name_zh
+    division = unit.division_name or ""
+    if division.endswith("区") and not name.startswith("丽水市"):
+        return f"丽水市{name}"
+    return name
+
+
 def units_with_contacts() -> list[OrgUnit]:
     """Every unit, the detachment first, each with its parent loaded (``contact_for`` walks it):
     the 联系我们 page in one query."""

@@ -5,7 +5,12 @@ reconsideration body (issue 9)."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from lishui_fire.accounts.contacts import contact_for, map_url, reconsideration_body
+from lishui_fire.accounts.contacts import (
+    contact_for,
+    issuing_authority,
+    map_url,
+    reconsideration_body,
+)
 from lishui_fire.accounts.models import OrgUnit
 from lishui_fire.core.validators import is_valid_phone_number, tel_uri, validate_phone_number
 
@@ -74,3 +79,22 @@ def test_a_unit_left_blank_names_its_parents_body(org_units):
     assert reconsideration_body(OrgUnit.objects.get(code="QT")) == "丽水市人民政府"
     OrgUnit.objects.filter(code="QT").update(reconsideration_body="青田县人民政府（复核）")
     assert reconsideration_body(OrgUnit.objects.get(code="QT")) == "青田县人民政府（复核）"
+
+
+@pytest.mark.parametrize(
+    ("code", "printed"),
+    [
+        ("LD", "丽水市莲都区消防救援大队"),  # a district of the city carries the city's name
+        ("LQ", "龙泉市消防救援大队"),  # a county-level city stands alone
+        ("QT", "青田县消防救援大队"),  # and so does a county
+        ("LS", "丽水市消防救援支队"),  # the detachment already starts with the city
+    ],
+)
+def test_documents_print_the_issuing_authority_as_the_law_names_it(org_units, code, printed):
+    assert issuing_authority(OrgUnit.objects.get(code=code)) == printed
+
+
+def test_a_district_unit_already_named_with_the_city_is_not_prefixed_twice(org_units):
+    unit = OrgUnit.objects.get(code="LD")
+    unit.name_zh = "丽水市莲都区消防救援大队"
+    assert issuing_authority(unit) == "丽水市莲都区消防救援大队"
