@@ -86,8 +86,10 @@ def get_task(task_name: str) -> Task:
     if task is None:
         # The web process may not have imported every app's tasks module yet (the worker
         # does at start-up); autodiscovery imports ``<app>.tasks`` for every installed app.
+        # Not ``loader.import_default_modules()``: its Django fix-up calls ``django.setup()``
+        # again, which re-applies LOGGING mid-request and drops every handler added since.
         with _discovery:
-            app.loader.import_default_modules()
+            app.autodiscover_tasks(force=True)
             task = app.tasks.get(task_name)
     if task is None:
         raise UnknownTask(f"no Celery task is registered as {task_name!r}")

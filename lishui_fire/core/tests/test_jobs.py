@@ -101,3 +101,23 @@ def test_the_broker_is_used_again_once_it_is_back(broker_down):
     app.conf.task_always_eager = True  # "back": the test's in-process broker
     jobs.enqueue("tests.jobs_probe", 7)
     assert RAN == [((7,), {})]
+
+
+def test_looking_a_task_up_does_not_reconfigure_logging(monkeypatch):
+    """The first enqueue of a process looked the task up through Celery's default-module import,
+    whose Django fix-up ran ``django.setup()`` again: LOGGING was re-applied and every handler
+    added since was dropped (``make run`` printed 100 demo SMS lines it meant to hide)."""
+    import logging.config
+
+    configured: list[object] = []
+    monkeypatch.setattr(logging.config, "dictConfig", configured.append)
+    root = logging.getLogger()
+    marker = logging.NullHandler()
+    root.addHandler(marker)
+    try:
+        with pytest.raises(jobs.UnknownTask):
+            jobs.get_task("tests.no_such_task")  # not registered: the discovery path
+        assert marker in root.handlers
+        assert configured == []
+    finally:
+        root.removeHandler(marker)
