@@ -28,6 +28,7 @@ from lishui_fire.core.models import StatusChange
 from lishui_fire.core.validators import uscc_check_char
 
 from .models import (
+    Channel,
     DecisionOutcome,
     DecisionProposal,
     DocumentKind,
@@ -39,6 +40,7 @@ from .models import (
     PermitPath,
     PrecheckBooking,
     PrecheckSlot,
+    ServiceMethod,
 )
 from .rules import uploads_required
 from .services import applications as apps_svc
@@ -532,6 +534,140 @@ class Demo:
         )
         return made
 
+    # At the service window (即办, ADR 0025) ------------------------------------------------------------
+    def seed_window_applications(self) -> list[PermitApplication]:
+        """Commitment applications received at the LD window: inspector2 at the counter enters
+        them with the scans and the paper commitment and proposes the grant; supervisor1
+        approves on the spot; the 意见书 is handed over at the counter. Walk-ins get an account
+        opened by their number (one of them already has one: citizen2)."""
+        counter = self.u["inspector2"]
+        made = []
+        for name, phone, venue, venue_type, address, number, days_ago in (
+            (
+                "郑美华",
+                "13757821406",
+                "丽水市莲都区老街茶舍",
+                "teahouse",
+                "丽水市莲都区大猷街 42 号",
+                111,
+                2,
+            ),
+            (
+                "吴建国",
+                self.u["citizen2"].phone,
+                "丽水市莲都区吴记小厨",
+                "restaurant",
+                "丽水市莲都区小水门路 9 号",
+                112,
+                4,
+            ),
+            (
+                "蓝志强",
+                "18857836620",
+                "丽水市莲都区畲乡风情客栈",
+                "hotel",
+                "丽水市莲都区白云街道应星路 27 号",
+                113,
+                8,
+            ),
+        ):
+            if PermitApplication.objects.filter(venue_name=venue, channel=Channel.WINDOW).exists():
+                continue
+            materials = {
+                kind: SimpleUploadedFile(
+                    f"{MATERIAL_NAMES[kind]}（窗口扫描）.pdf",
+                    _demo_pdf(f"Lishui demo: window scan {kind}"),
+                    "application/pdf",
+                )
+                for kind in uploads_required(PermitPath.COMMITMENT)
+            }
+            application = apps_svc.register_window_application(
+                actor=counter,
+                brigade=self.units["LD"],
+                applicant_name=name,
+                applicant_phone=phone,
+                fields={
+                    "venue_name": venue,
+                    "venue_address": address,
+                    "venue_type": venue_type,
+                    "floor_area_m2": Decimal("260.00"),
+                    "capacity": 60,
+                    "floors": "1 层",
+                    "opening_date": timezone.localdate() + dt.timedelta(days=20),
+                    "unit_name": f"{venue}（个体工商户）",
+                    "unit_uscc": _uscc(number),
+                    "legal_representative": name,
+                    "contact_name": name,
+                    "contact_phone": phone,
+                    "path": PermitPath.COMMITMENT,
+                },
+                materials=materials,
+                signatory=name,
+                propose_grant=True,
+            )
+            apps_svc.approve_application(application=application, actor=self.u["supervisor1"])
+            apps_svc.record_service(
+                application=application, actor=counter, method=ServiceMethod.IN_PERSON
+            )
+            # Into the past: at the counter at 9:40, proposed at once, approved and handed over
+            # while the applicant waited.
+            came = workdays_ago(days_ago, 9, 40)
+            decided = came + dt.timedelta(minutes=15)
+            _stamp(application, S.SUBMITTED, came, created_at=came, submitted_at=came)
+            _stamp(application, None, came, commitment_signed_at=came)
+            _stamp(application, S.APPROVED, decided, decided_at=decided)
+            _stamp(application, None, decided, served_at=decided + dt.timedelta(minutes=5))
+            _stamp_document(application, DocumentKind.DECISION, decided)
+            DecisionProposal.objects.filter(application=application).update(
+                proposed_at=came + dt.timedelta(minutes=5), decided_at=decided
+            )
+            application.refresh_from_db()
+            apps_svc.refresh_due_dates(application)
+            for document in application.documents.all():
+                apps_svc.render_document_file(document_id=document.pk)
+            self.created += 1
+            made.append(application)
+        return made
+
+    def seed_pending_proposal(self) -> PermitApplication | None:
+        """An inspection passed two working days ago; inspector1 proposed the grant yesterday
+        and it waits for supervisor1 (待审批的拟办意见 is not empty)."""
+
+        def proposed(app: PermitApplication, user: User) -> None:
+            self.submit(app, user, workdays_ago(8, 9, 30))
+            self.accept(app, "inspector1", workdays_ago(7, 10, 0))
+            self.inspect(
+                app,
+                "inspector1",
+                workdays_ago(2, 14, 30),
+                "消防设施完好有效，疏散通道、安全出口畅通，放映厅装修材料符合要求。",
+                passed=True,
+            )
+            proposal = apps_svc.propose_decision(
+                application=app,
+                actor=self.u["inspector1"],
+                outcome=DecisionOutcome.APPROVE,
+                reason="现场检查合格，建议准予许可。",
+            )
+            DecisionProposal.objects.filter(pk=proposal.pk).update(
+                proposed_at=workdays_ago(1, 16, 30)
+            )
+
+        return self.application(
+            "citizen2",
+            "丽水市莲都区万象影城",
+            proposed,
+            number=114,
+            created=workdays_ago(9, 15, 0),
+            venue_type="cinema",
+            venue_address="丽水市莲都区万象街 188 号",
+            floor_area_m2=Decimal("1680.00"),
+            capacity=420,
+            floors="3 层",
+            unit_name="丽水市万象影视文化有限公司",
+            path=PermitPath.INSPECTION,
+        )
+
     # Pre-checks -----------------------------------------------------------------------------------------
     def seed_slots(self) -> int:
         """Open pre-check slots on the working days of the next three weeks."""
@@ -709,6 +845,8 @@ def seed(stdout: TextIO) -> None:
     slots = demo.seed_slots()
     demo.seed_precheck_with_notice()  # before the application it is linked to
     demo.seed_applications()
+    demo.seed_window_applications()
+    demo.seed_pending_proposal()
     demo.seed_upcoming_booking()
     demo.seed_home_service()
     stdout.write(f"  permits: {demo.created} new demo cases, {slots} new pre-check slots\n")

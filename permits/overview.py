@@ -1,8 +1,9 @@
 """The permits panel on the supervisors' overview page (``PermitsConfig.overview_panel``).
 
 What the README promises there: the queue, what is overdue and what falls due within 3 working
-days, the pre-check slots of the coming week, the amendments waiting for approval and, for the
-supervisors, the month's key figures against the month before with the way to the dashboard.
+days, the pre-check slots of the coming week, the proposed decisions waiting for approval (an
+inspector's: their own), the amendments waiting for approval and, for the supervisors, the
+month's key figures against the month before with the way to the dashboard.
 A fixed number of queries (pinned in permits/tests/test_dashboard.py).
 """
 
@@ -32,6 +33,7 @@ def panel(request: HttpRequest) -> Panel | None:
         "due_soon_count": dash.due_soon(user=user, today=today, until=until).count(),
         "due_until": until,
         "supervising": supervising,
+        "proposals_count": dash.proposals_waiting(user=user),
     }
     if not getattr(user, "is_legal_officer", False):
         context["slots"] = dash.free_places(user=user)

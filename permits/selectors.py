@@ -19,6 +19,7 @@ from lishui_fire.core.models import Clock
 
 from .models import (
     OPEN_ROW,
+    DecisionProposal,
     HomeServiceRequest,
     PermitApplication,
     PermitApplicationQuerySet,
@@ -26,7 +27,13 @@ from .models import (
     PrecheckBooking,
     PrecheckSlot,
 )
-from .workflow import ACTIVE_BOOKING_STATUSES, OPEN_STATUSES, BookingStatus, PermitStatus
+from .workflow import (
+    ACTIVE_BOOKING_STATUSES,
+    OPEN_STATUSES,
+    BookingStatus,
+    PermitStatus,
+    ProposalStatus,
+)
 
 
 # --- Applications -------------------------------------------------------------------------------
@@ -79,6 +86,31 @@ def staff_queue(*, user: Any, statuses: Any = None) -> QuerySet[PermitApplicatio
 def overdue_applications(*, user: Any, today: dt.date | None = None) -> QuerySet[PermitApplication]:
     today = today or timezone.localdate()
     return staff_queue(user=user).filter(next_due__lt=today)
+
+
+# A proposal waits for a decision only while its application can still be decided (a withdrawn
+# or returned application keeps its proposal row, which no one can approve any more).
+DECIDABLE_STATUSES = (PermitStatus.SUBMITTED, PermitStatus.INSPECTED)
+
+
+def pending_proposals(*, user: Any) -> QuerySet[DecisionProposal]:
+    """拟办意见 waiting for a supervisor's approval, the oldest first (ADR 0034).
+
+    The kernel's scope on the application's brigade: a brigade supervisor sees their brigade's,
+    the detachment's supervisors and the administrator every brigade's, the legal officer their
+    unit's (to read); an inspector sees only the proposals they made themselves. Applicants and
+    the discipline officer see none."""
+    qs = scope_queryset(
+        DecisionProposal.objects.filter(
+            status=ProposalStatus.PENDING, application__status__in=DECIDABLE_STATUSES
+        ),
+        user,
+        owner_field=None,
+        brigade_field="application__brigade",
+        assigned_field="proposed_by",
+        staff_roles=CASE_READER_ROLES,
+    )
+    return qs.select_related("application__brigade", "proposed_by").order_by("proposed_at", "pk")
 
 
 # --- Pre-check ----------------------------------------------------------------------------------------

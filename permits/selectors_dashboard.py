@@ -21,7 +21,13 @@ from lishui_fire.accounts.models import OrgUnit
 from lishui_fire.core.calendar import add_working_days
 
 from .models import Channel, NoticeAmendment, PermitApplication
-from .selectors import applications_for_user, bookings_for_user, slots_for_user, staff_queue
+from .selectors import (
+    applications_for_user,
+    bookings_for_user,
+    pending_proposals,
+    slots_for_user,
+    staff_queue,
+)
 from .workflow import OPEN_STATUSES, AmendmentStatus, PermitStatus
 
 # The periods a supervisor can compare, in days (the page's choice, not a rule of law).
@@ -146,6 +152,15 @@ def amendments_waiting(*, user: Any) -> int:
     return NoticeAmendment.objects.filter(
         booking__in=bookings_for_user(user=user), status=AmendmentStatus.REQUESTED
     ).count()
+
+
+def proposals_waiting(*, user: Any) -> int:
+    """Proposals waiting in the caller's scope; for a supervisor, those they may approve (not
+    their own, which another supervisor approves)."""
+    qs = pending_proposals(user=user)
+    if getattr(user, "is_supervisor", False):
+        qs = qs.exclude(proposed_by=user)
+    return qs.count()
 
 
 def free_places(*, user: Any, days: int = 7) -> dict[str, int]:

@@ -40,6 +40,7 @@ urlpatterns = [
     path("staff/overdue/", staff.overdue, name="overdue"),
     path("staff/dashboard/", dashboard.dashboard, name="dashboard"),
     path("staff/window/", staff.window_application, name="staff_window"),
+    path("staff/proposals/", staff.proposals, name="staff_proposals"),
     path("staff/applications/<int:pk>/", staff.application_detail, name="staff_application"),
     path("staff/applications/<int:pk>/phone/", staff.reveal_phone, name="staff_reveal_phone"),
     path("staff/applications/<int:pk>/<slug:action>/", staff.staff_action, name="staff_action"),

@@ -63,6 +63,7 @@ def test_seeding_twice_creates_nothing_new(seeded):
         "permits.PrecheckBooking",
         "permits.Finding",
         "permits.HomeServiceRequest",
+        "permits.DecisionProposal",
         "core.StatusChange",
     ):
         assert first[label] > 0, label
@@ -127,3 +128,27 @@ def test_a_rerun_keeps_a_rating_changed_since_with_its_history(seeded):
     enterprise.refresh_from_db()
     assert enterprise.credit_rating == "D"
     assert enterprise.rating_changes.count() == 2
+
+
+def test_supervisor1_finds_a_proposal_waiting_and_the_window_on_the_dashboard(seeded):
+    """The lived-in world of ``make run``: the overview says a proposal waits, the pending page
+    lists it with the inspector's name, and the dashboard's channel table counts the window."""
+    from permits.models import DecisionProposal
+
+    client = Client()
+    assert (
+        client.post(
+            reverse("accounts:login"), {"username": "supervisor1", "password": DEMO_PASSWORD}
+        ).status_code
+        == 302
+    )
+    overview = client.get(reverse("core:overview")).content.decode()
+    assert '待您审批的拟办意见 <span class="count">1</span>' in overview
+    pending = DecisionProposal.objects.get(status="pending")
+    html = client.get(reverse("permits:staff_proposals")).content.decode()
+    assert pending.application.reference in html
+    assert pending.application.venue_name in html
+    assert pending.proposed_by.real_name in html
+    dashboard = client.get(reverse("permits:dashboard")).content.decode()
+    channels = dashboard.split('id="tbl-pd-channel"')[1].split("</table>")[0]
+    assert '<th scope="row">窗口申请</th><td>3</td>' in channels

@@ -349,6 +349,9 @@ ROWS = [
     Row("permits:today", "GET", HANDLERS, shows={"@due.venue_name": HANDLE}),
     Row("permits:queue", "GET", STAFF_LISTS, shows={"@submitted.reference": STAFF_PAGE}),
     Row("permits:overdue", "GET", STAFF_LISTS),
+    # Proposals waiting for approval (ADR 0034): the readers' list, scoped like the queue; an
+    # inspector finds their own (the LQ inspector has none of LD's).
+    Row("permits:staff_proposals", "GET", STAFF_LISTS, shows={"@proposed.reference": STAFF_PAGE}),
     Row("permits:dashboard", "GET", SUPERVISORS),
     Row("permits:staff_application", "GET", STAFF_PAGE, pk="@submitted"),
     # Returned (staff wait for it, ADR 0008) and withdrawn applications stay on the file.

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from lishui_fire.core.models import StatusChange
 from permits.models import (
+    Channel,
+    DecisionProposal,
     Delivery,
     DocumentKind,
     HomeServiceRequest,
@@ -15,7 +19,13 @@ from permits.models import (
     PrecheckBooking,
     PrecheckSlot,
 )
-from permits.workflow import BookingStatus, DeliveryStatus, HomeServiceStatus, PermitStatus
+from permits.workflow import (
+    BookingStatus,
+    DeliveryStatus,
+    HomeServiceStatus,
+    PermitStatus,
+    ProposalStatus,
+)
 
 from .pdftext import pdf_text
 
@@ -37,7 +47,8 @@ DEMO_STATUSES = {
 
 def test_the_demo_has_applications_in_every_state_for_both_citizens():
     assert set(PermitApplication.objects.values_list("status", flat=True)) >= DEMO_STATUSES
-    owners = set(PermitApplication.objects.values_list("applicant__username", flat=True))
+    online = PermitApplication.objects.filter(channel=Channel.ONLINE)
+    owners = set(online.values_list("applicant__username", flat=True))
     assert owners == {"citizen1", "citizen2"}
 
 
@@ -122,3 +133,43 @@ def test_the_approved_commitment_case_has_its_decision_letter_and_a_verification
     assert letter.number in text
     assert "同意投入使用、营业" in text
     assert application.contact_phone not in text
+
+
+def test_window_applications_were_decided_on_the_spot_and_handed_over_at_the_counter():
+    """即办 at the window (ADR 0025): entered by the counter officer, proposed at once, approved by
+    supervisor1 within minutes, the 意见书 served in person; walk-ins own an account opened by
+    their number, citizen2 was found by hers."""
+    window = list(
+        PermitApplication.objects.filter(channel=Channel.WINDOW).select_related(
+            "applicant", "handled_by"
+        )
+    )
+    assert len(window) == 3
+    assert "citizen2" in {a.applicant.username for a in window}
+    for application in window:
+        assert application.status == PermitStatus.APPROVED
+        assert application.path == "commitment"
+        assert application.handled_by.username == "inspector2"
+        assert application.commitment_signatory == application.legal_representative
+        (proposal,) = application.proposals.all()
+        assert proposal.status == ProposalStatus.APPROVED
+        assert proposal.proposed_by.username == "inspector2"
+        assert proposal.decided_by.username == "supervisor1"
+        assert application.submitted_at < proposal.proposed_at < proposal.decided_at
+        assert proposal.decided_at - application.submitted_at < dt.timedelta(hours=1)
+        assert application.decided_at == proposal.decided_at < timezone.now()
+        assert application.served_how == "in_person"
+        assert application.served_at >= application.decided_at
+        # Served at the counter: what staff owe next is the on-site verification.
+        assert application.next_due == application.verification_due > timezone.localdate()
+        assert application.documents.get(kind=DocumentKind.DECISION).file
+        assert application.materials.count() >= 1
+
+
+def test_one_proposal_waits_for_supervisor1():
+    (pending,) = DecisionProposal.objects.filter(status=ProposalStatus.PENDING)
+    assert pending.proposed_by.username == "inspector1"
+    assert pending.application.status == PermitStatus.INSPECTED
+    assert pending.application.brigade.code == "LD"
+    assert pending.proposed_at < timezone.now()
+    assert pending.application.decision_due >= timezone.localdate()

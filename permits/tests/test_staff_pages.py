@@ -9,7 +9,7 @@ from auditlog.models import LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lishui_fire.accounts.models import OrgUnit
 from permits.models import HomeServiceRequest, PermitApplication, SiteVisit
@@ -620,6 +620,15 @@ def test_every_staff_page_has_one_h1_and_no_inline_style_or_script(
         assert "css/permits.css" in html, url
 
 
+@pytest.fixture
+def _back_to_chinese(settings):
+    """A request in English leaves English active in the test's thread (LocaleMiddleware does
+    not undo it): the next test's service messages would be English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.mark.usefixtures("_back_to_chinese")
 def test_in_english_the_buttons_say_what_they_do_and_the_status_what_happened(
     client_for, citizen, inspector, supervisor
 ):

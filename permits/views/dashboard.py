@@ -314,6 +314,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "channel_rows": [{"channel": c, "count": by_channel.get(c.value, 0)} for c in Channel],
             "open_count": status["open_count"],
             "overdue_count": selectors.overdue_applications(user=user, today=today).count(),
+            "proposals_count": dash.proposals_waiting(user=user),
             "due_rows": [
                 {"application": a, "due_state": rules.due_state(a.next_due, today)}
                 for a in due_rows

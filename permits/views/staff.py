@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lishui_fire.accounts.contacts import map_url
 from lishui_fire.accounts.decorators import policy_required
-from lishui_fire.core.calendar import add_working_days
+from lishui_fire.core.calendar import add_working_days, working_days_between
 from lishui_fire.core.errors import DomainError
 from lishui_fire.core.masking import mask_phone
 from lishui_fire.core.pagination import CappedCountPaginator
@@ -222,6 +222,60 @@ def overdue(request: HttpRequest) -> HttpResponse:
     page = CappedCountPaginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"application": a, "days": (today_ - a.next_due).days} for a in page.object_list]
     return render(request, "permits/staff/overdue.html", {"page_obj": page, "rows": rows})
+
+
+# --- Proposals waiting for approval (ADR 0034) -------------------------------------------------------
+def _proposal_rows(user: Any, proposals: list[DecisionProposal], today: dt.date) -> list[dict]:
+    """What a row shows, computed once per page: days waiting (calendar days, as a person
+    waits), the decision clock's working days left (as the law counts), and whether the caller
+    may decide it (a supervisor of the brigade, not on their own proposal)."""
+    rows = []
+    for p in proposals:
+        a = p.application
+        due = a.decision_due
+        left = late = None
+        if due is not None:
+            if due >= today:
+                left = working_days_between(today, due)
+            else:
+                late = working_days_between(due, today)
+        rows.append(
+            {
+                "proposal": p,
+                "application": a,
+                "waiting": (today - timezone.localtime(p.proposed_at).date()).days,
+                "due": due,
+                "left": left,
+                "late": late,
+                "due_state": rules.due_state(due, today),
+                "may_decide": policies.can_decide_application(user, a)
+                and p.proposed_by_id != user.pk,
+            }
+        )
+    return rows
+
+
+@never_cache
+@policy_required(policies.can_read_applications)
+@require_GET
+def proposals(request: HttpRequest) -> HttpResponse:
+    """待审批的拟办意见: the supervisors' list of proposals waiting for their approval (the
+    inspector's own, for an inspector), the oldest first; approval stays on the application's
+    page."""
+    user = request.user
+    today_ = timezone.localdate()
+    page = CappedCountPaginator(selectors.pending_proposals(user=user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "permits/staff/proposals.html",
+        {
+            "page_obj": page,
+            "rows": _proposal_rows(user, list(page.object_list), today_),
+            "own_only": user.is_inspector,
+        },
+    )
 
 
 # --- One application ------------------------------------------------------------------------------
