@@ -4,8 +4,9 @@ An applicant books a pre-check; the inspector — on a phone, at the venue — r
 two problems (one with a photo) and issues the one-time notice; the applicant downloads the
 notice, applies on the commitment path through the wizard (starting from the booked venue, the
 signed commitment counting as the letter, free mailing and the pre-check chosen before
-submitting), and, once the brigade has granted the permit, follows the timeline and downloads
-the decision letter.
+submitting: ADR 0029); the inspector proposes the grant, and the brigade supervisor finds it on
+the overview and the page of proposals waiting (ADR 0034) and approves it (ADR 0025); the
+applicant follows the timeline and downloads the decision letter.
 
 The whole journey runs twice: with the applicant at a desk and with every actor on a phone, where
 no page may scroll sideways. Each actor has a browser context of their own (own cookies). Only the
@@ -114,6 +115,18 @@ def _download(page: Any, locator: Any) -> tuple[str, bytes]:
         return download.suggested_filename, handle.read()
 
 
+def _action(page: Any, title: str) -> Any:
+    """The action form (a disclosure on the staff page) whose summary is exactly ``title``."""
+    return page.locator("details.st-action").filter(
+        has=page.locator("summary", has_text=re.compile(rf"^{re.escape(title)}$"))
+    )
+
+
+def _open(action: Any) -> None:
+    if not action.evaluate("el => el.open"):
+        action.locator("summary").click()
+
+
 def _label(page: Any, text: str) -> Any:
     """The field whose label is exactly ``text`` (the required marker "*" aside)."""
     return page.get_by_label(re.compile(rf"^{re.escape(text)}(\s*\*)?$"))
@@ -145,6 +158,8 @@ def test_precheck_notice_commitment_permit_and_decision_letter(
     expect(slot_card).to_contain_text("剩余 1 个名额")
     _click_and_wait(applicant, slot_card.get_by_role("link", name=re.compile("^预约")))
     _check_layout(applicant, phone)
+    # Where the venue is (ADR 0027): her account names no county, so she says so.
+    _label(applicant, "场所所在县（市、区）").select_option(str(org_units["LD"].pk))
     _label(applicant, "场所名称").fill(VENUE)
     _label(applicant, "场所地址").fill(ADDRESS)
     _label(applicant, "场所类型").select_option("dance")
@@ -289,24 +304,51 @@ def test_precheck_notice_commitment_permit_and_decision_letter(
     assert application.delivery.method == "mail"
     assert application.delivery.address == ADDRESS
 
-    # --- 5. The brigade grants the permit on the spot (即办) ----------------------------------------
-    log_in(supervisor, "ld-lead")
-    supervisor.goto("/permits/staff/queue/")
-    _check_layout(supervisor, phone)
-    row = supervisor.locator("tr").filter(has_text=VENUE)
+    # --- 5. The inspector proposes the grant; the supervisor finds it waiting, approves (即办) ---
+    inspector.goto("/permits/staff/queue/")
+    _check_layout(inspector, True)
+    row = inspector.locator("tr").filter(has_text=VENUE)
     expect(row).to_have_count(1)
-    _click_and_wait(supervisor, row.get_by_role("link", name=application.reference))
+    _click_and_wait(inspector, row.get_by_role("link", name=application.reference))
+    _check_layout(inspector, True)
+    expect(inspector.locator("main")).to_contain_text("安全出口被货物堵塞")  # the pre-check
+    # An inspector alone does not grant (ADR 0025): only the proposal is offered.
+    expect(_action(inspector, "准予许可")).to_have_count(0)
+    propose = _action(inspector, "提出拟办意见（报大队领导审批）")
+    _open(propose)
+    propose.get_by_role("radio", name="准予许可").check()
+    propose.get_by_label(re.compile("^理由")).fill("材料齐全，符合法定形式，建议当场许可。")
+    _click_and_wait(inspector, propose.get_by_role("button", name=re.compile("^提出拟办意见")))
+    expect(inspector.locator("body")).to_contain_text("拟办意见已提交，等待大队领导审批。")
+    application.refresh_from_db()
+    assert application.status == "submitted"  # proposing decides nothing yet
+    # Her own proposals, from the staff menu: it waits, and she cannot approve it herself.
+    _click_and_wait(inspector, inspector.get_by_role("link", name="我的拟办意见"))
+    _check_layout(inspector, True)
+    mine = inspector.locator("tbody tr").filter(has_text=VENUE)
+    expect(mine).to_contain_text("本人拟办，待领导审批")
+
+    log_in(supervisor, "ld-lead")
+    supervisor.goto("/overview/")
+    waiting = supervisor.get_by_role("link", name=re.compile("^待您审批的拟办意见"))
+    expect(waiting.locator(".count")).to_have_text("1")
+    _click_and_wait(supervisor, waiting)
     _check_layout(supervisor, phone)
-    expect(supervisor.locator("main")).to_contain_text("安全出口被货物堵塞")  # the pre-check
-    approve = supervisor.locator("details.st-action").filter(
-        has=supervisor.locator("summary", has_text=re.compile("^准予许可$"))
-    )
-    if not approve.evaluate("el => el.open"):
-        approve.locator("summary").click()
-    approve.get_by_label("许可意见").fill("材料齐全，符合法定形式，当场作出许可。")
+    row = supervisor.locator("tbody tr").filter(has_text=VENUE)
+    expect(row).to_have_count(1)
+    for text in (application.reference, "准予许可", "陈监督", "今天提出"):
+        expect(row).to_contain_text(text)
+    _click_and_wait(supervisor, row.get_by_role("link", name="审批"))
+    _check_layout(supervisor, phone)
+    expect(supervisor.locator("main")).to_contain_text("建议当场许可")  # the proposal's reason
+    approve = _action(supervisor, "准予许可")
+    _open(approve)
+    approve.get_by_label(re.compile("^审批意见")).fill("同意，当场作出许可。")
     _click_and_wait(supervisor, approve.get_by_role("button", name="准予许可"))
     application.refresh_from_db()
     assert application.status == "approved"
+    supervisor.goto("/permits/staff/proposals/")
+    expect(supervisor.locator("main")).to_contain_text("没有待审批的拟办意见。")
 
     # --- 6. The applicant follows the timeline and downloads the decision letter -------------
     applicant.goto("/permits/mine/")
