@@ -168,6 +168,9 @@ def test_an_applicant_books_a_precheck_with_the_keyboard_only(
     keys.press("Enter", navigates=True)
     problems += axe_violations(page, "permits:precheck_book")
 
+    # Where the venue is (ADR 0027): her account names no county, so she chooses it first.
+    keys.tab_to("场所所在县" if zh else "County .*of the venue", tag="select")
+    keys.choose(str(org_units["LD"].pk))
     keys.tab_to("场所名称" if zh else "Venue name", tag="input")
     keys.type(VENUE)
     keys.tab_to("场所地址" if zh else "Venue address", tag="input")
