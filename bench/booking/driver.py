@@ -13,6 +13,7 @@ over-bookings (a slot holding more bookings than its capacity) must be zero.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import http.client
 import json
 import os
@@ -33,9 +34,9 @@ django.setup()
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
 
-from lishui_fire.accounts.models import OrgUnit, Role, User  # noqa: E402
+from lishui_fire.accounts.models import ApiToken, OrgUnit, Role, User  # noqa: E402
+from lishui_fire.accounts.token_keys import digest_of  # noqa: E402
 from permits.models import PrecheckBooking, PrecheckSlot  # noqa: E402
 
 PORT = int(os.environ.get("BENCH_PORT", 8615))
@@ -82,17 +83,33 @@ def seed() -> None:
         )
         for i in range(existing, APPLICANTS + CONTENDERS)
     )
-    users = User.objects.filter(username__startswith=f"{PREFIX}-a", auth_token__isnull=True)
-    Token.objects.bulk_create(Token(user=u, key=Token.generate_key()) for u in users)
+    # The portal keeps only a token's digest (ADR 0023): the bench derives each applicant's key
+    # from its username, so ``measure`` (another process) knows the keys. Fresh every run, so no
+    # token has idled out since the last one.
+    users = list(User.objects.filter(username__startswith=f"{PREFIX}-a"))
+    ApiToken.objects.filter(user__in=users).delete()
+    now = timezone.now()
+    ApiToken.objects.bulk_create(
+        ApiToken(
+            user=u,
+            digest=digest_of(_key(u.username)),
+            prefix=_key(u.username)[:8],
+            created_at=now,
+            last_used_at=now,
+        )
+        for u in users
+    )
     print(f"seeded {SLOTS + CONTENDED_SLOTS} slots, {APPLICANTS + CONTENDERS} applicants")
 
 
+def _key(username: str) -> str:
+    """The bench applicant's API key: known to both ``seed`` and ``measure``, bench-only."""
+    return hashlib.sha256(f"booking-bench-key:{username}".encode()).hexdigest()[:40]
+
+
 def _tokens() -> list[str]:
-    return list(
-        Token.objects.filter(user__username__startswith=f"{PREFIX}-a")
-        .order_by("user__username")
-        .values_list("key", flat=True)
-    )
+    names = User.objects.filter(username__startswith=f"{PREFIX}-a").order_by("username")
+    return [_key(name) for name in names.values_list("username", flat=True)]
 
 
 def _slot_ids() -> list[int]:
@@ -250,5 +267,84 @@ def measure() -> None:
         sys.exit(f"FAILED: {over} over-booked slots, {errors} server errors")
 
 
+def profile() -> None:
+    """Where one booking's time goes, in this process (``BENCH_PROFILE=1 bench/booking/run.sh``):
+    SQL statements and Redis round trips of one bare POST and one booking through the whole stack
+    (middleware, DRF, the service, the response), then a pyinstrument profile of 200 bookings
+    when pyinstrument can be imported (it is not a dependency: ``PYTHONPATH`` it in)."""
+    from django.db import connection as conn
+    from django.test import Client
+    from redis.connection import Connection
+
+    tokens = _tokens()
+    free = _slot_ids()[CONTENDED_SLOTS:]
+    client = Client(SERVER_NAME="127.0.0.1")
+    redis_calls: list[str] = []
+    send = Connection.send_packed_command
+
+    def counting_send(self, command, check_health=True):  # type: ignore[no-untyped-def]
+        redis_calls.append(repr(command)[:120])
+        return send(self, command, check_health)
+
+    Connection.send_packed_command = counting_send  # type: ignore[method-assign]
+
+    def one(path: str, token: str, body: dict) -> None:
+        sql: list[str] = []
+
+        def record(execute, statement, params, many, context):  # type: ignore[no-untyped-def]
+            sql.append(statement)
+            return execute(statement, params, many, context)
+
+        redis_calls.clear()
+        with conn.execute_wrapper(record):
+            started = time.perf_counter()
+            response = client.post(
+                path,
+                data=json.dumps(body),
+                content_type="application/json",
+                HTTP_AUTHORIZATION=f"Token {token}",
+                HTTP_ACCEPT_LANGUAGE="zh-hans",
+            )
+            ms = (time.perf_counter() - started) * 1000
+        print(
+            f"\n== POST {path} → {response.status_code} in {ms:.1f} ms: {len(sql)} SQL statements, "
+            f"{len(redis_calls)} Redis round trips"
+        )
+        for statement in sql:
+            print(f"  SQL  {statement[:220]}")
+        for call in redis_calls:
+            print(f"  REDIS {call}")
+
+    def body(i: int) -> dict:
+        return {
+            "slot": free[i],
+            "venue_name": "压测场所",
+            "venue_address": f"莲都区压测路 {i} 号",
+            "contact_phone": "13900000002",
+            "county": "LD",
+        }
+
+    one("/bench/token-post/", tokens[0], {"slot": 1, "venue_name": "x"})  # warm up
+    one("/bench/token-post/", tokens[0], {"slot": 1, "venue_name": "x"})
+    one("/api/v1/precheck-bookings/", tokens[0], body(0))  # warm up
+    one("/api/v1/precheck-bookings/", tokens[1], body(3))
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        return
+    Connection.send_packed_command = send  # type: ignore[method-assign]
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    for i in range(6, 606):
+        client.post(
+            "/api/v1/precheck-bookings/",
+            data=json.dumps(body(i)),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Token {tokens[i // 3]}",
+        )
+    profiler.stop()
+    print(profiler.output_text(unicode=True, color=False, show_all=False))
+
+
 if __name__ == "__main__":
-    {"seed": seed, "measure": measure}[sys.argv[1]]()
+    {"seed": seed, "measure": measure, "profile": profile}[sys.argv[1]]()
