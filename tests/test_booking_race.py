@@ -196,6 +196,37 @@ def test_one_account_booking_many_slots_at_once_gets_only_its_limit(
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("round_", range(3))
+def test_two_bookings_at_once_by_an_account_one_below_its_limit_one_is_refused(
+    postgres, applicants, inspector, round_
+):
+    """The last place of an account's limit, asked for twice at the same moment: one booking,
+    one refusal that says the limit (ADR 0032: the counts are in the statement after the lock)."""
+    limit = PrecheckBookingLimits.current().max_open_per_applicant
+    slots = [
+        make_slot(inspector, starts_in=dt.timedelta(days=2, hours=i)) for i in range(limit + 1)
+    ]
+    owner = applicants[0]
+    for i in range(limit - 1):
+        services.book_precheck(applicant=owner, slot_id=slots[i].pk, **venue(i))
+    last_two = slots[limit - 1 :]
+
+    def attempt(i: int) -> str:
+        try:
+            services.book_precheck(applicant=owner, slot_id=last_two[i].pk, **venue(100 + i))
+        except services.BookingLimitReached:
+            return "limit"
+        return "booked"
+
+    outcomes, errors, _seconds = race(2, attempt)
+    assert errors == []
+    assert outcomes == Counter(booked=1, limit=1)
+    assert PrecheckBooking.objects.filter(applicant=owner, status="booked").count() == limit
+    assert sum(s.booked for s in PrecheckSlot.objects.filter(pk__in=[s.pk for s in slots])) == limit
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
 def test_many_accounts_booking_one_venue_at_once_get_only_its_limit(
     postgres, applicants, inspector
 ):

@@ -217,7 +217,10 @@ class PrecheckSlotSerializer(ModelSerializer):
 
 # --- Pre-check bookings ------------------------------------------------------------------------------
 class PrecheckBookingSerializer(ModelSerializer):
-    slot = PrimaryKeyRelatedField(queryset=PrecheckSlot.objects.all())
+    # With what booking reads of the slot (its brigade, and its inspector for the audit entry).
+    slot = PrimaryKeyRelatedField(
+        queryset=PrecheckSlot.objects.select_related("brigade", "inspector")
+    )
     starts_at = serializers.DateTimeField(source="slot.starts_at", read_only=True)
     brigade = serializers.CharField(source="brigade.code", read_only=True)
     status = serializers.CharField(read_only=True)

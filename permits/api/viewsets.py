@@ -452,16 +452,16 @@ class PrecheckBookingViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         code = (data.get("venue_county") or {}).get("code")
-        county = _brigade_by_code(code) if code else None
         try:
             booking = precheck_services.book_precheck(
                 applicant=request.user,
-                slot_id=data["slot"].pk,
+                # Read by the serializer with its brigade and inspector: not read twice.
+                slot=data["slot"],
                 venue_name=data["venue_name"],
                 venue_address=data["venue_address"],
                 contact_phone=data["contact_phone"],
                 venue_type=data.get("venue_type", ""),
-                venue_county=county,
+                venue_county_code=code or None,
                 confirm_county_mismatch=data.get("confirm_county_mismatch", False),
             )
         except precheck_services.SlotStarted as exc:

@@ -199,22 +199,28 @@ def county_mismatch_message(*, venue_county: OrgUnit, slot_brigade: OrgUnit) -> 
 def book_precheck(
     *,
     applicant: Any,
-    slot_id: int,
+    slot_id: int | None = None,
+    slot: PrecheckSlot | None = None,
     venue_name: str,
     venue_address: str,
     contact_phone: str,
     venue_type: str = "",
     venue_county: OrgUnit | None = None,
+    venue_county_code: str | None = None,
     confirm_county_mismatch: bool = False,
     replacing: PrecheckBooking | None = None,
 ) -> PrecheckBooking:
     """Book one place in a slot for a venue; the loser of a race gets ``Conflict``.
 
-    ``venue_county`` is where the venue is: a county other than the slot's brigade raises
-    ``CountyMismatch`` unless ``confirm_county_mismatch``. The open-booking limits
-    (``PrecheckBookingLimits``) are checked under advisory locks on the applicant and the venue,
-    so concurrent requests cannot pass them together; ``replacing`` is the booking a reschedule
-    gives up, not counted. The confirmation and reminders are one job enqueued on commit.
+    The slot is ``slot_id``, or ``slot`` when the caller has already read it with its brigade
+    and inspector (the API's serializer and the booking page do): it is read, not trusted — the
+    place itself is taken by the conditional update below. ``venue_county`` is where the venue
+    is (or ``venue_county_code``, its brigade's code, as the API says it: the slot's own brigade
+    costs no look-up): a county other than the slot's brigade raises ``CountyMismatch`` unless
+    ``confirm_county_mismatch``. The open-booking limits (``PrecheckBookingLimits``) are checked
+    under advisory locks on the applicant and the venue, so concurrent requests cannot pass them
+    together; ``replacing`` is the booking a reschedule gives up, not counted. The confirmation
+    and reminders are one job enqueued on commit.
     """
     authorize(kernel.is_applicant(applicant))
     booking = PrecheckBooking(
@@ -229,11 +235,18 @@ def book_precheck(
     booking.full_clean(exclude=["slot", "brigade", "applicant", "venue_county"])
     booking.venue_key = rules.venue_key(booking.venue_address)
     now = timezone.now()
-    slot = PrecheckSlot.objects.select_related("brigade").filter(pk=slot_id).first()
     if slot is None:
-        raise ValidationError({"slot": _("该时段不存在。")})
+        # The inspector too: the audit entry's description of the booking names the slot's.
+        slot = (
+            PrecheckSlot.objects.select_related("brigade", "inspector").filter(pk=slot_id).first()
+        )
+        if slot is None:
+            raise ValidationError({"slot": _("该时段不存在。")})
     if not rules.can_book(starts_at=slot.starts_at, now=now):
         raise SlotStarted(_("该时段已开始或已结束，请选择其他时段。"))
+    if venue_county_code is not None:
+        venue_county = _county_by_code(venue_county_code, slot.brigade)
+        booking.venue_county = venue_county
     if venue_county is not None and venue_county.pk != slot.brigade_id:
         if not confirm_county_mismatch:
             raise CountyMismatch(
@@ -245,14 +258,13 @@ def book_precheck(
     try:
         with transaction.atomic():
             _lock_quota(applicant.pk, booking.venue_key)
-            _check_limits(applicant, slot, booking.venue_key, now=now, replacing=replacing)
-            taken = PrecheckSlot.objects.filter(
-                pk=slot_id, starts_at__gt=now, booked__lt=F("capacity")
-            ).update(booked=F("booked") + 1)
-            if taken != 1:
+            # One statement takes the place if the slot has one and the limits allow it (ADR
+            # 0032); only a refusal pays for finding out which rule refused, under the same locks.
+            if not _take_place(slot, applicant, booking.venue_key, now=now, replacing=replacing):
+                _check_limits(applicant, slot, booking.venue_key, now=now, replacing=replacing)
                 raise Conflict(_("该时段刚刚被约满，请选择其他时段。"))
             booking.slot = slot
-            booking.brigade_id = slot.brigade_id
+            booking.brigade = slot.brigade
             booking.save()
             # The confirmation SMS and the day-before reminders are written by a job once the
             # booking commits (never for one that rolled back; the sweep catches a lost job).
@@ -283,6 +295,75 @@ def _lock_quota(applicant_id: int, venue_key: str) -> None:
 QUOTA_LOCK_CLASS = 0x5042
 
 
+def _county_by_code(code: str, slot_brigade: OrgUnit) -> OrgUnit:
+    """The brigade whose code the API was given; the slot's own (the usual case) without a query."""
+    code = str(code).upper()
+    if code == slot_brigade.code:
+        return slot_brigade
+    county = OrgUnit.objects.filter(code=code, kind=OrgUnit.Kind.BRIGADE).first()
+    if county is None:
+        raise ValidationError({"county": _("未知的县（市、区）代码。")})
+    return county
+
+
+_ACTIVE = sorted(str(status) for status in ACTIVE_BOOKING_STATUSES)
+
+
+def _take_place_sql() -> str:
+    slot, booking = PrecheckSlot._meta.db_table, PrecheckBooking._meta.db_table
+    limits = PrecheckBookingLimits._meta.db_table
+    # Open: still booked, the slot not ended, not the booking a reschedule gives up.
+    open_ = (
+        f"SELECT COUNT(*) FROM {booking} b JOIN {slot} s ON s.id = b.slot_id "  # noqa: S608 - the models' table names; values are parameters
+        "WHERE b.status = %s AND s.ends_at > %s AND b.id <> %s"
+    )
+    active = ", ".join(["%s"] * len(_ACTIVE))
+    return (
+        f"UPDATE {slot} SET booked = booked + 1 "  # noqa: S608 - as above
+        "WHERE id = %s AND starts_at > %s AND booked < capacity "
+        f"AND NOT EXISTS (SELECT 1 FROM {booking} b WHERE b.slot_id = %s "
+        f"AND b.applicant_id = %s AND b.status IN ({active})) "
+        f"AND ({open_} AND b.applicant_id = %s) "
+        f"< COALESCE((SELECT max_open_per_applicant FROM {limits} WHERE id = 1), %s) "
+        f"AND (%s = '' OR ({open_} AND b.venue_key = %s) "
+        f"< COALESCE((SELECT max_open_per_venue FROM {limits} WHERE id = 1), %s))"
+    )
+
+
+TAKE_PLACE_SQL = _take_place_sql()
+
+
+def _take_place(
+    slot: PrecheckSlot,
+    applicant: Any,
+    venue_key: str,
+    *,
+    now: dt.datetime,
+    replacing: PrecheckBooking | None,
+) -> bool:
+    """``booked = booked + 1`` on the slot if it has not started, has a free place, the applicant
+    holds none of its places, and she and the venue are below their limits of open bookings (the
+    administrators' row, or the model's defaults without one) — one conditional UPDATE (ADR 0005,
+    ADR 0032). Run after ``_lock_quota``, as a statement of its own, so that its snapshot sees
+    every booking committed by whoever held the locks before us.
+
+    Raw SQL on purpose: it is the one statement of the hot path, and building it with the ORM
+    (three subqueries) cost more CPU than the database spent running it. Portable: PostgreSQL and
+    SQLite alike."""
+    defaults = PrecheckBookingLimits._meta
+    at = connection.ops.adapt_datetimefield_value(now)
+    open_ = [BookingStatus.BOOKED.value, at, replacing.pk if replacing is not None else 0]
+    params = [
+        *(slot.pk, at),
+        *(slot.pk, applicant.pk, *_ACTIVE),
+        *(*open_, applicant.pk, defaults.get_field("max_open_per_applicant").default),
+        *(venue_key, *open_, venue_key, defaults.get_field("max_open_per_venue").default),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(TAKE_PLACE_SQL, params)
+        return cursor.rowcount == 1
+
+
 def _check_limits(
     applicant: Any,
     slot: PrecheckSlot,
@@ -291,6 +372,9 @@ def _check_limits(
     now: dt.datetime,
     replacing: PrecheckBooking | None,
 ) -> None:
+    """Raise the reason a refused ``_take_place`` was refused, if a limit was it (the same rules
+    as ``TAKE_PLACE_SQL``, said with their figures); return when it was the slot itself (full, or
+    started meanwhile). Tests book to both sides of the limits, so the two cannot drift apart."""
     limits = PrecheckBookingLimits.current()
     open_q = Q(status=BookingStatus.BOOKED, slot__ends_at__gt=now)
     mine = Q(applicant=applicant)
@@ -402,12 +486,16 @@ def reschedule_booking(
     if new_slot_id == booking.slot_id:
         raise ValidationError({"slot": _("请选择一个不同的时段。")})
     with transaction.atomic():
-        new_slot = PrecheckSlot.objects.filter(pk=new_slot_id).first()
+        new_slot = (
+            PrecheckSlot.objects.select_related("brigade", "inspector")
+            .filter(pk=new_slot_id)
+            .first()
+        )
         if new_slot is None or new_slot.brigade_id != booking.brigade_id:
             raise ValidationError({"slot": _("只能改约到同一大队的时段。")})
         new_booking = book_precheck(
             applicant=actor,
-            slot_id=new_slot_id,
+            slot=new_slot,
             venue_name=booking.venue_name,
             venue_address=booking.venue_address,
             contact_phone=booking.contact_phone,

@@ -206,8 +206,10 @@ def book(request: HttpRequest, slot_id: int) -> HttpResponse:
     if request.method == "GET" and slot.remaining == 0:
         messages.error(request, _("该时段刚刚被约满，请选择其他时段。"))
         return redirect(_calendar_url(slot.brigade, timezone.localdate(slot.starts_at)))
-    home = selectors.applicant_county(user=user)
     data = request.POST if request.method == "POST" else None
+    # Where she booked last: the form's first answer and the early warning, for the page that
+    # asks; a bound form starts from what she sent (no look-up on the POST that books).
+    home = selectors.applicant_county(user=user) if data is None else None
     # The confirmation box is offered once the page has said the counties differ.
     mismatch_shown = bool(
         data and data.get("county") and data.get("county") != str(slot.brigade_id)
@@ -222,9 +224,7 @@ def book(request: HttpRequest, slot_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         mismatch = None
         try:
-            booking = services.book_precheck(
-                applicant=user, slot_id=slot.pk, **form.service_fields()
-            )
+            booking = services.book_precheck(applicant=user, slot=slot, **form.service_fields())
         except services.CountyMismatch as exc:
             mismatch = exc.venue_county
             form = forms.BookingForm(data, ask_confirmation=True)

@@ -1,0 +1,163 @@
+"""Booking a pre-check costs a pinned list of SQL statements, through the API and the page
+(issue 9: booking ≥ 0.5× a token-authenticated bare POST; ADR 0032), and the one statement that
+takes the place enforces the same limits as before, the administrators' figures included.
+
+The pins are the statements a production request sends (a test's savepoints are left out: in
+production the booking's transaction is BEGIN … COMMIT, which Django does not log). A change
+that adds a statement updates the pin on purpose.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from lishui_fire.accounts import tokens
+from permits.models import PrecheckBooking, PrecheckBookingLimits, PrecheckSlot
+from permits.services import prechecks as services
+from permits.tests.factories import make_slot
+
+pytestmark = pytest.mark.django_db
+
+
+def venue(i: int) -> dict[str, str]:
+    return {
+        "venue_name": "丽水市莲都区星光KTV",
+        "venue_address": f"丽水市莲都区丽阳街 {i} 号",
+        "contact_phone": "13957800001",
+    }
+
+
+def statements(queries) -> list[str]:
+    """What each statement does, as ``VERB table``; savepoints (a test's artefact) left out."""
+    kinds = []
+    for q in queries:
+        sql = q["sql"]
+        if sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
+            continue
+        verb = sql.split(None, 1)[0].upper()
+        if "pg_advisory_xact_lock" in sql:
+            kinds.append("LOCK applicant, venue")
+            continue
+        marker = {"SELECT": " FROM ", "UPDATE": "UPDATE ", "INSERT": " INTO "}[verb]
+        table = sql.split(marker, 1)[1].split(None, 1)[0].strip('"')
+        kinds.append(f"{verb} {table}")
+    return kinds
+
+
+def _lock() -> list[str]:
+    return ["LOCK applicant, venue"] if connection.vendor == "postgresql" else []
+
+
+def expected_booking(*, first: list[str]) -> list[str]:
+    """The place, the limits and the same-slot rule are one UPDATE; the booking and its audit
+    entry are the two INSERTs. Nothing else: no second read of the slot, no look-up of the county
+    when it is the slot's own, no limits row, no inspector for the audit entry's description, no
+    brigade for the answer (12 statements before ADR 0032)."""
+    return [
+        *first,
+        *_lock(),
+        "UPDATE permits_precheckslot",
+        "INSERT permits_precheckbooking",
+        "INSERT auditlog_logentry",
+    ]
+
+
+def test_a_booking_through_the_api_with_a_token_costs_its_pinned_statements(citizen, inspector):
+    slots = [make_slot(inspector, starts_in=dt.timedelta(days=2, hours=i)) for i in range(2)]
+    token = tokens.issue(citizen)
+    url = reverse("precheck-booking-list")
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    def post(i: int):
+        return client.post(url, {"slot": slots[i].pk, **venue(i), "county": "LD"}, format="json")
+
+    assert post(0).status_code == 201  # warm-up: the token's first use, content types
+    with CaptureQueriesContext(connection) as queries:
+        response = post(1)
+    assert response.status_code == 201, response.json()
+    assert statements(queries) == expected_booking(
+        first=["SELECT accounts_apitoken", "SELECT permits_precheckslot"]
+    ), "\n".join(q["sql"][:200] for q in queries)
+    body = response.json()
+    assert body["brigade"] == "LD"
+    assert body["county"] == "LD"
+    assert body["starts_at"] is not None
+    assert body["contact_phone"] == "13957800001"
+    booking = PrecheckBooking.objects.get(pk=body["id"])
+    assert booking.venue_county_id == booking.brigade_id == inspector.org_unit_id
+
+
+def test_the_booking_page_books_with_the_session_and_the_form_and_nothing_more(
+    citizen, inspector, client_for
+):
+    slots = [make_slot(inspector, starts_in=dt.timedelta(days=2, hours=i)) for i in range(2)]
+    client = client_for(citizen)
+
+    def post(i: int):
+        url = reverse("permits:precheck_book", args=[slots[i].pk])
+        return client.post(url, {**venue(i), "county": inspector.org_unit_id})
+
+    assert post(0).status_code == 302
+    with CaptureQueriesContext(connection) as queries:
+        response = post(1)
+    assert response.status_code == 302
+    assert "/confirmed/" in response["Location"]
+    assert statements(queries) == expected_booking(
+        first=[
+            "SELECT django_session",
+            "SELECT accounts_user",
+            "SELECT permits_precheckslot",  # with its brigade and inspector, read once
+            "SELECT accounts_orgunit",  # the form's county choice
+        ]
+    ), "\n".join(q["sql"][:200] for q in queries)
+
+
+# --- The one statement enforces what the limits say ------------------------------------------------
+def test_the_administrators_lower_account_limit_is_what_booking_enforces(citizen, inspector):
+    PrecheckBookingLimits.objects.create(pk=1, max_open_per_applicant=1, max_open_per_venue=1)
+    slots = [make_slot(inspector, starts_in=dt.timedelta(days=2, hours=i)) for i in range(2)]
+    services.book_precheck(applicant=citizen, slot_id=slots[0].pk, **venue(0))
+    with pytest.raises(services.BookingLimitReached, match="最多同时预约 1 个"):
+        services.book_precheck(applicant=citizen, slot_id=slots[1].pk, **venue(1))
+    assert PrecheckSlot.objects.get(pk=slots[1].pk).booked == 0
+
+
+def test_the_administrators_higher_limits_are_what_booking_enforces(
+    citizen, other_citizen, inspector
+):
+    PrecheckBookingLimits.objects.create(pk=1, max_open_per_applicant=5, max_open_per_venue=2)
+    slots = [make_slot(inspector, starts_in=dt.timedelta(days=2, hours=i)) for i in range(7)]
+    for i in range(5):  # beyond the default 3
+        services.book_precheck(applicant=citizen, slot_id=slots[i].pk, **venue(i))
+    with pytest.raises(services.BookingLimitReached):
+        services.book_precheck(applicant=citizen, slot_id=slots[5].pk, **venue(5))
+    # A venue that already has one open booking takes a second (limit 2), not a third.
+    services.book_precheck(applicant=other_citizen, slot_id=slots[5].pk, **venue(0))
+    with pytest.raises(services.BookingLimitReached, match="这个场所地址已有未完成的体检预约"):
+        services.book_precheck(applicant=other_citizen, slot_id=slots[6].pk, **venue(0))
+
+
+def test_a_refused_booking_takes_no_place_and_leaves_no_row(citizen, inspector):
+    slots = [make_slot(inspector, starts_in=dt.timedelta(days=2, hours=i)) for i in range(4)]
+    for i in range(3):
+        services.book_precheck(applicant=citizen, slot_id=slots[i].pk, **venue(i))
+    with pytest.raises(services.BookingLimitReached):
+        services.book_precheck(applicant=citizen, slot_id=slots[3].pk, **venue(3))
+    assert PrecheckSlot.objects.get(pk=slots[3].pk).booked == 0
+    assert not PrecheckBooking.objects.filter(slot=slots[3]).exists()
+
+
+def test_a_cancelled_booking_frees_the_accounts_place(citizen, inspector):
+    slots = [make_slot(inspector, starts_in=dt.timedelta(days=2, hours=i)) for i in range(4)]
+    held = [
+        services.book_precheck(applicant=citizen, slot_id=slots[i].pk, **venue(i)) for i in range(3)
+    ]
+    services.cancel_booking(booking=held[0], actor=citizen)
+    services.book_precheck(applicant=citizen, slot_id=slots[3].pk, **venue(3))
+    assert PrecheckBooking.objects.filter(applicant=citizen, status="booked").count() == 3
