@@ -236,6 +236,8 @@ def book_precheck(
     booking.venue_key = rules.venue_key(booking.venue_address)
     now = timezone.now()
     if slot is None:
+        if slot_id is None:
+            raise TypeError("book_precheck needs slot_id or slot")
         # The inspector too: the audit entry's description of the booking names the slot's.
         slot = (
             PrecheckSlot.objects.select_related("brigade", "inspector").filter(pk=slot_id).first()
