@@ -200,6 +200,9 @@ AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
 API_TOKEN_IDLE_SECONDS = env.int("API_TOKEN_IDLE_SECONDS", default=7 * 24 * 60 * 60)
 API_TOKEN_MAX_AGE_SECONDS = env.int("API_TOKEN_MAX_AGE_SECONDS", default=30 * 24 * 60 * 60)
 API_TOKEN_TOUCH_SECONDS = env.int("API_TOKEN_TOUCH_SECONDS", default=60)
+# Each process keeps a token it read for this long, used only while the revocation markers in
+# the cache are unchanged (accounts.token_cache, ADR 0031); 0 reads the database on every call.
+API_TOKEN_CACHE_SECONDS = env.int("API_TOKEN_CACHE_SECONDS", default=10)
 # A staff session's expiry is pushed forward at most once per this many seconds, not on every
 # request (each push is a session write).
 STAFF_IDLE_TOUCH_SECONDS = env.int("STAFF_IDLE_TOUCH_SECONDS", default=60)

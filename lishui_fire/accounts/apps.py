@@ -11,4 +11,4 @@ class AccountsConfig(AppConfig):
     demo = "lishui_fire.accounts.demo.seed"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (login audit logging)
+        from . import receivers  # noqa: F401  (login audit logging, token copies)

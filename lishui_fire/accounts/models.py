@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -114,7 +116,19 @@ CASE_READER_ROLES = HANDLING_ROLES | {Role.LEGAL_OFFICER}
 SUPERVISING_ROLES = SUPERVISOR_ROLES | {Role.ADMINISTRATOR}
 
 
-class PortalUserManager(UserManager["User"]):
+class PortalUserQuerySet(models.QuerySet["User"]):
+    def update(self, **kwargs: Any) -> int:
+        # Rows the code cannot name changed: no process may keep a copy of any token's user
+        # (accounts.token_cache, ADR 0031).
+        count = super().update(**kwargs)
+        if count:
+            from .token_cache import changed
+
+            changed()
+        return count
+
+
+class PortalUserManager(UserManager.from_queryset(PortalUserQuerySet)):  # type: ignore[misc]
     def staff(self) -> models.QuerySet[User]:
         return self.filter(role__in=STAFF_ROLES)
 
@@ -226,14 +240,43 @@ class User(AbstractUser):
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    """Every write of tokens tells the processes' token copies (accounts.token_cache, ADR 0031):
+    ``update_of`` for one user's tokens, ``update`` for any (every copy is dropped); ``touch``
+    alone writes the last use, which is not a change of what a token may do."""
+
     def active(self) -> ApiTokenQuerySet:
         return self.filter(revoked_at__isnull=True)
+
+    def update(self, **kwargs: Any) -> int:
+        count = super().update(**kwargs)
+        if count:
+            from .token_cache import changed
+
+            changed()
+        return count
+
+    def update_of(self, user: User, **kwargs: Any) -> int:
+        """``update`` of tokens all of which are ``user``'s."""
+        count = super().update(**kwargs)
+        if count:
+            from .token_cache import changed
+
+            changed(user.pk)
+        return count
+
+    def touch(self, **kwargs: Any) -> int:
+        """Write ``last_used_at``/``last_used_ip`` only (once a minute a token, accounts.tokens)."""
+        if not set(kwargs) <= {"last_used_at", "last_used_ip"}:
+            raise TypeError(f"touch() writes the last use only, not {sorted(kwargs)}")
+        return super().update(**kwargs)
 
     def revoke_all(self, user: User, *, reason: str) -> int:
         from django.utils import timezone
 
         return (
-            self.filter(user=user).active().update(revoked_at=timezone.now(), revoked_reason=reason)
+            self.filter(user=user)
+            .active()
+            .update_of(user, revoked_at=timezone.now(), revoked_reason=reason)
         )
 
 

@@ -42,3 +42,32 @@ def log_login_failed(
     logger.warning(
         "login failure username=%s ip=%s", credentials.get("username", "-"), _client(request)
     )
+
+
+# --- Copies of token look-ups (accounts.token_cache, ADR 0031) ------------------------------------
+def _user_or_token_changed(
+    sender: Any, instance: Any, created: bool = False, **kwargs: Any
+) -> None:
+    """A saved or deleted user, or token, ends every process's copy of that user's tokens (a
+    new row had no copy to end)."""
+    if created:
+        return
+    from .models import ApiToken
+    from .token_cache import changed
+
+    changed(instance.user_id if isinstance(instance, ApiToken) else instance.pk)
+
+
+def _connect_token_cache() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from .models import ApiToken, User
+
+    for model in (User, ApiToken):
+        post_save.connect(_user_or_token_changed, sender=model, dispatch_uid=f"token-cache-{model}")
+        post_delete.connect(
+            _user_or_token_changed, sender=model, dispatch_uid=f"token-cache-del-{model}"
+        )
+
+
+_connect_token_cache()

@@ -6,6 +6,10 @@ A token has two lifetimes, both settings: idle (``API_TOKEN_IDLE_SECONDS``; for 
 ``API_TOKEN_TOUCH_SECONDS``, so a token call costs one indexed read and, once a minute, one
 ``UPDATE``; the idle clock is therefore exact to within that interval (it never lets a token live
 longer than the idle time plus the interval).
+
+A process keeps what it read of a token for a few seconds and uses it while the revocation
+markers in Redis are unchanged (``accounts.token_cache``, ADR 0031): then a call reads no row at
+all. Every rule below is still applied to that copy at every call.
 """
 
 from __future__ import annotations
@@ -15,9 +19,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import token_cache
 from .models import ApiToken, User
 from .token_keys import digest_of
 
@@ -51,10 +57,26 @@ class TokenRefused(Exception):
         self.message = message
 
 
-def check(key: str, *, ip: str | None = None, now: dt.datetime | None = None) -> ApiToken:
-    """The live token of ``key`` (its user loaded), its use recorded; else :class:`TokenRefused`."""
+def check(
+    key: str, *, ip: str | None = None, now: dt.datetime | None = None, window_for: Any = None
+) -> ApiToken:
+    """The live token of ``key`` (its user loaded), its use recorded; else :class:`TokenRefused`.
+
+    ``window_for``: see ``token_cache.get`` (the API counts its ``user`` throttle that way)."""
     now = now or timezone.now()
-    token = ApiToken.objects.select_related("user").filter(digest=digest_of(key)).first()
+    digest = digest_of(key)
+    cached = token_cache.get(digest, window_for)
+    if cached is not None:
+        token, entry = cached
+        # Revoked or deactivated would have changed the markers; the clocks are checked here.
+        # A copy that says "expired" may be older than another process's last use: the
+        # database decides then.
+        if now < expires_at(token):
+            if _touch(token, now, ip):
+                token_cache.touched(digest, entry, token)
+            return token
+    markers = token_cache.markers_before_read(digest)
+    token = ApiToken.objects.select_related("user").filter(digest=digest).first()
     if token is None:
         raise TokenRefused(_("令牌无效。"))
     if token.revoked_at is not None:
@@ -63,11 +85,22 @@ def check(key: str, *, ip: str | None = None, now: dt.datetime | None = None) ->
         raise TokenRefused(_("该账户已停用。"))
     if now >= expires_at(token):
         raise TokenRefused(_("令牌已过期，请重新获取令牌。"))
-    touch_every = dt.timedelta(seconds=settings.API_TOKEN_TOUCH_SECONDS)
-    if token.last_used_at is None or now - token.last_used_at >= touch_every:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now, last_used_ip=ip)
-        token.last_used_at, token.last_used_ip = now, ip
+    _touch(token, now, ip)
+    token_cache.put(digest, token, markers)
     return token
+
+
+def _touch(token: ApiToken, now: dt.datetime, ip: str | None) -> bool:
+    """Write ``token``'s last use when the one known is ``API_TOKEN_TOUCH_SECONDS`` old."""
+    touch_every = dt.timedelta(seconds=settings.API_TOKEN_TOUCH_SECONDS)
+    if token.last_used_at is not None and now - token.last_used_at < touch_every:
+        return False
+    # Another process may have written a later use since this one read the token: never go back.
+    ApiToken.objects.filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lt=now), pk=token.pk
+    ).touch(last_used_at=now, last_used_ip=ip)
+    token.last_used_at, token.last_used_ip = now, ip
+    return True
 
 
 @dataclass(frozen=True)
@@ -100,7 +133,7 @@ def revoke(user: User, token_id: Any, *, reason: str = ApiToken.Reason.OWNER) ->
     return bool(
         ApiToken.objects.active()
         .filter(user=user, pk=token_id)
-        .update(revoked_at=timezone.now(), revoked_reason=reason)
+        .update_of(user, revoked_at=timezone.now(), revoked_reason=reason)
     )
 
 

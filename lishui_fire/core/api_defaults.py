@@ -38,15 +38,30 @@ class TokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key: str) -> Any:
         from lishui_fire.accounts import tokens
 
+        from . import throttling
         from .audit import bind_actor
         from .client import client_ip
 
         if not key.isprintable():
             raise exceptions.AuthenticationFailed(_("令牌无效。"))
+        windows = []
+
+        def window_for(user_id: Any) -> Any:
+            # The view's user throttle, counted in the round trip that checks the token's copy
+            # (ADR 0031); its throttle class takes the answer instead of asking Redis again.
+            window = throttling.user_window(view, user_id)
+            if window is not None:
+                windows.append(window)
+            return window
+
+        view = (getattr(self._request, "parser_context", None) or {}).get("view")
         try:
-            token = tokens.check(key, ip=client_ip(self._request))
+            token = tokens.check(key, ip=client_ip(self._request), window_for=window_for)
         except tokens.TokenRefused as exc:
             raise exceptions.AuthenticationFailed(exc.message) from exc
+        for window in windows:
+            if window.answered:
+                throttling.counted(self._request, window)
         bind_actor(token.user)
         return (token.user, token)
 

@@ -3,10 +3,12 @@ sees it, with a counter instead of a list of timestamps.
 
 DRF's ``SimpleRateThrottle`` keeps every request's time in one cache entry and reads, unpickles,
 trims, pickles and writes that whole list on every request (600 floats for a busy user at
-600/min). Here a request costs one ``get_many`` and one ``incr`` of two small integers: the
-count of the current fixed window and of the previous one, weighted by how much of the previous
-window still overlaps the sliding one (the usual sliding-window estimate: never more than the rate
-in any window of the rate's length, to within the weighting).
+600/min). Here a request reads two small integers and increments one: the count of the current
+fixed window and of the previous one, weighted by how much of the previous window still overlaps
+the sliding one (the usual sliding-window estimate: never more than the rate in any window of the
+rate's length, to within the weighting). On Redis (``core.cache.ResilientRedisCache``) that is one
+round trip, a Lua script that checks and counts atomically (ADR 0031); on another cache (the
+local memory of tests and ``make run``) one ``get_many`` and one ``incr``.
 
 ``ratelimit`` is the same counter for Django views (the registration form).
 """
@@ -30,17 +32,42 @@ class Window:
         self.key, self.num, self.duration = key, num, duration
         self.cache = cache or default_cache
         self.wait_seconds: float = 0.0
+        self.allowed = True
+        self.answered = False  # counted elsewhere (with the token check) and settled
+
+    def bounds(self, now: float) -> tuple[str, str, float]:
+        """The previous and the current window's keys at ``now``, and how much of the current
+        window has elapsed (0 ≤ elapsed < 1)."""
+        index = int(now // self.duration)
+        return (
+            f"{self.key}:{index - 1}",
+            f"{self.key}:{index}",
+            (now % self.duration) / self.duration,
+        )
+
+    def args(self, now: float) -> tuple[str, str, int, float, int]:
+        """What ``ResilientRedisCache.window_hit`` takes for one event at ``now``."""
+        previous, current, elapsed = self.bounds(now)
+        return previous, current, self.num, elapsed, self.duration * 2 + 1
+
+    def settle(self, now: float, answer: tuple[bool, int, int]) -> bool:
+        """Record the cache's (allowed, previous count, current count) for an event at ``now``."""
+        allowed, before, so_far = answer
+        self.allowed = allowed
+        if not allowed:
+            self.wait_seconds = self._wait(before, so_far, self.bounds(now)[2])
+        return allowed
 
     def hit(self, now: float) -> bool:
         """Count one event at ``now`` unless the limit is reached; True when it is allowed."""
-        index = int(now // self.duration)
-        current, previous = f"{self.key}:{index}", f"{self.key}:{index - 1}"
+        window_hit = getattr(self.cache, "window_hit", None)
+        if window_hit is not None:
+            return self.settle(now, window_hit(*self.args(now)))
+        previous, current, elapsed = self.bounds(now)
         counts = self.cache.get_many([previous, current])
         before, so_far = int(counts.get(previous) or 0), int(counts.get(current) or 0)
-        elapsed = (now % self.duration) / self.duration
         if before * (1 - elapsed) + so_far >= self.num:
-            self.wait_seconds = self._wait(before, so_far, elapsed)
-            return False
+            return self.settle(now, (False, before, so_far))
         try:
             self.cache.incr(current)
         except ValueError:
@@ -49,7 +76,7 @@ class Window:
             if not self.cache.add(current, 1, timeout=self.duration * 2 + 1):
                 with contextlib.suppress(ValueError):
                     self.cache.incr(current)
-        return True
+        return self.settle(now, (True, before, so_far + 1))
 
     def _wait(self, before: int, so_far: int, elapsed: float) -> float:
         """Seconds until the estimate drops below the limit."""
@@ -68,6 +95,11 @@ def ratelimit(scope: str, ident: str, rate: str, now: float) -> Window | None:
     return None if window.hit(now) else window
 
 
+# Windows the token authentication already counted in its round trip (accounts.token_cache),
+# by key, on the Django request.
+COUNTED = "_portal_counted_windows"
+
+
 class CountingThrottle(throttling.SimpleRateThrottle):
     """``SimpleRateThrottle`` with :class:`Window` counting and :func:`client_ip` addresses."""
 
@@ -80,12 +112,44 @@ class CountingThrottle(throttling.SimpleRateThrottle):
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
+        counted = getattr(getattr(request, "_request", request), COUNTED, None)
+        if counted and self.key in counted:
+            # Counted already, in the same round trip as the token check: its answer stands.
+            self.window = counted.pop(self.key)
+            return self.window.allowed
         self.window = Window(self.key, self.num_requests, self.duration, self.cache)
         return self.window.hit(self.timer())
 
     def wait(self) -> float | None:
         window = getattr(self, "window", None)
         return window.wait_seconds if window is not None else None
+
+
+def user_window(view: Any, user_id: Any) -> Window | None:
+    """The :class:`Window` ``view``'s ``user`` throttle counts a call of ``user_id`` in, when
+    it has that throttle and its cache can count it together with the token check (Redis)."""
+    from rest_framework.views import APIView
+
+    if view is None or type(view).get_throttles is not APIView.get_throttles:
+        return None  # a view that picks its throttles itself counts them itself
+    for throttle_class in getattr(view, "throttle_classes", ()):
+        if isinstance(throttle_class, type) and issubclass(throttle_class, UserRateThrottle):
+            throttle = throttle_class()
+            if throttle.rate is None or not hasattr(throttle.cache, "markers_and_window"):
+                return None
+            key = throttle.cache_format % {"scope": throttle.scope, "ident": user_id}
+            return Window(key, throttle.num_requests, throttle.duration, throttle.cache)
+    return None
+
+
+def counted(request: Any, window: Window) -> None:
+    """Leave ``window`` (counted with the token check) for the throttle of ``request``."""
+    django_request = getattr(request, "_request", request)
+    windows = getattr(django_request, COUNTED, None)
+    if windows is None:
+        windows = {}
+        setattr(django_request, COUNTED, windows)
+    windows[window.key] = window
 
 
 class AnonRateThrottle(CountingThrottle, throttling.AnonRateThrottle):
