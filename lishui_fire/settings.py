@@ -202,7 +202,9 @@ API_TOKEN_MAX_AGE_SECONDS = env.int("API_TOKEN_MAX_AGE_SECONDS", default=30 * 24
 API_TOKEN_TOUCH_SECONDS = env.int("API_TOKEN_TOUCH_SECONDS", default=60)
 # Each process keeps a token it read for this long, used only while the revocation markers in
 # the cache are unchanged (accounts.token_cache, ADR 0031); 0 reads the database on every call.
-API_TOKEN_CACHE_SECONDS = env.int("API_TOKEN_CACHE_SECONDS", default=10)
+# Off without Redis: a cache in each process's own memory cannot carry one process's revocation
+# to another.
+API_TOKEN_CACHE_SECONDS = env.int("API_TOKEN_CACHE_SECONDS", default=10 if REDIS_URL else 0)
 # A staff session's expiry is pushed forward at most once per this many seconds, not on every
 # request (each push is a session write).
 STAFF_IDLE_TOUCH_SECONDS = env.int("STAFF_IDLE_TOUCH_SECONDS", default=60)

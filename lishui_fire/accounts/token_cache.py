@@ -105,7 +105,7 @@ def get(digest: str, window_for: Any = None) -> tuple[ApiToken, Entry] | None:
     if entry is None:
         return None
     if time.monotonic() >= entry.until:
-        del _entries[digest]
+        _entries.pop(digest, None)
         return None
     if not _markers_hold(entry, window_for):
         _entries.pop(digest, None)
