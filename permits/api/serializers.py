@@ -7,7 +7,12 @@ from typing import Any
 from rest_framework import serializers
 
 from lishui_fire.accounts.models import Role, User
-from lishui_fire.core.api import ModelSerializer, PrimaryKeyRelatedField, Serializer
+from lishui_fire.core.api import (
+    FieldsBuiltOnce,
+    ModelSerializer,
+    PrimaryKeyRelatedField,
+    Serializer,
+)
 from lishui_fire.core.masking import mask_name, mask_phone
 
 from .. import rules
@@ -216,7 +221,7 @@ class PrecheckSlotSerializer(ModelSerializer):
 
 
 # --- Pre-check bookings ------------------------------------------------------------------------------
-class PrecheckBookingSerializer(ModelSerializer):
+class PrecheckBookingSerializer(FieldsBuiltOnce, ModelSerializer):
     # With what booking reads of the slot (its brigade, and its inspector for the audit entry).
     slot = PrimaryKeyRelatedField(
         queryset=PrecheckSlot.objects.select_related("brigade", "inspector")

@@ -161,3 +161,31 @@ def test_a_cancelled_booking_frees_the_accounts_place(citizen, inspector):
     services.cancel_booking(booking=held[0], actor=citizen)
     services.book_precheck(applicant=citizen, slot_id=slots[3].pk, **venue(3))
     assert PrecheckBooking.objects.filter(applicant=citizen, status="booked").count() == 3
+
+
+# --- The answer's fields are built once per process (FieldsBuiltOnce, ADR 0032) ----------------------
+def test_serializers_built_from_one_copy_are_independent_and_speak_each_callers_language(
+    api_for, citizen, inspector
+):
+    from permits.api.serializers import PrecheckBookingSerializer
+
+    a, b = PrecheckBookingSerializer(), PrecheckBookingSerializer()
+    assert a.fields["slot"] is not b.fields["slot"]
+    assert a.fields["slot"].parent is a
+    assert b.fields["slot"].parent is b
+    slot = make_slot(inspector)
+    client = api_for(citizen)
+    url = reverse("precheck-booking-list")
+    said = {}
+    for language in ("zh-hans", "en", "zh-hans"):
+        response = client.post(
+            url,
+            {"slot": slot.pk, "venue_address": "丽阳街 1 号"},
+            format="json",
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+        assert response.status_code == 400
+        said.setdefault(language, set()).add(response.json()["venue_name"][0])
+    assert said["en"] == {"This field is required."}
+    assert len(said["zh-hans"]) == 1
+    assert said["zh-hans"] != said["en"]
