@@ -226,6 +226,15 @@ def _fresh_calendar_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_contacts_cache():
+    """The units' contacts are kept in the process across requests (ADR 0033): a hotline a
+    previous test saved and then rolled back must not survive it."""
+    from lishui_fire.accounts.contacts import invalidate_contacts
+
+    invalidate_contacts()
+
+
+@pytest.fixture(autouse=True)
 def _registration_not_rate_limited(settings):
     """Registration attempts are counted per address across requests (accounts, ADR 0023), and
     every test client is 127.0.0.1: tests that register are not throttle tests. The throttle's

@@ -55,3 +55,13 @@ class UsernameOrPhoneBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id: Any) -> User | None:
+        """The session's user with their unit in the same query: every staff page asks which
+        brigade the user belongs to (scoping, ``sees_all_brigades``), which was a second query
+        on each request (ADR 0033)."""
+        try:
+            user = User._default_manager.select_related("org_unit").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

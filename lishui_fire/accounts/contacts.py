@@ -8,10 +8,13 @@ template. A unit with nothing entered yet falls back to its parent (the detachme
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 from django.db import DatabaseError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from lishui_fire.core.validators import tel_uri
@@ -46,27 +49,71 @@ def map_url(address: str) -> str:
     return MAP_SEARCH_URL.format(keyword=quote(address))
 
 
+# Every unit's contact fields (a detachment and its nine brigades), kept in each process: the
+# footer of every page and each "call your brigade" block read them from memory, not with a
+# query or a cache round trip per page (ADR 0033). A unit's save or delete clears this process's
+# copy at once (accounts/receivers.py); other processes read the table again within
+# ``UNITS_MEMO_SECONDS``, as does every process after a write that sends no signal
+# (``QuerySet.update``, a data migration).
+UNITS_MEMO_SECONDS = 60
+_FIELDS = (
+    "id",
+    "parent_id",
+    "kind",
+    "name_zh",
+    "name_en",
+    "hotline",
+    "window_address",
+    "opening_hours",
+)
+
+Row = dict[str, Any]
+_memo: dict[str, Any] = {"units": None, "until": 0.0}
+
+
+def _units() -> dict[int, Row]:
+    """The units' contact fields by primary key: this process's copy, else one query. A
+    database that is down gives none (the page still names 12345 and 119)."""
+    units = _memo["units"]
+    now = time.monotonic()
+    if units is None or now >= _memo["until"]:
+        try:
+            units = {row["id"]: row for row in OrgUnit.objects.values(*_FIELDS)}
+        except DatabaseError:
+            return {}
+        _memo.update(units=units, until=now + UNITS_MEMO_SECONDS)
+    return units
+
+
+def invalidate_contacts() -> None:
+    """Forget this process's copy of the units (one was saved or deleted)."""
+    _memo.update(units=None, until=0.0)
+
+
 def contact_for(unit: OrgUnit | None) -> Contact:
     """The contact of ``unit``, completed from its parent where a field is blank."""
-    chain: list[OrgUnit] = []
-    node = unit
-    while node is not None and len(chain) < 3:
-        chain.append(node)
-        node = node.parent
-    if not chain or chain[-1].kind != OrgUnit.Kind.DETACHMENT:
-        try:
-            detachment = OrgUnit.objects.filter(kind=OrgUnit.Kind.DETACHMENT).first()
-        except DatabaseError:  # a page about the database being down still names a number
-            detachment = None
-        if detachment is not None:
-            chain.append(detachment)
+    units = _units()
+    chain: list[Row] = []
+    row: Row | None = {f: getattr(unit, f) for f in _FIELDS} if unit is not None else None
+    while row is not None and len(chain) < 3:
+        chain.append(row)
+        parent = row["parent_id"]
+        row = None if parent is None else units.get(parent)
+    if not chain or chain[-1]["kind"] != OrgUnit.Kind.DETACHMENT:
+        # The first detachment by primary key, as OrgUnit.objects.filter(kind=…).first() reads.
+        detachments = [r for r in units.values() if r["kind"] == OrgUnit.Kind.DETACHMENT]
+        if detachments:
+            chain.append(min(detachments, key=lambda r: r["id"]))
 
     def first(field: str) -> str:
-        return next((getattr(u, field) for u in chain if getattr(u, field)), "")
+        return next((u[field] for u in chain if u[field]), "")
 
     hotline = first("hotline")
+    english = (get_language() or "zh-hans").startswith("en")
     return Contact(
-        unit_name=chain[0].display_name if chain else str(_("丽水市消防救援支队")),
+        unit_name=(
+            chain[0]["name_en" if english else "name_zh"] if chain else str(_("丽水市消防救援支队"))
+        ),
         hotline=hotline or FALLBACK_HOTLINE,
         hotline_label=str(_("咨询电话")) if hotline else str(_("政务服务热线")),
         window_address=first("window_address"),

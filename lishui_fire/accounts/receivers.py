@@ -1,5 +1,5 @@
 """Every sign-in success and failure is written to the security log (等保 2.0 audit); signing
-out ends the account's API tokens."""
+out ends the account's API tokens; a unit's save or delete drops the cached contacts."""
 
 from __future__ import annotations
 
@@ -7,7 +7,12 @@ import logging
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+
+from .contacts import invalidate_contacts
+from .models import OrgUnit
 
 logger = logging.getLogger("lishui_fire.security")
 
@@ -71,3 +76,13 @@ def _connect_token_cache() -> None:
 
 
 _connect_token_cache()
+
+
+@receiver(post_save, sender=OrgUnit, dispatch_uid="accounts-contacts-saved")
+@receiver(post_delete, sender=OrgUnit, dispatch_uid="accounts-contacts-deleted")
+def forget_contacts(sender: Any, **kwargs: Any) -> None:
+    """A unit's hotline, window or name changed: this process's footer and contact blocks read
+    the table again. Now, and once more after the commit, so that a page read between the two
+    does not keep the old row (ADR 0033)."""
+    invalidate_contacts()
+    transaction.on_commit(invalidate_contacts)

@@ -14,6 +14,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import IntegerField
+from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 
 
@@ -31,9 +33,16 @@ class CappedPage(Page):
 class CappedCountPaginator(Paginator):
     """Django's paginator with the count capped at ``LIST_EXACT_COUNT_LIMIT``."""
 
-    def __init__(self, *args: Any, count_limit: int | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        count_limit: int | None = None,
+        count_with_page: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.count_limit = settings.LIST_EXACT_COUNT_LIMIT if count_limit is None else count_limit
+        self.count_with_page = count_with_page
 
     @cached_property
     def count(self) -> int:  # type: ignore[override]
@@ -74,6 +83,35 @@ class CappedCountPaginator(Paginator):
         if not rows and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
         page = self._get_page(rows[: self.per_page], number, self)
+        page.more = len(rows) > self.per_page
+        return page
+
+    def get_page(self, number: Any) -> Page:
+        """With ``count_with_page``: the page's rows and the capped count in one query (the count
+        as a scalar subquery the database runs once), one round trip fewer for every page that has
+        rows (ADR 0033). A page without rows (an empty list, a number past the end) takes the
+        usual way: the count, then the page Django's ``get_page`` falls back to."""
+        rows_qs = self.object_list
+        if not (self.count_with_page and hasattr(rows_qs, "query") and self.per_page > 0):
+            return super().get_page(number)
+        try:
+            wanted = int(number) if number is not None else 1
+        except (TypeError, ValueError):
+            wanted = 1
+        wanted = max(wanted, 1)
+        inner = rows_qs.order_by().values("pk")[: self.count_limit + 1]
+        sql, params = inner.query.sql_with_params()
+        # Django's own SQL of the list, its values as parameters: nothing of the request's text.
+        capped = f"SELECT COUNT(*) FROM ({sql}) capped"  # noqa: S608
+        counted = RawSQL(capped, params, IntegerField())  # noqa: S611
+        bottom = (wanted - 1) * self.per_page
+        rows = list(rows_qs.annotate(capped_count=counted)[bottom : bottom + self.per_page + 1])
+        if not rows:
+            return super().get_page(number)
+        total = rows[0].capped_count
+        self._count_exact = total <= self.count_limit
+        self.__dict__["count"] = min(total, self.count_limit)  # the cached_property, filled
+        page = self._get_page(rows[: self.per_page], wanted, self)
         page.more = len(rows) > self.per_page
         return page
 

@@ -61,7 +61,8 @@ def test_staff_slot_list_queries_do_not_grow(
     # Exact: the session read (the staff idle timeout writes it at most once a minute, not on
     # this request), the user, the brigade twice (user's unit, the filter), the page's count,
     # slots, their bookings, the footer's detachment contact.
-    assert_num_queries_constant(client, url, lambda: add(12, 8), expected=8)
+    # The user's unit comes with the user, the footer's contact from memory (ADR 0033).
+    assert_num_queries_constant(client, url, lambda: add(12, 8), expected=6)
 
 
 def _findings(booking, inspector, n):

@@ -245,6 +245,7 @@ def test_the_page_answers_in_one_query_per_token_list(client, citizen, django_as
         tokens.issue(citizen)
     client.force_login(citizen)
     client.get(reverse("accounts:tokens"))
-    # session, user, the tokens (one query whatever their number), the footer's unit contact
-    with django_assert_num_queries(4):
+    # session, user, the tokens (one query whatever their number); the footer's unit contact is
+    # read from the process's copy of the units (ADR 0033)
+    with django_assert_num_queries(3):
         assert client.get(reverse("accounts:tokens")).status_code == 200

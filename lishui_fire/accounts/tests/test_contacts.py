@@ -4,7 +4,10 @@ reconsideration body (issue 9)."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection
+from django.test.utils import CaptureQueriesContext
 
+from lishui_fire.accounts import contacts
 from lishui_fire.accounts.contacts import (
     contact_for,
     issuing_authority,
@@ -53,7 +56,9 @@ def test_a_brigade_without_one_falls_back_to_the_detachment_then_to_12345(org_un
     lq = OrgUnit.objects.get(code="LQ")
     assert contact_for(lq).hotline == "12345"
     assert contact_for(lq).map_url == ""
-    OrgUnit.objects.filter(code="LS").update(hotline="0578-2119119", window_address="丽阳街 1 号")
+    detachment = OrgUnit.objects.get(code="LS")  # as the admin edits it: a save
+    detachment.hotline, detachment.window_address = "0578-2119119", "丽阳街 1 号"
+    detachment.save()
     lq.refresh_from_db()
     contact = contact_for(lq)
     assert (contact.hotline, contact.window_address) == ("0578-2119119", "丽阳街 1 号")
@@ -98,3 +103,54 @@ def test_a_district_unit_already_named_with_the_city_is_not_prefixed_twice(org_u
     unit = OrgUnit.objects.get(code="LD")
     unit.name_zh = "丽水市莲都区消防救援大队"
     assert issuing_authority(unit) == "丽水市莲都区消防救援大队"
+
+
+# --- The units are kept in the process (ADR 0033) ------------------------------------------------------
+def test_the_footer_reads_no_table_once_the_units_are_known(client, org_units):
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/").content.decode()
+    assert not [q for q in queries if "accounts_orgunit" in q["sql"]]
+    assert 'href="tel:119"' in html
+
+
+def test_a_saved_hotline_is_on_the_next_page(client, org_units):
+    assert 'href="tel:12345"' in client.get("/").content.decode()  # none entered: 12345
+    detachment = OrgUnit.objects.get(code="LS")
+    detachment.hotline = "0578-2119119"
+    detachment.save()
+    html = client.get("/").content.decode()
+    assert 'href="tel:05782119119"' in html
+    assert 'href="tel:12345"' not in html.split("site-footer")[1]
+
+
+def test_a_deleted_unit_is_forgotten(org_units):
+    lq = OrgUnit.objects.get(code="LQ")
+    extra = OrgUnit.objects.create(code="KFQ", kind="brigade", name_zh="开发区大队", parent=lq)
+    assert contact_for(extra).unit_name == "开发区大队"
+    assert extra.pk in contacts._units()
+    extra.delete()
+    assert extra.pk not in contacts._units()
+
+
+def test_a_write_without_a_signal_shows_within_the_memo_time(org_units, monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(contacts.time, "monotonic", lambda: now[0])
+    contacts.invalidate_contacts()
+    assert contact_for(None).hotline == "12345"
+    OrgUnit.objects.filter(code="LS").update(hotline="0578-2119119")  # no save, no signal
+    assert contact_for(None).hotline == "12345"  # this process's copy, for a while
+    now[0] += contacts.UNITS_MEMO_SECONDS
+    assert contact_for(None).hotline == "0578-2119119"
+
+
+def test_a_database_that_is_down_still_names_a_number(org_units, monkeypatch):
+    contacts.invalidate_contacts()
+
+    def down(*args, **kwargs):
+        raise DatabaseError("down")
+
+    monkeypatch.setattr(OrgUnit.objects, "values", down)
+    contact = contact_for(None)
+    assert (contact.hotline, contact.hotline_label) == ("12345", "政务服务热线")
+    assert contacts._memo["units"] is None  # nothing kept: the next page reads the table again
