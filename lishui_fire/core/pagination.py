@@ -93,12 +93,13 @@ class CappedCountPaginator(Paginator):
         usual way: the count, then the page Django's ``get_page`` falls back to."""
         rows_qs = self.object_list
         if not (self.count_with_page and hasattr(rows_qs, "query") and self.per_page > 0):
-            return super().get_page(number)
+            return self._get_page_or_last(number)
         try:
             wanted = int(number) if number is not None else 1
         except (TypeError, ValueError):
-            wanted = 1
-        wanted = max(wanted, 1)
+            wanted = 1  # as Django's get_page: not a number, the first page
+        if wanted < 1:
+            return self._get_page_or_last(number)  # as Django's get_page: the last page
         inner = rows_qs.order_by().values("pk")[: self.count_limit + 1]
         sql, params = inner.query.sql_with_params()
         # Django's own SQL of the list, its values as parameters: nothing of the request's text.
@@ -107,13 +108,22 @@ class CappedCountPaginator(Paginator):
         bottom = (wanted - 1) * self.per_page
         rows = list(rows_qs.annotate(capped_count=counted)[bottom : bottom + self.per_page + 1])
         if not rows:
-            return super().get_page(number)
+            return self._get_page_or_last(number)
         total = rows[0].capped_count
         self._count_exact = total <= self.count_limit
         self.__dict__["count"] = min(total, self.count_limit)  # the cached_property, filled
         page = self._get_page(rows[: self.per_page], wanted, self)
         page.more = len(rows) > self.per_page
         return page
+
+    def _get_page_or_last(self, number: Any) -> Page:
+        """Django's ``get_page``; past the rows of a list counted only to its cap (where
+        ``validate_number`` cannot tell), the last counted page, as past the end of a counted
+        one, not an ``EmptyPage`` (a 500 on ``?page=9999``)."""
+        try:
+            return super().get_page(number)
+        except EmptyPage:
+            return self.page(self.num_pages)
 
     def _get_page(self, *args: Any, **kwargs: Any) -> CappedPage:
         return CappedPage(*args, **kwargs)

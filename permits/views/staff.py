@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
@@ -86,7 +87,9 @@ def _queue_row_parts() -> list[str]:
     parts = _ROW_PARTS.get(language)
     if parts is None:
         html = render_to_string("permits/staff/_queue_row.html").strip("\n") + "\n"
-        parts = _ROW_PARTS[language] = _SLOT.split(html)
+        parts = _SLOT.split(html)
+        if not settings.DEBUG:  # in development an edited template shows at once
+            _ROW_PARTS[language] = parts
     return parts
 
 
@@ -163,7 +166,9 @@ def _queue_filter_fields(form: forms.QueueFilterForm, status: str, path: str) ->
     key = (get_language() or "", form.is_bound, status, path)
     html = _FILTER_FIELDS.get(key)
     if html is None:
-        html = _FILTER_FIELDS[key] = render_to_string("includes/form_fields.html", {"form": form})
+        html = render_to_string("includes/form_fields.html", {"form": form})
+        if not settings.DEBUG:  # in development an edited template shows at once
+            _FILTER_FIELDS[key] = html
     return html
 
 
