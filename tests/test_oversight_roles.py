@@ -14,14 +14,21 @@ from tests.test_guards import _concrete_paths
 pytestmark = pytest.mark.django_db
 
 APPS = ("/permits/", "/enterprises/")
-# Open to every signed-in user: the measure's page and the calendar of free pre-check slots.
-EVERYONE = {"permits:index", "permits:precheck_slots"}
+# Open to every signed-in user: the measure's page and the calendar of free pre-check slots; the
+# public list of free slots is open to anyone at all (ADR 0027).
+EVERYONE = {"permits:index", "permits:precheck_slots", "permits:public_slots"}
 OPEN_TO = {
     "discipline_officer": EVERYONE,
-    # Reads the applications of their unit and the registry (and its credit scale, which the
-    # penalties it checks refer to); decides nothing.
+    # Reads the applications of their unit, the decisions proposed on them (ADR 0034) and the
+    # registry (and its credit scale, which the penalties it checks refer to); decides nothing.
     "legal_officer": EVERYONE
-    | {"permits:queue", "permits:overdue", "enterprises:list", "enterprises:credit_scale"},
+    | {
+        "permits:queue",
+        "permits:overdue",
+        "permits:staff_proposals",
+        "enterprises:list",
+        "enterprises:credit_scale",
+    },
 }
 
 
