@@ -51,6 +51,8 @@ ENDPOINTS = [
     ("page staff queue (brigade)", "supervisor", "/permits/staff/queue/"),
     ("page staff queue (detachment)", "chief", "/permits/staff/queue/"),
     ("page overdue (brigade)", "supervisor", "/permits/staff/overdue/"),
+    ("page pending proposals (brigade)", "supervisor", "/permits/staff/proposals/"),
+    ("page pending proposals (detachment)", "chief", "/permits/staff/proposals/"),
     ("page staff slots (brigade)", "supervisor", "/permits/precheck/staff/slots/"),
     ("page applicant's list", "big", "/permits/mine/"),
     ("page applicant's bookings", "big", "/permits/precheck/mine/"),
@@ -86,6 +88,7 @@ def seed(scale: int) -> None:
     """Build the data of one scale (once), and print the personas' session cookies as JSON."""
     os.environ["BENCH_APPLICATIONS"] = os.environ["BENCH_SLOTS"] = str(scale)
     sys.path.insert(0, str(ROOT / "bench"))
+    import datetime as dt
     import random
 
     import permits_bench as pb
@@ -94,8 +97,8 @@ def seed(scale: int) -> None:
     from django.test import Client
     from django.utils import timezone
 
-    from lishui_fire.accounts.models import OrgUnit, Role
-    from permits.models import PrecheckBooking, PrecheckSlot
+    from lishui_fire.accounts.models import OrgUnit, Role, User
+    from permits.models import DecisionProposal, PermitApplication, PrecheckBooking, PrecheckSlot
 
     pb.ensure_database()
     people = pb.build(random.Random(2026))
@@ -126,6 +129,33 @@ def seed(scale: int) -> None:
         ]
         PrecheckBooking.objects.bulk_create(rows, batch_size=5_000)
         PrecheckSlot.objects.filter(pk__in=[pk for pk, _b in slots]).update(booked=1)
+    # Pending proposals (ADR 0034) on 1 in 100 rows: the applications waiting for a decision,
+    # each proposed by its brigade's inspector, the oldest a few hundred hours back.
+    wanted = scale // 100
+    have = DecisionProposal.objects.filter(status="pending").count()
+    if have < wanted:
+        inspectors = {
+            u.org_unit_id: u for u in User.objects.filter(username__startswith="bench-insp-")
+        }
+        waiting = (
+            PermitApplication.objects.filter(status__in=["submitted", "inspected"])
+            .exclude(proposals__status="pending")
+            .order_by("pk")
+            .values_list("pk", "brigade_id")[: wanted - have]
+        )
+        now = timezone.now()
+        DecisionProposal.objects.bulk_create(
+            [
+                DecisionProposal(
+                    application_id=pk,
+                    outcome="approve",
+                    proposed_by=inspectors[brigade],
+                    proposed_at=now - dt.timedelta(hours=i % 500),
+                )
+                for i, (pk, brigade) in enumerate(waiting)
+            ],
+            batch_size=5_000,
+        )
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     cookies = {}
