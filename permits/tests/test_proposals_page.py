@@ -211,6 +211,6 @@ def test_the_page_costs_the_same_queries_for_2_rows_as_for_8(
                 rows = page(client).context["rows"]
             counts.append(len(queries))
         assert len(rows) == 8
-    # The session, its user and the user's unit (the scope); the page's count; its rows with
-    # their applications, brigades and proposers joined; the footer's detachment contact.
-    assert counts == [6, 6], counts
+    # The session and its user (with the unit that sets the scope); the page's count; its rows
+    # with their applications, brigades and proposers joined.
+    assert counts == [4, 4], counts
