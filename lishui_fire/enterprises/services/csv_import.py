@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from lishui_fire.accounts.models import OrgUnit
 from lishui_fire.accounts.policies import authorize
@@ -29,7 +30,12 @@ from lishui_fire.core import audit
 from lishui_fire.core.jobs import enqueue
 from lishui_fire.core.masking import mask_phone
 from lishui_fire.core.storage import save_or_refuse
-from lishui_fire.core.validators import is_valid_mainland_mobile, is_valid_uscc, normalise_code
+from lishui_fire.core.validators import (
+    PlainTextValidator,
+    is_valid_mainland_mobile,
+    is_valid_uscc,
+    normalise_code,
+)
 
 from .. import policies
 from ..models import (
@@ -314,6 +320,7 @@ class _Row:
     raw_uscc: str
     values: dict[str, Any] = field(default_factory=dict)  # only the columns that were filled in
     errors: list[str] = field(default_factory=list)
+    refused_text: set[str] = field(default_factory=set)  # cells refused by the plain-text rule
 
 
 def _shown(value: str) -> str:
@@ -330,6 +337,16 @@ def _parse_row(
             raw[key] = cells[index].strip()
     row = _Row(line=line, raw_uscc=raw["uscc"])
     values, errors = row.values, row.errors
+    # The rows are written in bulk, past the models' validators: the kernel's plain-text rule
+    # (ADR 0024) is applied here, so that a right-to-left override in a name never reaches the
+    # letters that print it. A cell with such a character is refused, not cleaned.
+    for key, label in _TEXT_CELLS:
+        try:
+            _plain(raw[key])
+        except ValidationError as exc:
+            errors.append(f"{label}：{exc.messages[0]}")
+            raw[key] = ""
+            row.refused_text.add(key)
 
     uscc = normalise_code(raw["uscc"])
     if not uscc:
@@ -340,6 +357,8 @@ def _parse_row(
         values["uscc"] = uscc
 
     for key, label in (("name", _("单位名称")), ("address", _("地址"))):
+        if key in row.refused_text:
+            continue
         if not raw[key]:
             errors.append(_("%(field)s不能为空") % {"field": label})
         elif len(raw[key]) > _MAX_LENGTHS[key]:
@@ -398,6 +417,14 @@ def _parse_row(
                 % {"value": mask_phone(_shown(raw["contact_phone"]))}
             )
     return row
+
+
+_plain = PlainTextValidator()
+_TEXT_CELLS = (
+    ("name", _lazy("单位名称")),
+    ("address", _lazy("地址")),
+    ("contact_name", _lazy("联系人")),
+)
 
 
 # Fields an import may set; blank cells leave an existing enterprise's value as it is.

@@ -229,6 +229,26 @@ def test_good_rows_are_kept_and_every_bad_row_reported_with_its_line_and_all_rea
     assert by_line[6]["errors"] == ["统一社会信用代码不能为空"]
 
 
+def test_a_cell_with_a_direction_override_is_refused_and_nothing_of_its_row_imported(run_import):
+    """The rows are written in bulk, past the models' validators: a U+202E in a unit's name
+    would have reversed the wording of the inspection letters that print it (ADR 0024)."""
+    rows = [
+        [valid_uscc(11), "丽水\u202e酒店", "莲都区人民街 2 号", "LD", "hotel", "", "", "", ""],
+        [valid_uscc(12), "青瓷酒店", "龙泉市\u200b剑池街道", "LQ", "hotel", "", "", "王\x07五", ""],
+        good_rows()[1],
+    ]
+
+    job = run_import(csv_bytes(rows))
+
+    assert (job.created_count, job.error_count) == (1, 2)
+    assert set(Enterprise.objects.values_list("uscc", flat=True)) == {valid_uscc(2)}
+    by_line = {e["line"]: e["errors"] for e in job.errors}
+    assert len(by_line[2]) == 1
+    assert by_line[2][0].startswith("单位名称：")
+    assert "控制字符或格式字符" in by_line[2][0]
+    assert [e.split("：")[0] for e in by_line[3]] == ["地址", "联系人"]
+
+
 def test_a_new_enterprise_needs_a_venue_type(run_import):
     job = run_import(csv_bytes([[valid_uscc(9), "无类型", "某地", "LD", "", "", "", "", ""]]))
 
