@@ -79,6 +79,35 @@ def test_home_page_shows_the_portal_and_the_eight_measures(page, artifact_path):
     page.screenshot(path=str(artifact_path("home-desktop.png")), full_page=True)
 
 
+def test_on_a_phone_the_four_tasks_come_first_and_free_slots_open_without_login(
+    phone_page, artifact_path
+):
+    """Issue 9: the tasks before the slogans, each one tap away on a phone, and anyone sees
+    the free pre-check slots before logging in."""
+    page = phone_page
+    page.goto("/")
+    tiles = page.locator("ul.tasks a.task")
+    expect(tiles).to_have_count(4)
+    expect(tiles.locator(".task__title")).to_have_text(
+        ["预约体检", "我要申请", "进度查询", "我要咨询"]
+    )
+    height = page.viewport_size["height"]
+    for box in (tiles.nth(i).bounding_box() for i in range(4)):
+        assert box is not None
+        assert box["y"] + box["height"] <= height, "every task is on the first screen"
+        assert box["width"] >= 44
+        assert box["height"] >= 44
+    measures = page.locator("ol.measures").bounding_box()
+    assert measures is not None
+    assert measures["y"] > tiles.nth(3).bounding_box()["y"], "the slogans come after the tasks"
+    assert page.evaluate(NO_OVERFLOW)
+    page.screenshot(path=str(artifact_path("home-phone.png")), full_page=True)
+    tiles.nth(0).tap()
+    page.wait_for_load_state()
+    assert "/accounts/login/" not in page.url
+    expect(page.locator("h1")).to_have_text("可预约的消防体检时段")
+
+
 def test_keyboard_reaches_skip_link_first_then_login(page):
     page.goto("/")
     page.keyboard.press("Tab")
