@@ -19,6 +19,11 @@ from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 
 
+# The largest OFFSET a page may ask for: past it every list is past its end (and 2**63 is an
+# integer SQLite and PostgreSQL refuse in a LIMIT/OFFSET, a 500 rather than the last page).
+MAX_OFFSET = 2**31 - 1
+
+
 class CappedPage(Page):
     """A page that knows whether another follows, also when the count is only a lower bound."""
 
@@ -79,6 +84,8 @@ class CappedCountPaginator(Paginator):
         if self.count_exact:
             return super().page(number)
         bottom = (number - 1) * self.per_page
+        if bottom > MAX_OFFSET:
+            raise EmptyPage(self.error_messages["no_results"])
         rows = list(self.object_list[bottom : bottom + self.per_page + 1])
         if not rows and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
@@ -98,8 +105,10 @@ class CappedCountPaginator(Paginator):
             wanted = int(number) if number is not None else 1
         except (TypeError, ValueError):
             wanted = 1  # as Django's get_page: not a number, the first page
-        if wanted < 1:
-            return self._get_page_or_last(number)  # as Django's get_page: the last page
+        if wanted < 1 or (wanted - 1) * self.per_page > MAX_OFFSET:
+            # As Django's get_page: the last page. An offset no database takes (?page=2**63)
+            # is past the end of any list, not an overflow in the SQL.
+            return self._get_page_or_last(number)
         inner = rows_qs.order_by().values("pk")[: self.count_limit + 1]
         sql, params = inner.query.sql_with_params()
         # Django's own SQL of the list, its values as parameters: nothing of the request's text.

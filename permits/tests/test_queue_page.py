@@ -146,7 +146,7 @@ def test_the_filter_keeps_its_choice_and_says_when_a_value_is_wrong(varied, clie
 
 
 @pytest.mark.parametrize("limit", [1000, 4])
-@pytest.mark.parametrize("number", ["1", "2", "3", "99", "0", "-1", "x", "2.0", None])
+@pytest.mark.parametrize("number", ["1", "2", "3", "99", "0", "-1", "x", "2.0", None, str(2**63)])
 def test_the_count_with_the_page_pages_as_the_count_before_it(
     citizen, inspector, settings, limit, number
 ):
