@@ -18,7 +18,6 @@ from django.db.models import IntegerField
 from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 
-
 # The largest OFFSET a page may ask for: past it every list is past its end (and 2**63 is an
 # integer SQLite and PostgreSQL refuse in a LIMIT/OFFSET, a 500 rather than the last page).
 MAX_OFFSET = 2**31 - 1
