@@ -148,3 +148,34 @@ def test_staff_tables_show_status_and_due_date_on_a_phone_without_scrolling(
         expect(cell).to_be_visible()
         box = cell.bounding_box()
         assert box["x"] + box["width"] <= page.viewport_size["width"]
+
+
+def test_the_inspections_and_registry_lists_fold_into_cards_on_a_phone(
+    phone_page, log_in, make_user
+):
+    """The same cards outside permits (the st-stack rule lives in the kernel's stylesheet): the
+    unplanned inspections keep their status and time limit, the registry its grades, on screen."""
+    from inspections.services import intake
+    from inspections.tests.intake_factories import certify, make_unit, second_officer
+
+    supervisor = make_user("brigade_supervisor", "LD", username="ld-sup", real_name="潘领导")
+    certify(second_officer("LD"), second_officer("LD"))
+    for _ in range(3):
+        intake.open_inspection(
+            actor=supervisor, kind="case", enterprise=make_unit("LD"), reason="案件"
+        )
+    page = phone_page
+    log_in(page, "ld-sup")
+    for url in ("/inspections/intake/", "/enterprises/"):
+        page.goto(url)
+        assert page.evaluate(NO_OVERFLOW), url
+        table = page.locator("main table").first
+        assert table.evaluate(OFF_SCREEN_CELLS) == [], url
+        assert page.get_by_role("rowheader").count() == 3, url
+        first_row = page.locator("main table tbody tr").first
+        keys = first_row.locator("td.st-key")
+        assert keys.count() == 2, url
+        for cell in keys.all():
+            expect(cell).to_be_visible()
+            box = cell.bounding_box()
+            assert box["x"] + box["width"] <= page.viewport_size["width"], url
