@@ -106,6 +106,7 @@ def _queue_rows(rows: list[PermitApplication], today: dt.date) -> list[dict[str,
     stem = detail[: detail.rindex("0/")]
     status_labels = {value: escape(str(label)) for value, label in S.choices}
     path_labels = {value: escape(str(label)) for value, label in PermitPath.choices}
+    brigades: dict[int, str] = {}  # a brigade's name once per page, not a language look-up per row
     badges = {
         "overdue": format_html(' <span class="badge overdue">{}</span>', _("已逾期")),
         "due_soon": format_html(' <span class="badge st-due-soon">{}</span>', _("即将到期")),
@@ -136,7 +137,8 @@ def _queue_rows(rows: list[PermitApplication], today: dt.date) -> list[dict[str,
             "url": escape(f"{stem}{a.pk}/"),
             "reference": escape(a.reference),
             "venue": escape(a.venue_name),
-            "brigade": escape(a.brigade.display_name),
+            "brigade": brigades.get(a.brigade_id)
+            or brigades.setdefault(a.brigade_id, escape(a.brigade.display_name)),
             "path": path_labels.get(a.path) or escape(a.path),
             "status": status_labels.get(a.status) or escape(a.status),
             "due": due,
