@@ -340,11 +340,11 @@ def _parse_row(
     # The rows are written in bulk, past the models' validators: the kernel's plain-text rule
     # (ADR 0024) is applied here, so that a right-to-left override in a name never reaches the
     # letters that print it. A cell with such a character is refused, not cleaned.
-    for key, label in _TEXT_CELLS:
+    for key, cell_label in _TEXT_CELLS:
         try:
             _plain(raw[key])
         except ValidationError as exc:
-            errors.append(f"{label}：{exc.messages[0]}")
+            errors.append(f"{cell_label}：{exc.messages[0]}")
             raw[key] = ""
             row.refused_text.add(key)
 
