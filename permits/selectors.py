@@ -29,6 +29,7 @@ from .models import (
 )
 from .workflow import (
     ACTIVE_BOOKING_STATUSES,
+    DECIDABLE_STATUSES,
     OPEN_STATUSES,
     BookingStatus,
     PermitStatus,
@@ -124,11 +125,6 @@ def overdue_applications(*, user: Any, today: dt.date | None = None) -> QuerySet
     return staff_queue(user=user).filter(next_due__lt=today)
 
 
-# A proposal waits for a decision only while its application can still be decided (a withdrawn
-# or returned application keeps its proposal row, which no one can approve any more).
-DECIDABLE_STATUSES = (PermitStatus.SUBMITTED, PermitStatus.INSPECTED)
-
-
 def pending_proposals(*, user: Any) -> QuerySet[DecisionProposal]:
     """拟办意见 waiting for a supervisor's approval, the oldest first (ADR 0034).
 
@@ -138,7 +134,9 @@ def pending_proposals(*, user: Any) -> QuerySet[DecisionProposal]:
     the discipline officer see none."""
     qs = scope_queryset(
         DecisionProposal.objects.filter(
-            status=ProposalStatus.PENDING, application__status__in=DECIDABLE_STATUSES
+            # Lapsed when the application left these (ADR 0036); kept as a second guard.
+            status=ProposalStatus.PENDING,
+            application__status__in=DECIDABLE_STATUSES,
         ),
         user,
         owner_field=None,

@@ -154,15 +154,30 @@ class ProposalStatus(models.TextChoices):
     PENDING = "pending", _("待领导审批")
     APPROVED = "approved", _("领导已批准")
     SENT_BACK = "sent_back", _("领导退回重拟")
+    # The application left the statuses in which it can be decided (withdrawn, returned for
+    # completion, not accepted): nobody may approve the proposal any more, and after a
+    # resubmission the inspector proposes again on what was resubmitted.
+    LAPSED = "lapsed", _("申请状态已变，拟办意见失效")
 
 
 # Not registered (core.workflow.finished_since): a proposal is a step of a case, not a case.
 PROPOSAL_FLOW = Workflow(
     choices=ProposalStatus,
-    transitions={ProposalStatus.PENDING: {ProposalStatus.APPROVED, ProposalStatus.SENT_BACK}},
+    transitions={
+        ProposalStatus.PENDING: {
+            ProposalStatus.APPROVED,
+            ProposalStatus.SENT_BACK,
+            ProposalStatus.LAPSED,
+        }
+    },
     open_statuses={ProposalStatus.PENDING},
-    final_statuses={ProposalStatus.APPROVED, ProposalStatus.SENT_BACK},
+    final_statuses={ProposalStatus.APPROVED, ProposalStatus.SENT_BACK, ProposalStatus.LAPSED},
 )
+
+# The statuses in which an application can be decided, so in which a proposal may wait: the
+# commitment path while submitted (即办), the inspection path once inspected. Leaving them for
+# anything but the decision itself lapses the pending proposal (services.applications._move).
+DECIDABLE_STATUSES = frozenset({S.SUBMITTED, S.INSPECTED})
 
 # The registry (core.workflow.finished_since): which workflow moves which rows.
 register_workflow("permits.PermitApplication", COMMITMENT_FLOW, condition=Q(path="commitment"))

@@ -46,6 +46,7 @@ from ..models import (
     StopUseOrder,
 )
 from ..workflow import (
+    DECIDABLE_STATUSES,
     DELIVERY_FLOW,
     FINAL_STATUSES,
     PROPOSAL_FLOW,
@@ -1430,7 +1431,44 @@ def _move(
         note=note,
         updates=updates,
     )
+    if to not in DECIDABLE_STATUSES and to not in (S.APPROVED, S.REJECTED):
+        # The decisions close their proposal themselves (approve/reject); any other way out of
+        # the decidable statuses leaves a proposal that nobody may approve any more.
+        _lapse_pending_proposal(application, actor=actor, status=to)
     return refresh_due_dates(application, actor=actor)
+
+
+def _lapse_pending_proposal(application: PermitApplication, *, actor: Any, status: str) -> None:
+    """Close the pending proposal, if any, in the transaction that moved the application: it
+    was made on what the application was, and a resubmission is proposed on afresh (ADR 0036).
+    The history row names who moved the application; the proposer is told in the app."""
+    proposal = (
+        DecisionProposal.objects.select_for_update()
+        .filter(application=application, status=ProposalStatus.PENDING)
+        .select_related("proposed_by")
+        .first()
+    )
+    if proposal is None:
+        return
+    note = _("申请状态变为“%(status)s”，该拟办意见不能再审批，已失效。") % {
+        "status": S(status).label
+    }
+    transition(
+        proposal,
+        workflow=PROPOSAL_FLOW,
+        to=ProposalStatus.LAPSED,
+        actor=actor,
+        note=note,
+        updates={"decision_note": note},
+    )
+    if getattr(actor, "pk", None) != proposal.proposed_by_id:
+        notify(
+            channel="in_app",
+            recipient=proposal.proposed_by,
+            subject=application.reference,
+            body=_("您对申请 %(ref)s 的拟办意见已失效：%(note)s")
+            % {"ref": application.reference, "note": note},
+        )
 
 
 def _notify_applicant(application: PermitApplication, body: str) -> None:
