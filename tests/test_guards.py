@@ -41,6 +41,7 @@ PUBLIC_URL_NAMES = {
     # POST-only; signing out when signed out is harmless.
     "accounts:logout",
     "accounts:register",
+    "accounts:register_confirm",
     "accounts:password_reset",
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lishui_fire.core.validators import normalise_code, validate_mainland_mobile, validate_uscc
 
-from .models import Role, User
+from .models import User
 
 
 class LoginForm(AuthenticationForm):
@@ -22,6 +22,14 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("用户名或密码不正确。连续失败 5 次将锁定 30 分钟。"),
         "inactive": _("该账户已停用。"),
     }
+
+
+class RegistrationCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("短信验证码"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
 
 
 class RegistrationForm(forms.Form):
@@ -54,13 +62,10 @@ class RegistrationForm(forms.Form):
         return self.cleaned_data["real_name"].strip()
 
     def clean_phone(self) -> str:
+        # Whether the number has an account is not said here: the code step tells its owner by
+        # SMS (ADR 0037).
         phone = self.cleaned_data["phone"].strip()
         validate_mainland_mobile(phone)
-        if (
-            User.objects.filter(username=phone).exists()
-            or User.objects.filter(role=Role.APPLICANT, phone=phone).exists()
-        ):
-            raise forms.ValidationError(_("该手机号已注册，请直接登录或找回密码。"))
         return phone
 
     def clean_enterprise_uscc(self) -> str:

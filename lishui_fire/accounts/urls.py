@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("register/", views.register, name="register"),
+    path("register/confirm/", views.register_confirm, name="register_confirm"),
     path("home/", views.home, name="home"),
     path("tokens/", views.my_tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", views.revoke_token, name="token_revoke"),

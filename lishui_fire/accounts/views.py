@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.hashers import make_password
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,7 +29,7 @@ from lishui_fire.core.errors import DomainError
 from lishui_fire.core.throttling import ScopedRateThrottle, ratelimit
 
 from . import services, tokens
-from .forms import RegistrationForm
+from .forms import RegistrationCodeForm, RegistrationForm
 
 # Where each role lands after signing in, unless an app claims the role (AppConfig.role_homes,
 # see lishui_fire/core/plugins.py): supervisors on the overview, anyone else on the home page.
@@ -75,21 +76,65 @@ def register(request: HttpRequest) -> HttpResponse:
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            user = services.register_applicant(
-                real_name=data["real_name"],
-                phone=data["phone"],
-                password=data["password1"],
-                enterprise_name=data["enterprise_name"],
-                enterprise_uscc=data["enterprise_uscc"],
-            )
-        except DomainError as exc:
-            form.add_error("phone", exc.message)
-        else:
-            login(request, user, backend="lishui_fire.accounts.backends.UsernameOrPhoneBackend")
-            messages.success(request, _("注册成功，欢迎使用丽水消防服务门户。"))
-            return redirect("accounts:home")
+        # Step 1 of 2 (ADR 0037): the details wait in this session, the password already hashed,
+        # until the code sent to the number comes back.
+        request.session[REGISTRATION_SESSION] = {
+            "code": services.send_registration_code(phone=data["phone"]),
+            "real_name": data["real_name"],
+            "phone": data["phone"],
+            "password_hash": make_password(data["password1"]),
+            "enterprise_name": data["enterprise_name"],
+            "enterprise_uscc": data["enterprise_uscc"],
+        }
+        return redirect("accounts:register_confirm")
     return render(request, "registration/register.html", {"form": form})
+
+
+REGISTRATION_SESSION = "registration_pending"
+
+
+@require_http_methods(["GET", "POST"])
+def register_confirm(request: HttpRequest) -> HttpResponse:
+    """Step 2: the code sent to the number. Only then is the account created and signed in."""
+    from lishui_fire.core import phone_codes
+    from lishui_fire.core.masking import mask_phone
+
+    pending = request.session.get(REGISTRATION_SESSION)
+    if not isinstance(pending, dict) or not isinstance(pending.get("code"), int):
+        return redirect("accounts:register")
+    form = RegistrationCodeForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            result = phone_codes.check(
+                pk=pending["code"],
+                purpose=services.REGISTRATION_CODE,
+                code=form.cleaned_data["code"],
+            )
+            if result.ok:
+                request.session.pop(REGISTRATION_SESSION, None)
+                try:
+                    user = services.register_applicant(
+                        real_name=pending["real_name"],
+                        phone=pending["phone"],
+                        password_hash=pending["password_hash"],
+                        enterprise_name=pending["enterprise_name"],
+                        enterprise_uscc=pending["enterprise_uscc"],
+                    )
+                except DomainError as exc:  # registered meanwhile, by its owner (who has the SMS)
+                    messages.error(request, exc.message)
+                    return redirect("accounts:login")
+                login(request, user, backend="lishui_fire.accounts.backends.UsernameOrPhoneBackend")
+                messages.success(request, _("注册成功，欢迎使用丽水消防服务门户。"))
+                return redirect("accounts:home")
+            if result.spent:
+                request.session.pop(REGISTRATION_SESSION, None)
+                messages.error(request, _("验证码已失效或错误次数过多，请重新填写注册信息。"))
+                return redirect("accounts:register")
+            form.add_error("code", _("验证码不正确，请核对短信后重新输入。"))
+    context = {"form": form, "phone_masked": mask_phone(pending.get("phone", ""))}
+    return render(request, "registration/register_confirm.html", context, status=status)
 
 
 @login_required

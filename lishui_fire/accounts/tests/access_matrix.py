@@ -34,6 +34,8 @@ ROWS = [
     Row("accounts:logout", "POST", EVERYONE),
     Row("accounts:register", "GET", EVERYONE),
     Row("accounts:register", "POST", EVERYONE),
+    Row("accounts:register_confirm", "GET", EVERYONE),
+    Row("accounts:register_confirm", "POST", EVERYONE, data={"code": "000000"}),
     Row("accounts:home", "GET", SIGNED_IN),
     Row("accounts:home", "POST", SIGNED_IN),
     Row("accounts:password_change", "GET", SIGNED_IN),
