@@ -105,6 +105,23 @@ class PrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(data)
 
 
+class IdField(serializers.IntegerField):
+    """An object's id as a plain integer, for a create endpoint whose service reads the row
+    itself (in the same statement as its locks, ADR 0032) instead of the serializer reading it
+    first. Like ``PrimaryKeyRelatedField`` above, a float (``1.9``) or a boolean is the wrong
+    type; the range is a ``BigAutoField``'s, so a huge number is a 400, not a database error."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool | float):
+            self.fail("invalid")
+        return int(super().to_internal_value(data))
+
+
 class _TranslatedNoData:
     """DRF answers a ``null`` body with a hard-coded English "No data provided"; say it in the
     caller's language like every other message."""

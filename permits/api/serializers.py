@@ -9,6 +9,7 @@ from rest_framework import serializers
 from lishui_fire.accounts.models import Role, User
 from lishui_fire.core.api import (
     FieldsBuiltOnce,
+    IdField,
     ModelSerializer,
     PrimaryKeyRelatedField,
     Serializer,
@@ -222,10 +223,8 @@ class PrecheckSlotSerializer(ModelSerializer):
 
 # --- Pre-check bookings ------------------------------------------------------------------------------
 class PrecheckBookingSerializer(FieldsBuiltOnce, ModelSerializer):
-    # With what booking reads of the slot (its brigade, and its inspector for the audit entry).
-    slot = PrimaryKeyRelatedField(
-        queryset=PrecheckSlot.objects.select_related("brigade", "inspector")
-    )
+    # The slot's id: the booking service reads the slot with its locks (ADR 0032).
+    slot = IdField(source="slot_id", help_text="时段 id")
     starts_at = serializers.DateTimeField(source="slot.starts_at", read_only=True)
     brigade = serializers.CharField(source="brigade.code", read_only=True)
     status = serializers.CharField(read_only=True)

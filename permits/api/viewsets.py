@@ -455,8 +455,7 @@ class PrecheckBookingViewSet(
         try:
             booking = precheck_services.book_precheck(
                 applicant=request.user,
-                # Read by the serializer with its brigade and inspector: not read twice.
-                slot=data["slot"],
+                slot_id=data["slot_id"],
                 venue_name=data["venue_name"],
                 venue_address=data["venue_address"],
                 contact_phone=data["contact_phone"],

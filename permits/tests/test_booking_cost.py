@@ -10,13 +10,15 @@ that adds a statement updates the pin on purpose.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from conftest import skip_or_fail
 from lishui_fire.accounts import tokens
 from permits.models import PrecheckBooking, PrecheckBookingLimits, PrecheckSlot
 from permits.services import prechecks as services
@@ -41,12 +43,13 @@ def statements(queries) -> list[str]:
         if sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
             continue
         verb = sql.split(None, 1)[0].upper()
-        if "pg_advisory_xact_lock" in sql:
+        if sql.startswith("SELECT pg_advisory_xact_lock"):
             kinds.append("LOCK applicant, venue")
             continue
-        marker = {"SELECT": " FROM ", "UPDATE": "UPDATE ", "INSERT": " INTO "}[verb]
-        table = sql.split(marker, 1)[1].split(None, 1)[0].strip('"')
-        kinds.append(f"{verb} {table}")
+        marker = {"SELECT": "FROM", "UPDATE": "UPDATE", "INSERT": "INTO"}[verb]
+        table = re.search(rf'{marker} "?(\w+)"?', sql).group(1)  # the first table named so
+        locks = " + LOCK applicant, venue" if "pg_advisory_xact_lock" in sql else ""
+        kinds.append(f"{verb} {table}{locks}")
     return kinds
 
 
@@ -54,14 +57,20 @@ def _lock() -> list[str]:
     return ["LOCK applicant, venue"] if connection.vendor == "postgresql" else []
 
 
-def expected_booking(*, first: list[str]) -> list[str]:
+def _slot_with_locks() -> str:
+    locks = " + LOCK applicant, venue" if connection.vendor == "postgresql" else ""
+    return f"SELECT permits_precheckslot{locks}"
+
+
+def expected_booking(*, first: list[str], locks: bool = True) -> list[str]:
     """The place, the limits and the same-slot rule are one UPDATE; the booking and its audit
     entry are the two INSERTs. Nothing else: no second read of the slot, no look-up of the county
     when it is the slot's own, no limits row, no inspector for the audit entry's description, no
-    brigade for the answer (12 statements before ADR 0032)."""
+    brigade for the answer (12 statements before ADR 0032). Through the API the locks are taken
+    by the statement that reads the slot."""
     return [
         *first,
-        *_lock(),
+        *(_lock() if locks else []),
         "UPDATE permits_precheckslot",
         "INSERT permits_precheckbooking",
         "INSERT auditlog_logentry",
@@ -85,8 +94,9 @@ def test_a_booking_through_the_api_with_a_token_costs_its_pinned_statements(
     with CaptureQueriesContext(connection) as queries:
         response = post(1)
     assert response.status_code == 201, response.json()
+    # The slot is read in the transaction, by the statement that takes the advisory locks.
     assert statements(queries) == expected_booking(
-        first=["SELECT accounts_apitoken", "SELECT permits_precheckslot"]
+        first=["SELECT accounts_apitoken", _slot_with_locks()], locks=False
     ), "\n".join(q["sql"][:200] for q in queries)
     body = response.json()
     assert body["brigade"] == "LD"
@@ -193,3 +203,23 @@ def test_serializers_built_from_one_copy_are_independent_and_speak_each_callers_
     assert said["en"] == {"This field is required."}
     assert len(said["zh-hans"]) == 1
     assert said["zh-hans"] != said["en"]
+
+
+def test_reading_the_slot_for_a_booking_takes_the_applicants_and_the_venues_locks(
+    citizen, inspector
+):
+    """The API's booking reads the slot and takes the advisory locks in one statement: the locks
+    must really be held afterwards, or the limits would not be exact under concurrency."""
+    if connection.vendor != "postgresql":
+        skip_or_fail("advisory locks are PostgreSQL's (DATABASE_URL=postgres://…)")
+    slot = make_slot(inspector)
+    with transaction.atomic():
+        read = services._lock_and_read_slot(slot.pk, citizen.pk, "丽阳街12号")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                "AND pid = pg_backend_pid() AND granted"
+            )
+            held = cursor.fetchone()[0]
+    assert read == slot
+    assert held == 2
