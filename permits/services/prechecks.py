@@ -243,17 +243,17 @@ def book_precheck(
             if slot is None:
                 # The locks and the slot in one statement (ADR 0032); a slot that does not exist
                 # takes no lock and books nothing.
-                slot = _lock_and_read_slot(slot_id, applicant.pk, booking.venue_key)
+                found = _lock_and_read_slot(slot_id, applicant.pk, booking.venue_key)
             else:
                 _lock_quota(applicant.pk, booking.venue_key)
-            _check_slot(booking, slot, now=now, venue_county_code=venue_county_code)
-            if booking.venue_county_id is not None and booking.venue_county_id != slot.brigade_id:
+                found = slot
+            slot = _check_slot(booking, found, now=now, venue_county_code=venue_county_code)
+            county = booking.venue_county
+            if county is not None and county.pk != slot.brigade_id:
                 if not confirm_county_mismatch:
                     raise CountyMismatch(
-                        county_mismatch_message(
-                            venue_county=booking.venue_county, slot_brigade=slot.brigade
-                        ),
-                        venue_county=booking.venue_county,
+                        county_mismatch_message(venue_county=county, slot_brigade=slot.brigade),
+                        venue_county=county,
                         slot_brigade=slot.brigade,
                     )
                 booking.county_mismatch_confirmed = True
@@ -280,14 +280,15 @@ def _check_slot(
     *,
     now: dt.datetime,
     venue_county_code: str | None,
-) -> None:
-    """The slot exists and has not started; the venue's county from its code (API)."""
+) -> PrecheckSlot:
+    """The slot, which exists and has not started; the venue's county from its code (API)."""
     if slot is None:
         raise ValidationError({"slot": _("该时段不存在。")})
     if not rules.can_book(starts_at=slot.starts_at, now=now):
         raise SlotStarted(_("该时段已开始或已结束，请选择其他时段。"))
     if venue_county_code is not None:
         booking.venue_county = _county_by_code(venue_county_code, slot.brigade)
+    return slot
 
 
 def _lock_and_read_slot(slot_id: Any, applicant_id: int, venue_key: str) -> PrecheckSlot | None:
