@@ -29,6 +29,7 @@ from rest_framework.response import Response
 
 from lishui_fire.accounts import policies as kernel
 from lishui_fire.core.api import DateTimeField, ModelSerializer, Serializer
+from lishui_fire.core.client import client_ip
 from lishui_fire.core.errors import DomainError
 from lishui_fire.core.masking import mask_name, mask_phone
 from lishui_fire.core.validators import normalise_code
@@ -347,7 +348,7 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         self._require_handler()
         complaint = self.get_object()
         full = services.reveal_complainant_phone(
-            complaint=complaint, actor=request.user, remote_addr=request.META.get("REMOTE_ADDR")
+            complaint=complaint, actor=request.user, remote_addr=client_ip(request)
         )
         return Response({"complainant_phone": full})
 

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lishui_fire.accounts import policies as kernel
 from lishui_fire.accounts.decorators import policy_required
+from lishui_fire.core.client import client_ip
 from lishui_fire.core.errors import DomainError
 from lishui_fire.core.masking import mask_name, mask_phone
 from lishui_fire.enterprises import selectors as enterprise_selectors
@@ -63,7 +64,7 @@ def _unit_in_scope(request: HttpRequest, form: BaseForm) -> Any:
 
 
 def _remote_addr(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request)
 
 
 # --- The brigade's list ----------------------------------------------------------------------------

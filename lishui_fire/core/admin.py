@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from . import audit, models
+from .client import client_ip
 from .masking import mask_email, mask_phone, personal_number_fields
 
 
@@ -39,7 +40,7 @@ class PersonalDataAdmin(admin.ModelAdmin):
                         actor=request.user,
                         field=name,
                         purpose="admin",
-                        remote_addr=request.META.get("REMOTE_ADDR") or None,
+                        remote_addr=client_ip(request),
                     )
         return super().render_change_form(request, context, add, change, form_url, obj)
 

@@ -16,6 +16,7 @@ see, so that no service writes ``LogEntry`` rows by hand:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -138,8 +139,11 @@ def record_bulk(
     remote_addr: str | None = None,
 ) -> int:
     """Write many entries with one INSERT (bulk writers bypass auditlog's signals; a list page
-    showing many full numbers records its views this way)."""
+    showing many full numbers records its views this way). With no ``remote_addr`` the
+    request's own (``AuditMiddleware``: the client's, ADR 0023) is written, as a signal would."""
     timestamp = timestamp or timezone.now()
+    if remote_addr is None:
+        remote_addr = _request_remote_addr()
     cid = get_cid()
     content_types: dict[type[models.Model], ContentType] = {}
     rows = []
@@ -165,6 +169,15 @@ def record_bulk(
         )
     LogEntry.objects.bulk_create(rows)
     return len(rows)
+
+
+# The client address of the request being served (set by AuditMiddleware for its duration only:
+# auditlog's own context outlives the request, and a later task in the thread is not from there).
+_REQUEST_ADDR: ContextVar[str | None] = ContextVar("portal_audit_remote_addr", default=None)
+
+
+def _request_remote_addr() -> str | None:
+    return _REQUEST_ADDR.get()
 
 
 # --- Who and from where, for every entry written during a request ---------------------------------
@@ -196,8 +209,12 @@ class AuditMiddleware:
             "remote_port": None,
             "actor": self._auditlog._get_actor(request),
         }
-        with set_extra_data(context_data=context):
-            return self.get_response(request)
+        token = _REQUEST_ADDR.set(context["remote_addr"])
+        try:
+            with set_extra_data(context_data=context):
+                return self.get_response(request)
+        finally:
+            _REQUEST_ADDR.reset(token)
 
 
 def bind_actor(user: Any) -> None:

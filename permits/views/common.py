@@ -13,6 +13,7 @@ from django.forms import BaseForm
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from lishui_fire.core.client import client_ip
 from lishui_fire.core.views import act  # noqa: F401  (re-exported for the permits pages)
 from lishui_fire.core.workflow import history_for
 
@@ -21,7 +22,7 @@ from ..models import PrecheckBooking
 
 
 def remote_addr(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request)
 
 
 def add_errors(form: BaseForm, exc: ValidationError, default_field: str | None = None) -> None:

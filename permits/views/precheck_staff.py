@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lishui_fire.accounts.decorators import policy_required, supervisor_required
 from lishui_fire.accounts.models import OrgUnit
 from lishui_fire.core.calendar import is_workday
+from lishui_fire.core.client import client_ip
 from lishui_fire.core.errors import DomainError
 from lishui_fire.core.masking import mask_phone
 from lishui_fire.core.pagination import CappedCountPaginator
@@ -77,7 +78,7 @@ def render_staff_detail(
     # The inspector calls the venue from this page, so the number is shown in full, and every
     # showing is written to the audit log (PIPL: each view of a full value).
     phone = application_services.reveal_contact_phone(
-        obj=booking, actor=request.user, remote_addr=request.META.get("REMOTE_ADDR") or None
+        obj=booking, actor=request.user, remote_addr=client_ip(request)
     )
     return render(
         request,

@@ -164,3 +164,69 @@ def test_a_page_edit_is_audited_from_the_same_address(settings, client, citizen)
     audit.AuditMiddleware(view)(request)
     assert seen["entry"].remote_addr == "10.0.0.1"
     assert seen["entry"].actor == citizen
+
+
+def test_the_inspector_day_audits_a_shown_number_from_the_client_behind_the_proxy(
+    settings, client, citizen, inspector
+):
+    """The day view writes its ACCESS entries in one INSERT (no auditlog signal): the address on
+    them is still the client's, not the proxy's socket."""
+    import datetime as dt
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from permits.tests.factories import make_booking, make_slot
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    day = timezone.localdate() + dt.timedelta(days=1)
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 30)))
+    booking = make_booking(
+        citizen, make_slot(inspector, starts_in=start - timezone.now()), contact_phone="13957800031"
+    )
+    client.force_login(inspector)
+
+    response = client.get(
+        reverse("permits:today"),
+        {"date": day.isoformat()},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.41",
+    )
+
+    assert 'href="tel:13957800031"' in response.content.decode()
+    entry = LogEntry.objects.get(
+        action=LogEntry.Action.ACCESS,
+        object_pk=str(booking.pk),
+        content_type__model="precheckbooking",
+    )
+    assert entry.actor == inspector
+    assert entry.remote_addr == "198.51.100.41"
+
+
+def test_no_module_reads_the_socket_address_but_core_client():
+    """Throttles, the lockout and the audit log must agree on who the client is (ADR 0023): a
+    module reading ``REMOTE_ADDR`` or ``X-Forwarded-For`` itself would log the proxy, or
+    whatever the caller wrote, instead."""
+    from pathlib import Path
+
+    from django.conf import settings as django_settings
+
+    base = Path(django_settings.BASE_DIR)
+    allowed = {base / "lishui_fire" / "core" / "client.py"}
+    offenders = []
+    for path in base.rglob("*.py"):
+        relative = path.relative_to(base)
+        if relative.parts[0].startswith(".") or relative.parts[0] in {
+            "tests",
+            "bench",
+            "node_modules",
+        }:
+            continue
+        if "tests" in relative.parts or path.name.startswith("test") or path in allowed:
+            continue
+        text = path.read_text(encoding="utf-8")
+        if "REMOTE_ADDR" in text.replace("AUDITLOG_DISABLE_REMOTE_ADDR", "") or (
+            "HTTP_X_FORWARDED_FOR" in text
+        ):
+            offenders.append(str(relative))
+    assert offenders == []
