@@ -223,15 +223,7 @@ def inspector_day(*, user: Any, day: dt.date) -> dict[str, Any]:
         .annotate(finding_count=Count("findings"))
         .order_by("slot__starts_at", "pk")
     )
-    visits_due = (
-        applications_for_user(user=user)
-        .filter(
-            status__in=["accepted", "approved", "rectification"],
-            next_due__lte=day + dt.timedelta(days=3),
-        )
-        .filter(Q(handled_by=user) | Q(handled_by__isnull=True) | Q(status="approved"))
-        .order_by("next_due", "pk")
-    )
+    visits_due = _visits_due(user).filter(next_due__lte=day + dt.timedelta(days=3))
     home_visits = (
         _day_home_visits(user)
         .filter(appointment_at__gte=start, appointment_at__lt=end)
@@ -240,11 +232,23 @@ def inspector_day(*, user: Any, day: dt.date) -> dict[str, Any]:
     return {"bookings": bookings, "visits_due": visits_due, "home_visits": home_visits}
 
 
+def _visits_due(user: Any) -> QuerySet[PermitApplication]:
+    """The on-site inspections and verifications the inspector (or anyone of the brigade, for
+    the unassigned and the granted ones) has to make, by due date."""
+    return (
+        applications_for_user(user=user)
+        .filter(status__in=["accepted", "approved", "rectification"], next_due__isnull=False)
+        .filter(Q(handled_by=user) | Q(handled_by__isnull=True) | Q(status="approved"))
+        .order_by("next_due", "pk")
+    )
+
+
 def inspector_coming_visits(
     *, user: Any, after: dt.date, until: dt.date, limit: int
 ) -> dict[str, list[Any]]:
-    """The visits booked on the days after ``after`` up to ``until`` (inclusive), at most
-    ``limit`` of each kind, earliest first: two queries, whatever the brigade holds."""
+    """The visits booked on the days after ``after`` up to ``until`` (inclusive) and the
+    inspections and verifications due on them, at most ``limit`` of each kind, earliest first:
+    three queries, whatever the brigade holds."""
     start = _local_midnight(after + dt.timedelta(days=1))
     end = _local_midnight(until + dt.timedelta(days=1))
     bookings = (
@@ -257,12 +261,19 @@ def inspector_coming_visits(
         .filter(appointment_at__gte=start, appointment_at__lt=end)
         .order_by("appointment_at", "pk")[:limit]
     )
-    return {"bookings": list(bookings), "home_visits": list(home_visits)}
+    visits_due = _visits_due(user).filter(next_due__gt=after, next_due__lte=until)[:limit]
+    return {
+        "bookings": list(bookings),
+        "home_visits": list(home_visits),
+        "visits_due": list(visits_due),
+    }
 
 
 def next_visit_day(*, user: Any, after: dt.date) -> dt.date | None:
-    """The first day after ``after`` with a booked pre-check or home visit (two queries)."""
+    """The first day after ``after`` with a booked pre-check, a home visit or an inspection or
+    verification due (three queries)."""
     start = _local_midnight(after + dt.timedelta(days=1))
+    first_due = _visits_due(user).filter(next_due__gt=after).aggregate(first=Min("next_due"))
     firsts = [
         _day_bookings(user)
         .filter(slot__starts_at__gte=start)
@@ -272,6 +283,8 @@ def next_visit_day(*, user: Any, after: dt.date) -> dt.date | None:
         .aggregate(first=Min("appointment_at"))["first"],
     ]
     found = [timezone.localtime(at).date() for at in firsts if at is not None]
+    if first_due["first"] is not None:
+        found.append(first_due["first"])
     return min(found) if found else None
 
 

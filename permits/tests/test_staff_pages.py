@@ -267,8 +267,13 @@ def test_day_view_shows_prechecks_due_visits_and_home_visits(client_for, citizen
     today = client.get(reverse("permits:today"))
     assert today.context["day"] == now.date()
     assert today.context["booking_rows"] == []
-    coming = [row["obj"].pk for row in today.context["coming_rows"]]
-    assert coming == [slot.bookings.get().pk, home.pk]
+    coming = [(row["kind"], row["obj"].pk) for row in today.context["coming_rows"]]
+    # The inspection due tomorrow leads the day (a due date has no hour).
+    assert coming == [
+        ("application", accepted.pk),
+        ("booking", slot.bookings.get().pk),
+        ("home", home.pk),
+    ]
 
 
 def test_day_view_numbers_are_tel_links_and_every_showing_is_audited(
@@ -378,13 +383,54 @@ def test_the_coming_visits_are_the_next_working_days_only(client_for, citizen, i
     assert outside.pk
 
 
+# The day view: the session and its user; the day's pre-checks, inspections due and home visits;
+# the coming pre-checks, home visits and inspections due; one INSERT auditing every full number
+# shown. (The footer's unit comes from memory.)
+COMING_QUERIES = 9
+
+
+def test_a_due_verification_has_its_number_to_call_and_is_among_the_coming_visits(
+    client_for, citizen, inspector
+):
+    """The inspector drives to a verification as to a pre-check: the contact is a tel: link
+    (its showing audited like the bookings'), and the coming days list it before it is due."""
+    from lishui_fire.core.calendar import add_working_days
+
+    today = timezone.localdate()
+    due = add_working_days(today, 1).date
+    granted = make_application(citizen, status="approved", path="inspection")
+    PermitApplication.objects.filter(pk=granted.pk).update(
+        next_due=due, contact_phone="13957800051"
+    )
+    client = client_for(inspector)
+    before = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count()
+
+    response = client.get(reverse("permits:today"))
+
+    html = response.content.decode()
+    [row] = response.context["visit_rows"]
+    assert row["application"].pk == granted.pk
+    assert row["tel"] == "tel:13957800051"
+    assert html.count('<a class="st-tel" href="tel:13957800051">13957800051</a>') == 2
+    assert [(r["kind"], r["obj"].pk) for r in response.context["coming_rows"]] == [
+        ("application", granted.pk)
+    ]
+    assert reverse("permits:staff_application", args=[granted.pk]) in html
+    entries = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).order_by("pk")[before:]
+    assert [(e.object_pk, e.actor_id, e.additional_data["field"]) for e in entries] == [
+        (str(granted.pk), inspector.pk, "contact_phone")  # once, though shown twice
+    ]
+
+
 def test_the_coming_visits_cost_the_same_queries_for_3_and_15_rows(client_for, citizen, inspector):
     client = client_for(inspector)
     url = reverse("permits:today")  # today: the rows two days ahead are coming visits
     make_rows(citizen, inspector, 3, 0)
     client.get(url)  # warms the per-process caches (content types of the audited views)
     few, response = count_queries(client, url)
-    assert len(response.context["coming_rows"]) == 6
+    # Each row: a pre-check, an inspection due and a home visit, two days ahead.
+    assert len(response.context["coming_rows"]) == 9
+    assert few == COMING_QUERIES
     make_rows(citizen, inspector, 12, 3)
     many, response = count_queries(client, url)
     assert len(response.context["coming_rows"]) == 20  # capped: a page, not a report

@@ -210,6 +210,11 @@ def today(request: HttpRequest) -> HttpResponse:
         [
             *({"kind": "booking", "obj": b, "at": b.slot.starts_at} for b in coming["bookings"]),
             *({"kind": "home", "obj": h, "at": h.appointment_at} for h in coming["home_visits"]),
+            # A due date has no hour: the visit leads its day, its card shows no time.
+            *(
+                {"kind": "application", "obj": a, "at": _local_start(a.next_due)}
+                for a in coming["visits_due"]
+            ),
         ],
         key=lambda row: row["at"],
     )[:COMING_LIMIT]
@@ -221,7 +226,11 @@ def today(request: HttpRequest) -> HttpResponse:
     # The inspector calls from this page: full numbers as tel: links for the records they
     # handle, each showing written to the audit log (one INSERT for the page).
     phones = services.reveal_contact_phones(
-        objs=[*bookings, *home, *(row["obj"] for row in coming_rows)],
+        # One entry per record shown, though a visit due soon is on the page twice.
+        objs={
+            (type(obj), obj.pk): obj
+            for obj in (*bookings, *visits, *home, *(row["obj"] for row in coming_rows))
+        }.values(),
         actor=user,
         remote_addr=remote_addr(request),
         purpose="inspector day",
@@ -237,7 +246,7 @@ def today(request: HttpRequest) -> HttpResponse:
             "today_date": current,
             "booking_rows": [_visit_card(b, phones, booking=b) for b in bookings],
             "visit_rows": [
-                {**row, "map_url": map_url(row["application"].venue_address)}
+                {**row, **_visit_card(row["application"], phones)}
                 for row in _due_badges(visits, day)
             ],
             "home_visits": [_visit_card(h, phones, home=h) for h in home],
@@ -251,6 +260,10 @@ def today(request: HttpRequest) -> HttpResponse:
             "empty": not (bookings or visits or home),
         },
     )
+
+
+def _local_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def _visit_card(obj: Any, phones: dict[tuple[type, int], str], **named: Any) -> dict[str, Any]:
