@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils import timezone, translation
 
-from lishui_fire.accounts.contacts import issuing_authority, reconsideration_body
+from lishui_fire.accounts.contacts import contact_for, issuing_authority, reconsideration_body
 from lishui_fire.core.documents import render_pdf, verification_context
 from lishui_fire.core.masking import mask_phone
 
@@ -83,6 +83,8 @@ def permit_document_context(document: PermitDocument) -> dict[str, Any]:
         "stop_use": order,
         "failed_rechecks": [v for v in visits if v.kind == SiteVisitKind.RECHECK and not v.passed],
         "recheck_request_url": _recheck_request_url(application),
+        # Where to go and whom to call to ask in person (the brigade's, else the detachment's).
+        "window": contact_for(application.brigade),
         "reconsideration_body": reconsideration_body(application.brigade),
         **verification_context(document),
     }

@@ -436,7 +436,7 @@ class MyInspectionViewSet(
         inspection = self.get_object()
         request_recheck = _request_recheck()
         if request_recheck is None:
-            raise DomainError(_("网上申请复查暂未开通，请联系承办大队。"))
+            raise DomainError(services.recheck_by_phone_message(inspection))
         try:
             request_recheck(inspection=inspection, actor=request.user)
         except DjangoValidationError as exc:

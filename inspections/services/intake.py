@@ -19,6 +19,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lishui_fire.accounts.contacts import contact_for
 from lishui_fire.accounts.models import OrgUnit
 from lishui_fire.accounts.policies import authorize
 from lishui_fire.core import audit, clocks, documents
@@ -145,6 +146,16 @@ def _assign(inspection: Inspection, officers: Sequence[Any]) -> None:
 
 
 # --- The cap -----------------------------------------------------------------------------------------
+def recheck_by_phone_message(inspection: Inspection) -> str:
+    """Asking for the re-check online is not open yet: whom to call instead, with the number
+    of the brigade that handles the inspection."""
+    contact = contact_for(inspection.brigade)
+    return _("网上申请复查暂未开通，请致电承办大队%(unit)s（%(hotline)s）申请复查。") % {
+        "unit": contact.unit_name,
+        "hotline": contact.hotline,
+    }
+
+
 def capped_inspections_this_year(*, enterprise: Enterprise, year: int) -> int:
     """How many inspections of the unit this calendar year count toward its grade's cap (visited
     in the year, or opened in it and not yet visited; cancelled ones do not count): the rows of

@@ -262,3 +262,23 @@ def test_the_page_sends_an_inspector_who_is_not_drawn_to_the_list(client, inspec
     assert response.status_code == 302, response.content.decode()[:2000]
     assert response["Location"] == "/inspections/intake/"
     assert Complaint.objects.filter(inspection__enterprise=unit).count() == 1
+
+
+def test_before_the_recheck_is_online_the_api_names_the_brigades_number(
+    api_for, citizen, supervisor, inspector, unit, monkeypatch
+):
+    from inspections.api import intake as api
+    from lishui_fire.accounts.models import OrgUnit
+
+    OrgUnit.objects.filter(code="LD").update(hotline="0578-2111188")
+    monkeypatch.setattr(api, "_request_recheck", lambda: None)
+    partner = second_officer("LD")
+    make_registered_contact(citizen, unit)
+    check = intake.open_inspection(
+        actor=supervisor, kind="case", enterprise=unit, reason="案件", officers=[inspector, partner]
+    )
+
+    response = api_for(citizen).post(f"{MINE}{check.pk}/recheck/")
+
+    assert response.status_code == 409, response.content
+    assert "0578-2111188" in response.json()["detail"]

@@ -278,3 +278,26 @@ def test_the_unit_sees_findings_and_documents_once_confirmed_and_asks_for_the_re
     check.refresh_from_db()
     assert check.recheck_requested_at is not None
     assert "申请复查时间" in html(client_for(citizen).get(url))
+
+
+def test_before_the_recheck_is_online_the_unit_is_told_the_brigades_number(
+    client_for, citizen, supervisor, inspector, partner, unit, monkeypatch
+):
+    """ "Contact the brigade" with no number is a dead end: the message names the handling
+    brigade and its hotline."""
+    from inspections.views import intake as views
+    from lishui_fire.accounts.models import OrgUnit
+
+    OrgUnit.objects.filter(code="LD").update(hotline="0578-2111187")
+    monkeypatch.setattr(views, "_request_recheck", lambda: None)
+    make_registered_contact(citizen, unit)
+    check = intake.open_inspection(
+        actor=supervisor, kind="case", enterprise=unit, reason="案件调查",
+        officers=[inspector, partner],
+    )  # fmt: skip
+
+    response = client_for(citizen).post(
+        reverse("inspections:my_recheck", kwargs={"pk": check.pk}), follow=True
+    )
+
+    assert "请致电承办大队莲都区消防救援大队（0578-2111187）申请复查" in html(response)

@@ -304,7 +304,7 @@ def my_recheck(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = selectors.get_enterprise_inspection_for_user(user=request.user, pk=pk)
     request_recheck = _request_recheck()
     if request_recheck is None:
-        messages.error(request, _("网上申请复查暂未开通，请联系承办大队。"))
+        messages.error(request, services.recheck_by_phone_message(inspection))
     else:
         try:
             request_recheck(inspection=inspection, actor=request.user)

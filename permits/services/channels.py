@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lishui_fire.accounts.contacts import contact_for
 from lishui_fire.accounts.models import OrgUnit, Role, User
 from lishui_fire.accounts.policies import authorize
 from lishui_fire.core.errors import DomainError
@@ -55,7 +56,12 @@ def request_home_service(
     # An applicant's second open request for the same person is refused by the constraint (her
     # own account only). Staff logging a call are told of an open request for that number in
     # their brigade, which they may see anyway; an applicant is never told about anyone else's.
-    request.full_clean()
+    try:
+        request.full_clean()
+    except ValidationError as exc:
+        if _is_one_open(exc):
+            raise ValidationError(one_open_home_service_message(brigade)) from exc
+        raise
     if (
         not actor.is_applicant
         and HomeServiceRequest.objects.filter(
@@ -75,8 +81,23 @@ def request_home_service(
         with transaction.atomic():
             request.save()
     except IntegrityError as exc:  # the same request sent twice at the same moment
-        raise ValidationError(ONE_OPEN_HOME_SERVICE_MESSAGE) from exc
+        raise ValidationError(one_open_home_service_message(brigade)) from exc
     return request
+
+
+def one_open_home_service_message(brigade: OrgUnit) -> str:
+    """The applicant told to call about the request she already has: with the number of the
+    brigade handling it (the constraint's own message cannot know it)."""
+    contact = contact_for(brigade)
+    return _(
+        "您已有一项正在办理的上门服务申请，无需重复提交；如需变更，请取消原申请或致电"
+        "%(unit)s（%(hotline)s）。"
+    ) % {"unit": contact.unit_name, "hotline": contact.hotline}
+
+
+def _is_one_open(exc: ValidationError) -> bool:
+    errors = getattr(exc, "error_dict", {}).get(NON_FIELD_ERRORS, [])
+    return any(str(e.message) == str(ONE_OPEN_HOME_SERVICE_MESSAGE) for e in errors)
 
 
 @transaction.atomic

@@ -376,3 +376,25 @@ def test_a_door_to_door_request_sent_twice_is_one_request(client_for, citizen, i
     request = HomeServiceRequest.objects.get()
     channels.cancel_home_service(request=request, actor=citizen)
     assert client_for(citizen).post(reverse("permits:home_service"), data).status_code == 302
+
+
+def test_a_second_door_to_door_request_is_told_the_chosen_brigades_number(client_for, citizen):
+    """ "Call the brigade" comes with the number of the brigade she chose, in the message and in
+    the page's contact block, not the detachment's."""
+    OrgUnit.objects.filter(code="LD").update(hotline="0578-2111186")
+    data = {
+        "county": OrgUnit.objects.get(code="LD").pk,
+        "contact_name": "孙七",
+        "contact_phone": "13857800004",
+        "address": "丽水市莲都区中山街 9 号",
+        "reason": "disability",
+    }
+    client = client_for(citizen)
+    assert client.post(reverse("permits:home_service"), data).status_code == 302
+
+    again = client.post(reverse("permits:home_service"), data)
+
+    page = again.content.decode()
+    assert again.status_code == 400
+    assert "请取消原申请或致电莲都区消防救援大队（0578-2111186）" in page
+    assert 'href="tel:05782111186"' in page

@@ -185,6 +185,13 @@ def test_rejection_letter_gives_the_reasons_and_the_rights(citizen, inspector, o
 def test_a_false_commitment_leads_to_rectification_then_revocation(
     citizen, inspector, supervisor, on_commit
 ):
+    from lishui_fire.accounts.models import OrgUnit
+
+    OrgUnit.objects.filter(code="LD").update(
+        window_address="丽水市莲都区紫金路 66 号",
+        opening_hours="工作日 9:00–17:00",
+        hotline="0578-2111189",
+    )
     application = _application(citizen)
     due = timezone.localdate() + dt.timedelta(days=10)
     with on_commit():
@@ -201,6 +208,10 @@ def test_a_false_commitment_leads_to_rectification_then_revocation(
     rectification = _document(application, DocumentKind.RECTIFICATION)
     text = _text(rectification)
     assert "责令限期改正通知书" in text
+    # Asking in person: where the window is, when it is open and whom to call (the brigade's).
+    assert "丽水市莲都区紫金路66号" in text  # the text is read with its spaces removed
+    assert "工作日9:00–17:00" in text
+    assert "0578-2111189" in text
     assert rectification.number in text
     assert "承诺设置的自动喷水灭火系统未安装" in text
     assert f"{due.year}年{due.month}月{due.day}日" in text

@@ -908,7 +908,8 @@ def home_service(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "permits/applicant/home_service.html",
-        {"form": form},
+        # The brigade chosen (a form sent back): its number, not the detachment's.
+        {"form": form, "brigade": getattr(form, "cleaned_data", {}).get("county")},
         status=400 if form.errors else 200,
     )
 
