@@ -230,3 +230,29 @@ def test_no_module_reads_the_socket_address_but_core_client():
         ):
             offenders.append(str(relative))
     assert offenders == []
+
+
+def test_entries_written_in_bulk_during_a_request_carry_its_client_address(settings, citizen):
+    """``record_bulk`` skips auditlog's signals; without an address of its own it takes the
+    request's, as a signal would, and none once the request is over."""
+    from django.http import HttpResponse
+
+    from lishui_fire.core import audit
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.42"
+    )
+    request.user = citizen
+    entry = audit.Entry(citizen, audit.ACCESS, {}, {"field": "phone", "purpose": "test"})
+
+    def view(req):
+        audit.record_bulk([entry], actor=citizen)
+        return HttpResponse()
+
+    audit.AuditMiddleware(view)(request)
+    audit.record_bulk([entry], actor=citizen)  # after the request: a task, say
+
+    during, after = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).order_by("pk")
+    assert during.remote_addr == "198.51.100.42"
+    assert after.remote_addr is None
