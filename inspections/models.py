@@ -220,6 +220,15 @@ class Inspection(models.Model):
         verbose_name_plural = _("监督检查")
         indexes = [
             models.Index(fields=["enterprise", "kind", "visited_at"], name="insp_cap_lookup"),
+            # The list's order (selectors_visits.inspection_list_for_user), for the detachment and
+            # for a brigade: its page is read in this order, never sorted (ADR 0030, 0036).
+            models.Index(
+                fields=["next_due", "planned_date", "-created_at", "-id"], name="insp_list_idx"
+            ),
+            models.Index(
+                fields=["brigade", "next_due", "planned_date", "-created_at", "-id"],
+                name="insp_brigade_list_idx",
+            ),
         ]
         constraints = [
             # A re-check always names the inspection it follows; nothing else does.

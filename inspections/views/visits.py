@@ -15,7 +15,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,6 +25,7 @@ from lishui_fire.accounts.decorators import policy_required
 from lishui_fire.accounts.policies import authorize
 from lishui_fire.core.document_views import serve_issued_document
 from lishui_fire.core.errors import DomainError
+from lishui_fire.core.pagination import CappedCountPaginator
 from lishui_fire.core.views import act
 from lishui_fire.core.workflow import history_for
 
@@ -59,7 +59,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
     if show != "all":
         show = "open"
         queryset = queryset.filter(status__in=OPEN)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedCountPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [
         {

@@ -119,4 +119,4 @@ class EnterpriseViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Enterprise]:
         return selectors.with_dishonesty_status(
             selectors.enterprises_for_user(user=self.request.user), day=timezone.localdate()
-        )
+        ).order_by(*selectors.LIST_ORDER)

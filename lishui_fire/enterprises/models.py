@@ -205,6 +205,12 @@ class Enterprise(models.Model):
                 condition=Q(risk_level__in=["high", "medium", "low"]), name="enterprise_risk_level"
             ),
         ]
+        indexes = [
+            # The registry list's order (selectors.LIST_ORDER), for a brigade's staff and for
+            # the detachment: its page is read in this order, never sorted (ADR 0030, 0036).
+            models.Index(fields=["brigade", "name", "id"], name="enterprise_brigade_name_idx"),
+            models.Index(fields=["name", "id"], name="enterprise_name_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -439,6 +445,15 @@ class DishonestyListing(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(list_kind__in=["ordinary", "serious"]), name="listing_list_kind"
+            ),
+        ]
+        indexes = [
+            # A unit's listings in force, the latest publication end first: the registry list's
+            # per-row "published until" (selectors.with_dishonesty_status) reads one entry.
+            models.Index(
+                fields=["enterprise", "-publication_ends_on"],
+                condition=Q(status="listed"),
+                name="listing_in_force_idx",
             ),
         ]
 

@@ -37,6 +37,13 @@ def enterprises_for_user(*, user: Any) -> QuerySet[Enterprise]:
     )
 
 
+# The registry's list order (page and API): by name, the id breaking ties so that pages never
+# repeat or skip a unit; read in the order of an index (brigade, name, id) or (name, id), not
+# sorted (ADR 0036). Not the brigade's sort order: that is another table's column, which no index
+# of this one holds, so every page would sort the whole registry.
+LIST_ORDER = ("name", "pk")
+
+
 def credit_grades_by_code() -> dict[str, CreditGrade]:
     """Every grade of the scale by its code, in one query (a handful of rows): what a grade
     means for sampling (multiplier, yearly cap) is read here, never written in code."""

@@ -19,6 +19,7 @@ from lishui_fire.accounts.decorators import policy_required
 from lishui_fire.core import selectors as core_selectors
 from lishui_fire.core.errors import DomainError
 from lishui_fire.core.masking import mask_name, mask_phone
+from lishui_fire.core.pagination import CappedCountPaginator
 
 from . import policies, selectors, services
 from .forms import (
@@ -68,8 +69,8 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     enterprises = selectors.with_dishonesty_status(
         filter_enterprises(selectors.enterprises_for_user(user=user), **form.filters()),
         day=timezone.localdate(),
-    )
-    page = Paginator(enterprises, PAGE_SIZE).get_page(request.GET.get("page"))
+    ).order_by(*selectors.LIST_ORDER)
+    page = CappedCountPaginator(enterprises, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
             "enterprise": e,

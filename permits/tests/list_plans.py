@@ -33,8 +33,11 @@ def page_queries(client: Any, url: str, status: int = 200) -> list[str]:
     return [q["sql"] for q in captured.captured_queries]
 
 
-def sorts_in_plan(sql: str) -> list[str]:
-    """The sort steps the database plans for ``sql`` (empty: an index gives the order)."""
+def sorts_in_plan(sql: str, *, incremental: bool = True) -> list[str]:
+    """The sort steps the database plans for ``sql`` (empty: an index gives the order).
+
+    An Incremental Sort counts too (``incremental``): it sorts each run of rows equal on the
+    index's leading keys, which can be a whole applicant's or brigade's rows."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET enable_sort = off")
@@ -49,8 +52,9 @@ def sorts_in_plan(sql: str) -> list[str]:
         found: list[str] = []
 
         def walk(node: dict[str, Any]) -> None:
-            if node.get("Node Type") == "Sort":
-                found.append(f"Sort on {node.get('Sort Key')}")
+            kinds = ("Sort", "Incremental Sort") if incremental else ("Sort",)
+            if node.get("Node Type") in kinds:
+                found.append(f"{node['Node Type']} on {node.get('Sort Key')}")
             for child in node.get("Plans", []):
                 walk(child)
 
@@ -62,9 +66,12 @@ def sorts_in_plan(sql: str) -> list[str]:
     return [row for row in rows if "TEMP B-TREE FOR ORDER BY" in row]
 
 
-def assert_costs_its_page(queries: list[str], *, table: str) -> None:
+def assert_costs_its_page(
+    queries: list[str], *, table: str, incremental_sort_known: bool = False
+) -> None:
     """Every query of the request that reads ``table``: no grouping, a capped count, an index
-    in the page's order."""
+    in the page's order. ``incremental_sort_known``: an Incremental Sort is tolerated (a gap
+    already known and reported, ADR 0036), a full sort still fails."""
     mine = [sql for sql in queries if f'"{table}"' in sql]
     assert mine, f"no query read {table}"
     for sql in mine:
@@ -76,6 +83,8 @@ def assert_costs_its_page(queries: list[str], *, table: str) -> None:
             continue  # a prefetch of the page's rows, or a lookup by key
         if connection.vendor != "postgresql" and "NULLS LAST" in sql:
             continue
-        assert not sorts_in_plan(sql), (
-            f"the page is sorted, not read in an index's order ({sorts_in_plan(sql)}):\n{sql}"
+        strict = not incremental_sort_known
+        assert not sorts_in_plan(sql, incremental=strict), (
+            f"the page is sorted, not read in an index's order "
+            f"({sorts_in_plan(sql, incremental=strict)}):\n{sql}"
         )

@@ -72,7 +72,9 @@ def filled(citizen, inspector, other_inspector):
 )
 def test_the_applications_api_costs_its_page(filled, api_for, request, who, url):
     queries = page_queries(api_for(request.getfixturevalue(who)), url)
-    assert_costs_its_page(queries, table=APPLICATIONS)
+    # The applicant's own list is read by applicant, then each applicant's rows sorted (an
+    # Incremental Sort): it needs an index (applicant, -created_at, -id) (ADR 0036, left undone).
+    assert_costs_its_page(queries, table=APPLICATIONS, incremental_sort_known=who == "citizen")
 
 
 def test_the_applications_api_says_home_service_per_row(filled, api_for, chief):
@@ -106,7 +108,32 @@ def test_the_bookings_api_costs_its_page(filled, api_for, request, who):
 def test_the_staff_lists_cost_their_page(filled, client_for, request, who, name):
     table = SLOTS if name == "permits:precheck_staff_slots" else APPLICATIONS
     queries = page_queries(client_for(request.getfixturevalue(who)), reverse(name))
-    assert_costs_its_page(queries, table=table)
+    # The brigade's slots are read by brigade, then sorted by start within it (an Incremental
+    # Sort): it needs an index (brigade, starts_at, id) (ADR 0036, left undone).
+    known = name == "permits:precheck_staff_slots" and who == "supervisor"
+    assert_costs_its_page(queries, table=table, incremental_sort_known=known)
+
+
+HOME = "permits_homeservicerequest"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="sorted newest first with no index in that order: the index needs a permits "
+    "migration number not given to this change (ADR 0036, left undone)",
+)
+@pytest.mark.parametrize("who", ["supervisor", "chief"])
+@pytest.mark.parametrize("show", ["", "?show=all"])
+def test_the_door_to_door_list_costs_its_page(filled, client_for, request, who, show):
+    url = reverse("permits:staff_home_services") + show
+    assert_costs_its_page(page_queries(client_for(request.getfixturevalue(who)), url), table=HOME)
+
+
+@pytest.mark.parametrize("who", [None, "citizen"])
+def test_the_public_slots_page_costs_its_page(filled, client, client_for, request, who):
+    """Anyone's page, signed in or not: the free slots read in their start order."""
+    browser = client_for(request.getfixturevalue(who)) if who else client
+    assert_costs_its_page(page_queries(browser, reverse("permits:public_slots")), table=SLOTS)
 
 
 def test_the_queue_filtered_to_one_status_still_reads_its_index(filled, client_for, supervisor):
