@@ -1,4 +1,4 @@
-"""Every list at 5k, 50k and 200k rows, against gunicorn on PostgreSQL, with the bare views of the
+"""Every list at 5k, 50k and 200k rows (and as many registered units and inspections), against gunicorn on PostgreSQL, with the bare views of the
 same server in the same run (issue 9, ADR 0030).
 
     make bench-lists                                    # 5,000 / 50,000 / 200,000
@@ -56,6 +56,17 @@ ENDPOINTS = [
     ("page staff slots (brigade)", "supervisor", "/permits/precheck/staff/slots/"),
     ("page applicant's list", "big", "/permits/mine/"),
     ("page applicant's bookings", "big", "/permits/precheck/mine/"),
+    ("page public slots (anyone)", None, "/permits/precheck/free/"),
+    ("page door-to-door (brigade)", "supervisor", "/permits/staff/home-services/?show=all"),
+    # The registry and the inspections at as many rows as applications (ADR 0036).
+    ("API enterprises (detachment)", "chief", "/api/v1/enterprises/"),
+    ("API enterprises (brigade staff)", "supervisor", "/api/v1/enterprises/"),
+    ("page enterprises (detachment)", "chief", "/enterprises/"),
+    ("page enterprises (brigade)", "supervisor", "/enterprises/"),
+    ("API inspections (detachment)", "chief", "/api/v1/inspections/"),
+    ("API inspections (brigade staff)", "supervisor", "/api/v1/inspections/"),
+    ("page inspections (brigade, open)", "supervisor", "/inspections/visits/"),
+    ("page inspections (detachment, all)", "chief", "/inspections/visits/?show=all"),
     ("bare Django view", None, "/bench/bare/"),
     ("bare DRF view", None, "/bench/ping/"),
 ]
@@ -156,6 +167,7 @@ def seed(scale: int) -> None:
             ],
             batch_size=5_000,
         )
+    seed_registry_and_inspections(scale)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     cookies = {}
@@ -169,6 +181,63 @@ def seed(scale: int) -> None:
         value = client.cookies[settings.SESSION_COOKIE_NAME].value
         cookies[name] = f"{settings.SESSION_COOKIE_NAME}={value}"
     print("COOKIES " + json.dumps(cookies))
+
+
+def seed_registry_and_inspections(scale: int) -> None:
+    """As many registered units and inspections as applications, across the nine brigades: an
+    inspection in five still open (its date to come or passed), the rest closed (no date)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from inspections.models import Inspection
+    from lishui_fire.accounts.models import OrgUnit
+    from lishui_fire.core.validators import uscc_check_char
+    from lishui_fire.enterprises.models import Enterprise
+
+    brigades = list(OrgUnit.objects.filter(kind="brigade").order_by("pk"))
+    have = Enterprise.objects.filter(name__startswith="列表基准单位").count()
+    if have < scale:
+        rows = []
+        for n in range(have, scale):
+            first17 = f"91331102{n + 300_000_000:09d}"
+            rows.append(
+                Enterprise(
+                    uscc=first17 + uscc_check_char(first17),
+                    name=f"列表基准单位{(n * 7919) % scale:07d}",
+                    address="丽水市莲都区基准路 1 号",
+                    brigade=brigades[n % len(brigades)],
+                    venue_type="hotel",
+                    risk_level=("high", "medium", "low")[n % 3],
+                )
+            )
+        Enterprise.objects.bulk_create(rows, batch_size=5_000)
+    have = Inspection.objects.filter(reference__startswith="JCBENCH").count()
+    if have < scale:
+        units = list(
+            Enterprise.objects.filter(name__startswith="列表基准单位")
+            .order_by("pk")
+            .values_list("pk", "brigade_id")[:scale]
+        )
+        today = timezone.localdate()
+        now = timezone.now()
+        rows = []
+        for n in range(have, scale):
+            unit, brigade = units[n % len(units)]
+            open_ = n % 5 == 0
+            rows.append(
+                Inspection(
+                    reference=f"JCBENCH{n:09d}",
+                    kind="special_campaign",
+                    enterprise_id=unit,
+                    brigade_id=brigade,
+                    status="assigned" if open_ else "closed",
+                    planned_date=today + dt.timedelta(days=n % 30) if open_ else None,
+                    next_due=today + dt.timedelta(days=(n % 40) - 10) if open_ else None,
+                    created_at=now - dt.timedelta(minutes=n),
+                )
+            )
+        Inspection.objects.bulk_create(rows, batch_size=5_000)
 
 
 def ensure_db(db: str) -> None:
