@@ -9,6 +9,7 @@ class FireInvestigationConfig(AppConfig):
     verbose_name = _("火灾调查与灭火救援")
 
     # Plug-in attributes (lishui_fire/core/plugins.py).
+    reference_seeds = ("fire_investigation.migrations.0002_seed_rules.seed",)
     home_links = (
         Measure(
             5,

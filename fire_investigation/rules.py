@@ -167,7 +167,8 @@ def review_refusals(
 ) -> list[ReviewRefusal]:
     """Every reason the application cannot be accepted; empty when it may be.
 
-    Once only (art. 35 ¶2): any earlier application, whatever became of it, refuses the next.
+    Once only (art. 35 ¶2): ``earlier_reviews`` counts the reviews already accepted for the
+    case (by any party); an application refused as late or by a non-party was no review.
     A simple-procedure determination is never reviewed. ``applied_on`` is the day the
     application was received; on the window's last day it is in time, the day after it is late.
     """
