@@ -276,6 +276,11 @@ class InvestigationCase(models.Model):
     served_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
     notice_posted_on = models.DateField(_("公告送达日期"), null=True, blank=True)
     determination_due = models.DateField(_("认定期限"), null=True, blank=True)
+    # The determination period in days (20 or 30, plus an extension granted), kept by the
+    # services beside the kernel's clock so that lists read it without a query per row.
+    determination_days = models.PositiveSmallIntegerField(
+        _("认定时限（日）"), null=True, blank=True
+    )
     next_due = models.DateField(_("下一期限"), null=True, blank=True)
     due_provisional = models.BooleanField(default=False)
     created_by = models.ForeignKey(

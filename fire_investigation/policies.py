@@ -12,9 +12,18 @@ from typing import Any
 from lishui_fire.accounts.policies import (
     handles_brigade,
     in_brigade_scope,
+    is_handling_staff,
+    is_legal_officer,
     is_signed_in,
     is_supervisor_or_admin,
 )
+
+
+def can_read_operations(user: Any) -> bool:
+    """Incidents and investigations: the handling staff, and the legal officer who checks the
+    determinations before they are signed (法制审核). The discipline officer's work is the
+    complaint clues about staff, not the cases (403)."""
+    return is_handling_staff(user) or is_legal_officer(user)
 
 
 def can_record_incident(user: Any, brigade_id: int | None) -> bool:

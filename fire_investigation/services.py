@@ -175,8 +175,17 @@ def open_case(
         responsible=distinct[0],
         is_next=True,
     )
+    _sync_days(case)
     case.refresh_from_db()
     return case
+
+
+def _sync_days(case: InvestigationCase) -> None:
+    clock = clocks.live_clock(case, DETERMINATION)
+    if clock is None:
+        return
+    days = clock.rule.count + sum(e.size for e in clock.extensions.all())
+    InvestigationCase.objects.filter(pk=case.pk).update(determination_days=days)
 
 
 def _live_determination(case: InvestigationCase) -> Any:
@@ -218,6 +227,7 @@ def change_facts(
     clocks.switch_rule(
         clock=clock, code=rules.determination_rule(case.facts), reason=reason, actor=actor
     )
+    _sync_days(case)
     case.refresh_from_db()
     return case
 
@@ -252,13 +262,16 @@ def extend(
     """A complex case: 30 more days with the next-higher authority's approval, once, recorded
     before the clock runs out (the kernel refuses a late or a second extension)."""
     authorize(policies.can_approve_extension(actor, case.brigade_id))
-    return clocks.extend_clock(
-        clock=_live_determination(case),
-        approver=actor,
-        reason=reason,
-        actor=actor,
-        approved_at=approved_at,
-    )
+    with transaction.atomic():
+        extension = clocks.extend_clock(
+            clock=_live_determination(case),
+            approver=actor,
+            reason=reason,
+            actor=actor,
+            approved_at=approved_at,
+        )
+        _sync_days(case)
+    return extension
 
 
 # --- The scene ---------------------------------------------------------------------------------
@@ -319,3 +332,59 @@ def record_scene(
 
 def is_open(case: InvestigationCase) -> bool:
     return case.status != CaseStatus.CLOSED
+
+
+# --- Operations (measure 6) ---------------------------------------------------------------------
+@transaction.atomic
+def save_quiet_period(*, actor: Any, period: Any) -> Any:
+    """A supervisor enters (or corrects) a quiet period from its official notice."""
+    authorize(policies.can_manage_quiet_periods(actor))
+    if not (period.source or "").strip():
+        raise ValidationError({"source": _("请填写通知文号或网址：静默时段以官方通知为准。")})
+    if period.starts_at and period.ends_at and period.ends_at <= period.starts_at:
+        raise ValidationError({"ends_at": _("结束时间应晚于开始时间。")})
+    period.full_clean()
+    if period.created_by_id is None:
+        period.created_by = actor
+    period.save()
+    # Incidents recorded inside its window learn of it (an incident is never unmarked here:
+    # a period corrected later keeps what the duty officer was shown).
+    from .selectors import quiet_period_at
+
+    for incident in Incident.objects.filter(
+        quiet_period__isnull=True,
+        alarm_received_at__gte=period.starts_at,
+        alarm_received_at__lt=period.ends_at,
+    ):
+        found = quiet_period_at(moment=incident.alarm_received_at, brigade_id=incident.brigade_id)
+        if found is not None:
+            Incident.objects.filter(pk=incident.pk).update(quiet_period=found)
+    return period
+
+
+def _incident_reference(brigade: OrgUnit, year: int) -> str:
+    return f"JQ{year}{brigade.code}{next_sequence_value(f'incident:{brigade.code}', year):05d}"
+
+
+@transaction.atomic
+def record_incident(*, actor: Any, brigade: OrgUnit, **fields: Any) -> Incident:
+    """The duty officer records a call-out; an alarm inside a quiet period is marked so (lights
+    only, no siren, none on the way back)."""
+    from .selectors import quiet_period_at
+
+    authorize(policies.can_record_incident(actor, brigade.pk))
+    alarm = fields.get("alarm_received_at")
+    if alarm is None:
+        raise ValidationError({"alarm_received_at": _("请填写接警时间。")})
+    if alarm > timezone.now():
+        raise ValidationError({"alarm_received_at": _("接警时间不能晚于当前时间。")})
+    incident = Incident(
+        brigade=brigade,
+        reference=_incident_reference(brigade, timezone.localdate(alarm).year),
+        recorded_by=actor,
+        quiet_period=quiet_period_at(moment=alarm, brigade_id=brigade.pk),
+        **fields,
+    )
+    incident.full_clean()
+    incident.save()
+    return incident

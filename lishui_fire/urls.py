@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("lishui_fire.enterprises.api_urls")),
     path("", include("permits.api.urls")),
     path("", include("inspections.api.urls")),
+    path("", include("fire_investigation.api.urls")),
 ]
 
 urlpatterns = [
