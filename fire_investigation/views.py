@@ -1,15 +1,40 @@
+"""Pages of measures 5 and 6. The public page: what the measures promise (the periods from the
+rules in force), the current and coming quiet periods; a party signed in sees their cases."""
+
+from __future__ import annotations
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+from django.utils import timezone
+
+from lishui_fire.accounts.policies import is_signed_in
+from lishui_fire.core.clocks import rule_in_force
+
+from . import rules, selectors
+from .models import InvestigationCase
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    """Public entry page of the measure; the services arrive measure by measure."""
+    today = timezone.localdate()
+    periods = {
+        code: rule_in_force(code, on=today) for code in (rules.PROMISE_RULE, rules.STATUTORY_RULE)
+    }
+    mine: list[InvestigationCase] = []
+    if is_signed_in(request.user):
+        mine = list(
+            InvestigationCase.objects.filter(parties__user=request.user)
+            .select_related("brigade", "incident")
+            .distinct()
+            .order_by("-created_at")[:20]
+        )
     return render(
         request,
-        "core/measure_placeholder.html",
+        "fire_investigation/index.html",
         {
-            "title": _("火灾调查与灭火救援"),
-            "measure": _("精准勘验 + 压缩时限 · 科学施救 + 文明亲民"),
+            "promise": periods[rules.PROMISE_RULE],
+            "statutory": periods[rules.STATUTORY_RULE],
+            "quiet_periods": list(selectors.current_and_coming_quiet_periods()[:20]),
+            "now": timezone.now(),
+            "mine": mine,
         },
     )
