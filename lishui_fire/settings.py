@@ -470,6 +470,8 @@ PRECHECK_PUNCTUALITY_GRACE_MINUTES = env.int("PRECHECK_PUNCTUALITY_GRACE_MINUTES
 # Applicants may cancel or reschedule a pre-check online until this many hours before it starts;
 # later they call the brigade (the inspector has already planned the day).
 PRECHECK_CHANGE_CUTOFF_HOURS = env.int("PRECHECK_CHANGE_CUTOFF_HOURS", default=24)
+# The free-slot calendars (public and signed in) list at most this many slots a page.
+PRECHECK_CALENDAR_MAX_SLOTS = env.int("PRECHECK_CALENDAR_MAX_SLOTS", default=200)
 
 # --- Official documents ------------------------------------------------------------------------
 # The portal's public address: the QR code and the verification address printed on every

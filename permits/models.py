@@ -233,6 +233,10 @@ class PermitApplication(models.Model):
         indexes = [
             models.Index(fields=["brigade", "status", "next_due"]),
             models.Index(fields=["applicant", "-created_at"]),
+            # The applicant's own list in its order, the id breaking ties (ADR 0036).
+            models.Index(
+                fields=["applicant", "-created_at", "-id"], name="permit_applicant_newest_idx"
+            ),
             # Every list's order served by an index, for one brigade and for the detachment, so
             # that a page costs its rows, not the table (ADR 0030): the API's newest first, the
             # queue's green channel then the nearest date (PostgreSQL's ASC is NULLS LAST, as
@@ -613,6 +617,11 @@ class HomeServiceRequest(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("上门服务申请")
         verbose_name_plural = _("上门服务申请")
+        indexes = [
+            # The staff's list newest first, for one brigade and for the detachment (ADR 0036).
+            models.Index(fields=["-created_at", "-id"], name="home_newest_idx"),
+            models.Index(fields=["brigade", "-created_at", "-id"], name="home_brigade_newest_idx"),
+        ]
         constraints = [
             # One open online request per account, person (phone) and brigade: a form sent twice
             # is one visit to plan, not two. Tied to the account, not to the phone alone: a rule
@@ -653,8 +662,10 @@ class PrecheckSlot(models.Model):
         verbose_name_plural = _("体检时段")
         indexes = [
             models.Index(fields=["brigade", "starts_at"]),
-            # The slot lists of every county at once, in their order (ADR 0030).
+            # The slot lists of every county at once, in their order (ADR 0030), and of one
+            # brigade with the id breaking ties (ADR 0036).
             models.Index(fields=["starts_at", "id"], name="slot_start_idx"),
+            models.Index(fields=["brigade", "starts_at", "id"], name="slot_brigade_start_idx"),
         ]
         constraints = [
             # The database itself refuses an over-booking, whatever the code above it does.

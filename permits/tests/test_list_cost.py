@@ -72,9 +72,7 @@ def filled(citizen, inspector, other_inspector):
 )
 def test_the_applications_api_costs_its_page(filled, api_for, request, who, url):
     queries = page_queries(api_for(request.getfixturevalue(who)), url)
-    # The applicant's own list is read by applicant, then each applicant's rows sorted (an
-    # Incremental Sort): it needs an index (applicant, -created_at, -id) (ADR 0036, left undone).
-    assert_costs_its_page(queries, table=APPLICATIONS, incremental_sort_known=who == "citizen")
+    assert_costs_its_page(queries, table=APPLICATIONS)
 
 
 def test_the_applications_api_says_home_service_per_row(filled, api_for, chief):
@@ -108,20 +106,12 @@ def test_the_bookings_api_costs_its_page(filled, api_for, request, who):
 def test_the_staff_lists_cost_their_page(filled, client_for, request, who, name):
     table = SLOTS if name == "permits:precheck_staff_slots" else APPLICATIONS
     queries = page_queries(client_for(request.getfixturevalue(who)), reverse(name))
-    # The brigade's slots are read by brigade, then sorted by start within it (an Incremental
-    # Sort): it needs an index (brigade, starts_at, id) (ADR 0036, left undone).
-    known = name == "permits:precheck_staff_slots" and who == "supervisor"
-    assert_costs_its_page(queries, table=table, incremental_sort_known=known)
+    assert_costs_its_page(queries, table=table)
 
 
 HOME = "permits_homeservicerequest"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sorted newest first with no index in that order: the index needs a permits "
-    "migration number not given to this change (ADR 0036, left undone)",
-)
 @pytest.mark.parametrize("who", ["supervisor", "chief"])
 @pytest.mark.parametrize("show", ["", "?show=all"])
 def test_the_door_to_door_list_costs_its_page(filled, client_for, request, who, show):

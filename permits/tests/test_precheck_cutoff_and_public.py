@@ -178,3 +178,27 @@ def test_public_slots_queries_do_not_grow(client, inspector, make_user, django_a
 def test_public_slots_survive_bad_input(client):
     response = client.get(reverse("permits:public_slots"), {"brigade": "XX", "week": "soon"})
     assert response.status_code == 200
+
+
+def test_a_calendar_with_more_slots_than_a_page_lists_the_first_and_says_so(
+    client, client_for, citizen, inspector, settings
+):
+    """Four weeks of every county can hold thousands of slots: a page lists a bounded number,
+    the earliest first, and asks for the venue's county (ADR 0030: a page costs its page)."""
+    settings.PRECHECK_CALENDAR_MAX_SLOTS = 3
+    # Three hours apart, an hour each: no slot starts when the one before it ends.
+    made = [make_slot(inspector, starts_in=dt.timedelta(days=1, hours=3 * i), hours=1) for i in range(5)]
+    for response in (
+        client.get(reverse("permits:public_slots")),
+        client_for(citizen).get(reverse("permits:precheck_slots")),
+    ):
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "共 3 个可预约时段" in body
+        assert "只列出前 3 个" in body
+        shown = [s for s in made if f"{timezone.localtime(s.starts_at):%H:%M}" in body]
+        assert shown == made[:3]
+    settings.PRECHECK_CALENDAR_MAX_SLOTS = 5
+    body = client.get(reverse("permits:public_slots")).content.decode()
+    assert "共 5 个可预约时段" in body
+    assert "只列出前" not in body

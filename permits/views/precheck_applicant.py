@@ -124,11 +124,16 @@ def _calendar(
         form = forms.SlotFilterForm(initial={"brigade": default_brigade})
     end = start + dt.timedelta(weeks=WINDOW_WEEKS) - dt.timedelta(days=1)
     # The brigade's parent joined too: the contact of a slot inside the cut-off reads it.
+    # A page's cost follows its page (ADR 0030): four weeks of every county can hold thousands
+    # of slots; past the bound the page shows the first ones and asks for a county or a week.
+    limit = settings.PRECHECK_CALENDAR_MAX_SLOTS
     rows = list(
         selectors.free_slots(brigade=brigade, date_from=start, date_to=end).select_related(
             "brigade__parent"
-        )
+        )[: limit + 1]
     )
+    truncated = len(rows) > limit
+    rows = rows[:limit]
     now, cutoff = timezone.now(), _cutoff_hours()
     by_day: dict[dt.date, list[dict[str, Any]]] = {}
     for slot in rows:
@@ -151,6 +156,8 @@ def _calendar(
         "brigade": brigade,
         "weeks": weeks,
         "count": len(rows),
+        "truncated": truncated,
+        "last_shown": timezone.localdate(rows[-1].starts_at) if truncated else None,
         "start": start,
         "end": end,
         "cutoff_hours": cutoff,
