@@ -187,7 +187,9 @@ def test_a_calendar_with_more_slots_than_a_page_lists_the_first_and_says_so(
     the earliest first, and asks for the venue's county (ADR 0030: a page costs its page)."""
     settings.PRECHECK_CALENDAR_MAX_SLOTS = 3
     # Three hours apart, an hour each: no slot starts when the one before it ends.
-    made = [make_slot(inspector, starts_in=dt.timedelta(days=1, hours=3 * i), hours=1) for i in range(5)]
+    made = [
+        make_slot(inspector, starts_in=dt.timedelta(days=1, hours=3 * i), hours=1) for i in range(5)
+    ]
     for response in (
         client.get(reverse("permits:public_slots")),
         client_for(citizen).get(reverse("permits:precheck_slots")),
