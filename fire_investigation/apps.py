@@ -10,6 +10,7 @@ class FireInvestigationConfig(AppConfig):
 
     # Plug-in attributes (lishui_fire/core/plugins.py).
     reference_seeds = ("fire_investigation.migrations.0002_seed_rules.seed",)
+    demo = "fire_investigation.demo.seed"
     home_links = (
         Measure(
             5,
