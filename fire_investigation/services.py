@@ -123,7 +123,9 @@ def open_case(
     """Open the investigation of ``incident``; its determination clock runs from the alarm."""
     authorize(policies.can_handle_case(actor, incident.brigade_id))
     incident = (
-        Incident.objects.select_for_update().select_related("brigade__parent").get(pk=incident.pk)
+        Incident.objects.select_for_update(of=("self",))
+        .select_related("brigade__parent")
+        .get(pk=incident.pk)
     )
     if InvestigationCase.objects.filter(incident=incident).exists():
         raise Conflict(_("该警情已立案调查。"))
