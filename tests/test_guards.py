@@ -66,8 +66,14 @@ PUBLIC_URL_NAMES = {
     "inspections:plan_verify",
     "inspections:plan_data",
 }
-# Public API endpoints (双随机一公开 results, visit sessions), by path prefix.
-PUBLIC_PATH_PREFIXES = ("/api/v1/public/", "/api/v1/visit-sessions/", "/api/v1/documents/verify/")
+# Public API endpoints (双随机一公开 results, visit sessions, the quiet periods API.md opens to
+# anyone — writing them needs a supervisor), by path prefix.
+PUBLIC_PATH_PREFIXES = (
+    "/api/v1/public/",
+    "/api/v1/visit-sessions/",
+    "/api/v1/documents/verify/",
+    "/api/v1/quiet-periods/",
+)
 # HTML shells drawn by a third-party script, whose headings are not ours.
 NO_H1_CHECK = {"api-docs"}
 
