@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from lishui_fire.core.models import ClockColumns
-from lishui_fire.core.validators import validate_phone_number
+from lishui_fire.core.validators import validate_mainland_mobile
 
 USER = settings.AUTH_USER_MODEL
 
@@ -330,7 +330,8 @@ class CaseParty(models.Model):
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="fire_parties"
     )
     name = models.CharField(_("当事人"), max_length=128)
-    phone = models.CharField(_("联系电话"), max_length=20, validators=[validate_phone_number])
+    # A mobile number: the party is told of the case by SMS; masked where a role may not see it.
+    phone = models.CharField(_("联系电话"), max_length=11, validators=[validate_mainland_mobile])
     role = models.CharField(_("身份"), max_length=16, choices=PartyRole.choices)
     heard_at = models.DateTimeField(_("听取意见时间"), null=True, blank=True)
     hearing_notes = models.TextField(_("当事人意见"), blank=True)

@@ -128,7 +128,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=128, verbose_name='当事人')),
-                ('phone', models.CharField(max_length=20, validators=[lishui_fire.core.validators.validate_phone_number], verbose_name='联系电话')),
+                ('phone', models.CharField(max_length=11, validators=[lishui_fire.core.validators.validate_mainland_mobile], verbose_name='联系电话')),
                 ('role', models.CharField(choices=[('owner', '起火单位或业主'), ('damaged', '受损方'), ('other', '其他当事人')], max_length=16, verbose_name='身份')),
                 ('heard_at', models.DateTimeField(blank=True, null=True, verbose_name='听取意见时间')),
                 ('hearing_notes', models.TextField(blank=True, verbose_name='当事人意见')),

@@ -122,7 +122,7 @@ class PortalUserQuerySet(models.QuerySet["User"]):
         # (accounts.token_cache, ADR 0031).
         count = super().update(**kwargs)
         if count:
-            from .token_cache import changed
+            from .token_markers import changed
 
             changed()
         return count
@@ -250,7 +250,7 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def update(self, **kwargs: Any) -> int:
         count = super().update(**kwargs)
         if count:
-            from .token_cache import changed
+            from .token_markers import changed
 
             changed()
         return count
@@ -259,7 +259,7 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
         """``update`` of tokens all of which are ``user``'s."""
         count = super().update(**kwargs)
         if count:
-            from .token_cache import changed
+            from .token_markers import changed
 
             changed(user.pk)
         return count

@@ -39,18 +39,15 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS
+
+from .token_markers import EPOCH, _marker_seconds, _replace, changed, user_marker  # noqa: F401
 
 if TYPE_CHECKING:
     from .models import ApiToken
 
-EPOCH = "auth:tokens:epoch"
 # More distinct tokens than this in one process in one cache period: start afresh.
 MAX_ENTRIES = 10_000
-
-
-def user_marker(user_id: Any) -> str:
-    return f"auth:tokens:user:{user_id}"
 
 
 @dataclass(slots=True)
@@ -82,12 +79,6 @@ def clear() -> None:
     """Forget every copy of this process (tests)."""
     _entries.clear()
     _user_of.clear()
-
-
-def _marker_seconds() -> int:
-    """A marker that expires is a miss (a new one is made): its lifetime only bounds the
-    garbage; a token's absolute lifetime, so that no live copy outlives its marker."""
-    return int(settings.API_TOKEN_MAX_AGE_SECONDS) + 24 * 60 * 60
 
 
 def _seconds() -> float:
@@ -177,17 +168,3 @@ def touched(digest: str, entry: Entry, token: ApiToken) -> None:
     """The copy after ``token``'s last use was written (same markers, same end)."""
     entry.token = tuple(getattr(token, name) for name in _fields(type(token)))
     _entries[digest] = entry
-
-
-def _replace(key: str) -> None:
-    cache.set(key, secrets.randbits(62), _marker_seconds())
-
-
-def changed(user_id: Any = None) -> None:
-    """Tell every process that ``user_id``'s row or tokens changed (None: any user's)."""
-    key = EPOCH if user_id is None else user_marker(user_id)
-    _replace(key)
-    if transaction.get_connection().in_atomic_block:
-        # Again once the change is visible: a process that read the first replacement and then
-        # the database before the commit holds a copy of the old row under it.
-        transaction.on_commit(lambda: _replace(key))
