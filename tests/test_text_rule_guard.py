@@ -28,10 +28,13 @@ SKIPPED_PARTS = {"tests", "migrations", "management"}
 
 
 def project_packages() -> list[str]:
+    # The project's own apps: under the checkout, but not the libraries of a virtualenv made
+    # inside it (CI's clean clone has its .venv there).
     return [
         config.name
         for config in apps.get_app_configs()
         if Path(config.path).resolve().is_relative_to(BASE_DIR)
+        and "site-packages" not in Path(config.path).resolve().parts
     ]
 
 

@@ -155,8 +155,11 @@ class InvestigationSerializer(ModelSerializer):
     brigade = serializers.SlugRelatedField(slug_field="code", read_only=True)
     incident = serializers.SlugRelatedField(slug_field="reference", read_only=True)
     received_at = serializers.DateTimeField(source="incident.alarm_received_at", read_only=True)
-    days_allowed = serializers.IntegerField(source="determination_days", read_only=True)
-    deadline = serializers.DateField(source="determination_due", read_only=True)
+    # Null while the clock is paused (the lab has the evidence: no date until it resumes).
+    days_allowed = serializers.IntegerField(
+        source="determination_days", read_only=True, allow_null=True
+    )
+    deadline = serializers.DateField(source="determination_due", read_only=True, allow_null=True)
 
     class Meta:
         model = InvestigationCase

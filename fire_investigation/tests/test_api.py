@@ -166,3 +166,28 @@ def test_an_investigation_shows_the_contracts_fields(api_for, inspectors):
     services.change_facts(actor=inspectors[0], case=case, has_dispute=True, reason="出现争议")
     row = api_for(inspectors[0]).get(f"/api/v1/investigations/{case.pk}/").json()
     assert row["days_allowed"] == 30
+
+
+def test_a_case_at_the_lab_has_no_deadline_until_it_resumes(api_for, inspectors):
+    incident = Incident.objects.create(
+        reference="JQ2026LD00009",
+        brigade=OrgUnit.objects.get(code="LD"),
+        kind="building_fire",
+        location="某厂房",
+        alarm_received_at=timezone.now() - dt.timedelta(days=3),
+    )
+    case = services.open_case(
+        actor=inspectors[0],
+        incident=incident,
+        procedure="normal",
+        investigators=inspectors,
+        enterprise_involved=False,
+        has_dispute=False,
+        criminal_liability=False,
+    )
+    services.send_to_lab(actor=inspectors[0], case=case, what="物证送检")
+    row = api_for(inspectors[0]).get(f"/api/v1/investigations/{case.pk}/").json()
+    assert row["deadline"] is None
+    services.lab_result_back(actor=inspectors[0], case=case)
+    row = api_for(inspectors[0]).get(f"/api/v1/investigations/{case.pk}/").json()
+    assert row["deadline"] is not None
