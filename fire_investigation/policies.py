@@ -14,7 +14,6 @@ from lishui_fire.accounts.policies import (
     in_brigade_scope,
     is_handling_staff,
     is_legal_officer,
-    is_signed_in,
     is_supervisor_or_admin,
 )
 
@@ -47,7 +46,3 @@ def can_approve_extension(user: Any, case_brigade_id: int | None) -> bool:
 
 def can_manage_quiet_periods(user: Any) -> bool:
     return is_supervisor_or_admin(user)
-
-
-def is_party_user(user: Any, party_user_ids: set[int]) -> bool:
-    return is_signed_in(user) and user.pk in party_user_ids

@@ -52,3 +52,15 @@ def cases_for_user(*, user: Any) -> QuerySet[InvestigationCase]:
     if is_signed_in(user):
         return rows.filter(parties__user=user).distinct()
     return rows.none()
+
+
+def cases_of_party(*, user: Any) -> QuerySet[InvestigationCase]:
+    """The cases ``user`` is a party to (the public page's 我的火灾事故调查), newest first."""
+    if not is_signed_in(user):
+        return InvestigationCase.objects.none()
+    return (
+        InvestigationCase.objects.filter(parties__user=user)
+        .select_related("brigade", "incident")
+        .distinct()
+        .order_by("-created_at", "-pk")
+    )

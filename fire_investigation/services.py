@@ -25,7 +25,6 @@ from lishui_fire.core.errors import Conflict, DomainError
 
 from . import policies, rules
 from .models import (
-    CaseStatus,
     Incident,
     InvestigationCase,
     InvestigationLimits,
@@ -330,10 +329,6 @@ def record_scene(
         case.scene_status, case.scene_released_at = SceneStatus.RELEASED, at
     case.save(update_fields=["scene_status", "scene_protected_at", "scene_released_at"])
     return event
-
-
-def is_open(case: InvestigationCase) -> bool:
-    return case.status != CaseStatus.CLOSED
 
 
 # --- Operations (measure 6) ---------------------------------------------------------------------

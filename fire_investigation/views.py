@@ -7,11 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from lishui_fire.accounts.policies import is_signed_in
 from lishui_fire.core.clocks import rule_in_force
 
 from . import rules, selectors
-from .models import InvestigationCase
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -19,14 +17,7 @@ def index(request: HttpRequest) -> HttpResponse:
     periods = {
         code: rule_in_force(code, on=today) for code in (rules.PROMISE_RULE, rules.STATUTORY_RULE)
     }
-    mine: list[InvestigationCase] = []
-    if is_signed_in(request.user):
-        mine = list(
-            InvestigationCase.objects.filter(parties__user=request.user)
-            .select_related("brigade", "incident")
-            .distinct()
-            .order_by("-created_at")[:20]
-        )
+    mine = list(selectors.cases_of_party(user=request.user)[:20])
     return render(
         request,
         "fire_investigation/index.html",
